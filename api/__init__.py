@@ -1,0 +1,1 @@
+"""Public Python API of mlops-maturity."""

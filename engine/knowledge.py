@@ -1,0 +1,308 @@
+"""Pydantic models of the knowledge base: CMMI, practices, frameworks, insight rules.
+
+The YAML files under ``knowledge_base/`` are validated against these models when they load. Every model
+forbids unknown fields, so a typo in a knowledge file is an error, not a silently ignored key.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+PRACTICE_ID = r"^[a-z][a-z0-9]*(\.[a-z0-9]+(-[a-z0-9]+)*)+$"
+"""Practice ids are dotted and lower case: ``ml.model-registry``."""
+
+GOAL_ID = r"^[A-Z]+\.SG[1-9]$"
+"""Specific goal ids are the process area's id, a dot and the goal number: ``CM.SG1``."""
+
+
+class Strict(BaseModel):
+    """Base of every knowledge model: unknown fields are errors, instances are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Dimension(str, Enum):
+    """The side of an organization a practice changes."""
+
+    people = "people"
+    process = "process"
+    technology = "technology"
+    culture = "culture"
+    governance = "governance"
+    data = "data"
+
+
+class Category(str, Enum):
+    """CMMI-DEV v1.3 process-area categories."""
+
+    process_management = "Process Management"
+    project_management = "Project Management"
+    engineering = "Engineering"
+    support = "Support"
+
+
+class MaturityLevelDef(Strict):
+    """One CMMI maturity level (staged representation)."""
+
+    level: Annotated[int, Field(ge=1, le=5)]
+    name: str
+    aliases: list[str] = []
+    description: str
+    ml_meaning: str = Field(description="What the level means for an ML organization.")
+    median_months_from_previous: int | None = Field(
+        default=None, description="Historical median months needed to reach this level from the one below."
+    )
+    median_source: str | None = None
+    source: str
+
+
+class SpecificGoal(Strict):
+    """A specific goal of a process area, e.g. ``CM.SG1`` Establish Baselines."""
+
+    id: Annotated[str, Field(pattern=GOAL_ID)]
+    name: str
+    description: str = ""
+
+
+class ProcessArea(Strict):
+    """One of the 22 CMMI-DEV v1.3 process areas."""
+
+    id: Annotated[str, Field(pattern=r"^[A-Z]{2,5}$")]
+    name: str
+    category: Category
+    maturity_level: Annotated[int, Field(ge=2, le=5)]
+    purpose: str
+    ml_interpretation: str = Field(description="What the process area means in an ML organization.")
+    goals: Annotated[list[SpecificGoal], Field(min_length=1)]
+    source: str
+
+    @model_validator(mode="after")
+    def _goals_belong_to_area(self) -> ProcessArea:
+        for goal in self.goals:
+            if goal.id.split(".")[0] != self.id:
+                raise ValueError(f"goal {goal.id} does not belong to process area {self.id}")
+        return self
+
+
+class GenericPractice(Strict):
+    """A generic practice such as GP2.6 Control Work Products."""
+
+    id: Annotated[str, Field(pattern=r"^GP[23]\.[0-9]+$")]
+    name: str
+    description: str
+
+
+class GenericGoal(Strict):
+    """GG2 (a managed process) or GG3 (a defined process), rated organization-wide."""
+
+    id: Literal["GG2", "GG3"]
+    name: str
+    capability_level: Literal[2, 3]
+    description: str
+    practices: Annotated[list[GenericPractice], Field(min_length=1)]
+    source: str
+
+
+class Effort(Strict):
+    """Effort to implement a practice, in person-weeks, as a range."""
+
+    min: Annotated[float, Field(ge=0)]
+    max: Annotated[float, Field(ge=0)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Effort:
+        if self.max < self.min:
+            raise ValueError(f"effort max ({self.max}) is below min ({self.min})")
+        return self
+
+    @property
+    def mid(self) -> float:
+        """Midpoint of the range, used for planning."""
+        return (self.min + self.max) / 2
+
+
+class Practice(Strict):
+    """An observable ML Ops practice: the unit a fact file characterizes."""
+
+    id: Annotated[str, Field(pattern=PRACTICE_ID)]
+    name: str
+    description: str
+    dimension: Dimension
+    goals: list[Annotated[str, Field(pattern=GOAL_ID)]] = Field(
+        default=[], description="Specific goals this practice gives evidence for."
+    )
+    generic_practices: list[Annotated[str, Field(pattern=r"^GP[23]\.[0-9]+$")]] = Field(
+        default=[], description="Generic practices (GG2/GG3) this practice gives evidence for."
+    )
+    requires: list[Annotated[str, Field(pattern=PRACTICE_ID)]] = []
+    effort: Effort
+    value: Annotated[int, Field(ge=1, le=5, description="Business value, 1 (low) to 5 (critical).")]
+    guidance: str
+    evidence: Annotated[list[str], Field(min_length=1, description="What an assessor should look for.")]
+    source: str
+
+    @model_validator(mode="after")
+    def _evidences_something(self) -> Practice:
+        if not self.goals and not self.generic_practices:
+            raise ValueError("a practice must evidence at least one specific goal or generic practice")
+        if self.id in self.requires:
+            raise ValueError(f"practice {self.id} requires itself")
+        return self
+
+
+class ArticleVerdict(Strict):
+    """The seed article's judgement of a framework against CMMI."""
+
+    maturity_level: Annotated[int, Field(ge=1, le=5)]
+    potential_level: Annotated[int | None, Field(ge=1, le=5)] = None
+    text: str
+
+
+class FrameworkLevel(Strict):
+    """One level of a vendor or community ML Ops maturity model."""
+
+    level: Annotated[int, Field(ge=0, le=9)]
+    name: str
+    description: str
+    practices: list[Annotated[str, Field(pattern=PRACTICE_ID)]] = Field(
+        default=[], description="Practices this level adds; a level also needs every lower level's practices."
+    )
+
+
+class Framework(Strict):
+    """An ML Ops maturity model (Google, Azure, McKnight, ...)."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+    name: str
+    publisher: str
+    dimensions: list[str] = []
+    description: str
+    interpretation: str | None = Field(
+        default=None, description="Where the source is thin: how this knowledge base reads it."
+    )
+    vendor_lock_in: str | None = None
+    article_verdict: ArticleVerdict | None = None
+    crosswalk_note: str | None = Field(
+        default=None, description="Why the computed crosswalk level differs from the article, if it does."
+    )
+    levels: Annotated[list[FrameworkLevel], Field(min_length=1)]
+    source: str
+
+    @field_validator("levels")
+    @classmethod
+    def _consecutive(cls, levels: list[FrameworkLevel]) -> list[FrameworkLevel]:
+        numbers = [lvl.level for lvl in levels]
+        if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+            raise ValueError(f"levels must be consecutive and ascending, got {numbers}")
+        return levels
+
+
+class ProblemArea(Strict):
+    """An enterprise problem area beyond CI/CD/CT named by the seed article."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+    name: str
+    description: str
+    practices: Annotated[list[Annotated[str, Field(pattern=PRACTICE_ID)]], Field(min_length=1)]
+    source: str
+
+
+class Attribute(Strict):
+    """A context attribute a fact file may state (e.g. how many cloud vendors the pipelines use)."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    description: str
+    type: Literal["boolean", "integer", "string"]
+    values: list[str] | None = Field(default=None, description="Allowed values of a string attribute.")
+    source: str
+
+
+PracticeTest = Literal["satisfied", "not_satisfied", "not_observed", "not_implemented", "not_applicable"]
+
+
+class PracticeCondition(Strict):
+    """Holds when a practice's characterization falls in the named class.
+
+    ``satisfied`` = FI/LI; ``not_satisfied`` = PI/NI/NY/not observed; ``not_implemented`` = PI/NI;
+    ``not_observed`` = NY or not mentioned; ``not_applicable`` = NA.
+    """
+
+    practice: Annotated[str, Field(pattern=PRACTICE_ID)]
+    is_: PracticeTest = Field(alias="is")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Comparison(Strict):
+    """A numeric comparison; exactly one bound is given."""
+
+    below: int | None = None
+    at_least: int | None = None
+    equals: int | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Comparison:
+        given = [v for v in (self.below, self.at_least, self.equals) if v is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of below, at_least, equals")
+        return self
+
+
+class MaturityCondition(Strict):
+    """Holds when the inferred CMMI maturity level compares as stated."""
+
+    maturity_level: Comparison
+
+
+class FrameworkCondition(Strict):
+    """Holds when a framework's inferred level compares as stated (no level reached counts as -1)."""
+
+    framework: str
+    level: Comparison
+
+
+class AttributeCondition(Strict):
+    """Holds when a context attribute of the fact file equals a value (or, with ``missing``, is absent)."""
+
+    attribute: str
+    equals: bool | int | str | None = None
+    at_least: int | None = None
+    missing: bool | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> AttributeCondition:
+        given = [v for v in (self.equals, self.at_least, self.missing) if v is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of equals, at_least, missing")
+        return self
+
+
+Condition = PracticeCondition | MaturityCondition | FrameworkCondition | AttributeCondition
+
+
+class Severity(str, Enum):
+    """How much a finding matters."""
+
+    info = "info"
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
+class InsightRule(Strict):
+    """An expert heuristic beyond level arithmetic: when every condition holds, the finding is reported."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+    name: str
+    severity: Severity
+    when: Annotated[list[Condition], Field(min_length=1, max_length=12)]
+    finding: str
+    recommendation: str
+    practices: list[Annotated[str, Field(pattern=PRACTICE_ID)]] = Field(
+        default=[], description="Practices whose adoption resolves the finding."
+    )
+    source: str
