@@ -1,0 +1,157 @@
+"""Reading YAML/JSON documents with line numbers, duplicate-key detection and located pydantic errors."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from mlops_maturity.engine.errors import Problem, UserInputError
+
+Path_ = tuple[str | int, ...]
+
+
+class Document:
+    """A parsed document: plain Python data plus the line of every key and list item."""
+
+    def __init__(self, name: str, data: Any, lines: dict[Path_, int]) -> None:
+        self.name = name
+        self.data = data
+        self.lines = lines
+
+    def line(self, path: Path_) -> int | None:
+        """The line of ``path``, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return None
+
+    def problem(self, path: Path_, message: str) -> Problem:
+        """A located problem at ``path``."""
+        return Problem(self.name, dotted(path), message, self.line(path))
+
+
+def dotted(path: Iterable[str | int]) -> str:
+    """``('practices', 'ml.x', 'status')`` -> ``practices.ml.x.status``; list indexes in brackets."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _plain(node: Any, path: Path_, lines: dict[Path_, int]) -> Any:
+    if isinstance(node, CommentedMap):
+        out = {}
+        for key in node:
+            sub = (*path, str(key))
+            try:
+                lines[sub] = node.lc.key(key)[0] + 1
+            except (KeyError, TypeError, AttributeError):
+                pass
+            out[str(key) if not isinstance(key, (int, float, bool)) else key] = _plain(node[key], sub, lines)
+        return out
+    if isinstance(node, CommentedSeq):
+        items = []
+        for i, item in enumerate(node):
+            sub = (*path, i)
+            try:
+                lines[sub] = node.lc.item(i)[0] + 1
+            except (KeyError, TypeError, AttributeError):
+                pass
+            items.append(_plain(item, sub, lines))
+        return items
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def parse(text: str, name: str) -> Document:
+    """Parse YAML (or JSON, a subset) text; syntax errors and duplicate keys become :class:`UserInputError`."""
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    try:
+        raw = yaml.load(text)
+    except DuplicateKeyError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        key = _duplicate_key(exc)
+        raise UserInputError([Problem(name, key, "duplicate key (each key may appear once)", line)]) from None
+    except MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        what = (exc.problem or exc.context or "syntax error").strip()
+        raise UserInputError([Problem(name, "", f"not valid YAML/JSON: {what}", line)]) from None
+    except YAMLError as exc:
+        raise UserInputError([Problem(name, "", f"not valid YAML/JSON: {exc}")]) from None
+    lines: dict[Path_, int] = {}
+    return Document(name, _plain(raw, (), lines), lines)
+
+
+def _duplicate_key(exc: DuplicateKeyError) -> str:
+    problem = exc.problem or ""
+    if 'found duplicate key "' in problem:
+        return problem.split('found duplicate key "', 1)[1].split('"', 1)[0]
+    return ""
+
+
+def read(path: Path) -> Document:
+    """Read and parse a file; a missing or unreadable file is a :class:`UserInputError`."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserInputError([Problem(name, "", "file not found")]) from None
+    except IsADirectoryError:
+        raise UserInputError([Problem(name, "", "is a directory, expected a YAML or JSON file")]) from None
+    except UnicodeDecodeError as exc:
+        raise UserInputError([Problem(name, "", f"not UTF-8 text ({exc.reason})")]) from None
+    except OSError as exc:
+        raise UserInputError([Problem(name, "", f"cannot be read: {exc.strerror}")]) from None
+    return parse(text, name)
+
+
+def validation_problems(doc: Document, error: ValidationError, prefix: Path_ = ()) -> list[Problem]:
+    """Flatten a pydantic error into located ``field: message`` problems."""
+    problems = []
+    for item in error.errors():
+        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        # Union members add their class names to the location; drop them.
+        loc = tuple(p for p in loc if not (isinstance(p, str) and p[:1].isupper() and p.endswith("Condition")))
+        path = (*prefix, *loc)
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            message = "unknown field"
+        elif item["type"] == "missing":
+            message = "required field is missing"
+        problems.append(doc.problem(path, message))
+    return problems
+
+
+def suggest(word: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean X?)`` for the closest candidate, or an empty string."""
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    if not matches:
+        lowered = {c.lower(): c for c in candidates}
+        if word.lower() in lowered:
+            matches = [lowered[word.lower()]]
+    return f"; did you mean {matches[0]}?" if matches else ""
+
+
+def fast_load(text: str, name: str) -> Any:
+    """Parse without line tracking (the C loader, several times faster); errors fall back to :func:`parse`."""
+    yaml = YAML(typ="safe")
+    yaml.allow_duplicate_keys = False
+    try:
+        return yaml.load(text)
+    except (YAMLError, DuplicateKeyError):
+        return parse(text, name).data  # raises the located error

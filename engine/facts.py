@@ -1,0 +1,183 @@
+"""The fact file: what an assessor observed, practice by practice, in SCAMPI's terms."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from mlops_maturity.engine import documents
+from mlops_maturity.engine.errors import Problem, UserInputError
+from mlops_maturity.engine.kb import KnowledgeBase
+
+
+class Characterization(str, Enum):
+    """SCAMPI practice characterizations, plus NA (not applicable, with a reason)."""
+
+    FI = "FI"
+    LI = "LI"
+    PI = "PI"
+    NI = "NI"
+    NY = "NY"
+    NA = "NA"
+
+    @property
+    def meaning(self) -> str:
+        """The characterization in words."""
+        return _MEANINGS[self.value]
+
+
+_MEANINGS = {
+    "FI": "fully implemented",
+    "LI": "largely implemented",
+    "PI": "partially implemented",
+    "NI": "not implemented",
+    "NY": "not yet (the work has not reached the point where the practice applies)",
+    "NA": "not applicable",
+}
+
+SATISFIED = frozenset({"FI", "LI"})
+"""Characterizations that satisfy a practice."""
+
+NOT_OBSERVED = "not_observed"
+"""The status of a practice the fact file does not mention."""
+
+
+class Observation(BaseModel):
+    """One practice as the assessor characterized it, with the evidence behind the characterization."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    status: Characterization
+    evidence: list[str] = []
+    note: str | None = None
+    observed_on: dt.date | None = None
+    reason: str | None = Field(default=None, description="Why the practice is not applicable (required for NA).")
+
+    @model_validator(mode="after")
+    def _na_needs_reason(self) -> Observation:
+        if self.status is Characterization.NA and not (self.reason and self.reason.strip()):
+            raise ValueError("status NA needs a reason (why the practice does not apply)")
+        return self
+
+
+class FactFile(BaseModel):
+    """A fact file: the organization, when it was assessed, and the observed practices."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    organization: Annotated[str, Field(min_length=1)]
+    assessed_on: dt.date
+    assessor: str | None = None
+    scope: str | None = None
+    context: dict[str, bool | int | str] = Field(
+        default={}, description="Context attributes declared by the knowledge base (e.g. cloud_vendor_count)."
+    )
+    practices: dict[str, Observation] = Field(
+        default={}, description="Practice id -> a status (FI, LI, PI, NI, NY, NA) or an observation."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_form(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("practices"), dict):
+            data = dict(data)
+            data["practices"] = {
+                k: {"status": v} if isinstance(v, str) else v for k, v in data["practices"].items()
+            }
+        return data
+
+
+_STATUSES = [c.value for c in Characterization]
+
+
+def load_fact_file(path: Path, kb: KnowledgeBase) -> FactFile:
+    """Read, parse and check a fact file against the knowledge base.
+
+    Raises:
+        UserInputError: every problem found, each located (file, line, field) with a suggestion.
+    """
+    return check_fact_file(documents.read(path), kb)
+
+
+def parse_fact_text(text: str, name: str, kb: KnowledgeBase) -> FactFile:
+    """Like :func:`load_fact_file`, from text already read."""
+    return check_fact_file(documents.parse(text, name), kb)
+
+
+def check_fact_file(doc: documents.Document, kb: KnowledgeBase) -> FactFile:
+    """Validate a parsed fact document: structure (pydantic), then ids and values against the KB."""
+    data = doc.data
+    if not isinstance(data, dict):
+        raise UserInputError([Problem(doc.name, "", "expected a mapping with organization, assessed_on, practices")])
+    problems: list[Problem] = []
+    practices = data.get("practices")
+    if isinstance(practices, dict):
+        for pid, value in practices.items():
+            path = ("practices", pid)
+            if pid not in kb.practices:
+                problems.append(doc.problem(path, "unknown practice id" + documents.suggest(pid, kb.practices)))
+            status = value if isinstance(value, str) else value.get("status") if isinstance(value, dict) else None
+            if isinstance(status, str) and status not in _STATUSES:
+                where = path if isinstance(value, str) else (*path, "status")
+                problems.append(doc.problem(where, f"unknown status {status!r}; valid: {', '.join(_STATUSES)}"
+                                            + documents.suggest(status, _STATUSES)))
+            elif value is None or not isinstance(value, (str, dict)):
+                problems.append(doc.problem(path, "expected a status (FI, LI, PI, NI, NY, NA) or a mapping with "
+                                            "status, evidence, note, observed_on, reason"))
+    elif practices is not None:
+        problems.append(doc.problem(("practices",), "expected a mapping of practice id to status"))
+    context = data.get("context")
+    if isinstance(context, dict):
+        for name, value in context.items():
+            problems.extend(_check_attribute(doc, kb, name, value))
+    if problems:
+        raise UserInputError(problems)
+    try:
+        facts = FactFile.model_validate(data)
+    except ValidationError as exc:
+        raise UserInputError(_fact_problems(doc, exc)) from None
+    return facts
+
+
+def _check_attribute(doc: documents.Document, kb: KnowledgeBase, name: str, value: Any) -> list[Problem]:
+    path = ("context", name)
+    attribute = kb.attributes.get(name)
+    if attribute is None:
+        known = ", ".join(kb.attributes) or "none"
+        return [doc.problem(path, f"unknown context attribute{documents.suggest(name, kb.attributes)} "
+                            f"(known: {known})")]
+    kind = attribute.type
+    if kind == "boolean" and not isinstance(value, bool):
+        return [doc.problem(path, f"expected true or false, got {value!r}")]
+    if kind == "integer" and (not isinstance(value, int) or isinstance(value, bool)):
+        return [doc.problem(path, f"expected a whole number, got {value!r}")]
+    if kind == "string":
+        if not isinstance(value, str):
+            return [doc.problem(path, f"expected text, got {value!r}")]
+        if attribute.values and value not in attribute.values:
+            return [doc.problem(path, f"unknown value {value!r}; valid: {', '.join(attribute.values)}"
+                                + documents.suggest(value, attribute.values))]
+    return []
+
+
+def _fact_problems(doc: documents.Document, exc: ValidationError) -> list[Problem]:
+    problems = []
+    for item in exc.errors():
+        loc = tuple(item["loc"])
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            top = ["organization", "assessed_on", "assessor", "scope", "context", "practices"]
+            fields = top if len(loc) == 1 else ["status", "evidence", "note", "observed_on", "reason"]
+            message = f"unknown field{documents.suggest(str(loc[-1]), fields)} (valid: {', '.join(fields)})"
+        elif item["type"] == "missing":
+            message = "required field is missing"
+        elif item["type"].startswith("date"):
+            message = f"expected a date as YYYY-MM-DD, got {item.get('input')!r}"
+        elif message.startswith("Value error, "):
+            message = message[len("Value error, "):]
+        problems.append(doc.problem(loc, message))
+    return problems

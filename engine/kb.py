@@ -1,0 +1,415 @@
+"""Loading and validating the knowledge base (shipped, optionally overlaid by a firm's own files)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+
+from mlops_maturity.engine import documents
+from mlops_maturity.engine.errors import KnowledgeBaseError, Problem, UserInputError
+from mlops_maturity.engine.knowledge import (
+    Attribute,
+    AttributeCondition,
+    Framework,
+    FrameworkCondition,
+    GenericGoal,
+    InsightRule,
+    MaturityLevelDef,
+    Practice,
+    PracticeCondition,
+    ProblemArea,
+    ProcessArea,
+)
+
+_SECTIONS: dict[str, tuple[type[BaseModel], bool]] = {
+    # top-level key: (model, whether the key holds a list)
+    "maturity_levels": (MaturityLevelDef, True),
+    "process_areas": (ProcessArea, True),
+    "generic_goals": (GenericGoal, True),
+    "practices": (Practice, True),
+    "framework": (Framework, False),
+    "problem_areas": (ProblemArea, True),
+    "insights": (InsightRule, True),
+    "attributes": (Attribute, True),
+}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A finding of ``kb validate``: an error makes the knowledge base unusable, a warning does not."""
+
+    severity: Literal["error", "warning"]
+    message: str
+    file: str = ""
+
+    def __str__(self) -> str:
+        prefix = f"{self.file}: " if self.file else ""
+        return f"{self.severity}: {prefix}{self.message}"
+
+
+@dataclass(frozen=True)
+class GoalInfo:
+    """A goal the engine rates: a specific goal of a process area, or GG2/GG3."""
+
+    id: str
+    name: str
+    process_area: str | None
+    level: int
+
+
+@dataclass
+class KnowledgeBase:
+    """The loaded knowledge, indexed for the engine. Build with :func:`load_knowledge_base`."""
+
+    maturity_levels: list[MaturityLevelDef]
+    process_areas: list[ProcessArea]
+    generic_goals: list[GenericGoal]
+    practices: dict[str, Practice]
+    frameworks: dict[str, Framework]
+    problem_areas: list[ProblemArea]
+    insights: list[InsightRule]
+    attributes: dict[str, Attribute]
+    fingerprint: str
+    files: list[str] = field(default_factory=list)
+    origin: dict[str, str] = field(default_factory=dict)
+    """File each entity id was loaded from."""
+
+    @cached_property
+    def process_area(self) -> dict[str, ProcessArea]:
+        """Process areas by id."""
+        return {pa.id: pa for pa in self.process_areas}
+
+    @cached_property
+    def goals(self) -> dict[str, GoalInfo]:
+        """Every rated goal: specific goals by ``PA.SGn``, plus ``GG2`` and ``GG3``."""
+        out = {}
+        for pa in self.process_areas:
+            for goal in pa.goals:
+                out[goal.id] = GoalInfo(goal.id, goal.name, pa.id, pa.maturity_level)
+        for gg in self.generic_goals:
+            out[gg.id] = GoalInfo(gg.id, gg.name, None, gg.capability_level)
+        return out
+
+    @cached_property
+    def generic_practice_goal(self) -> dict[str, str]:
+        """``GP2.6`` -> ``GG2``."""
+        return {gp.id: gg.id for gg in self.generic_goals for gp in gg.practices}
+
+    def practice_goals(self, practice: Practice) -> list[str]:
+        """The goals a practice evidences: its specific goals and the generic goals of its GPs."""
+        generic = {self.generic_practice_goal[gp] for gp in practice.generic_practices}
+        return sorted(set(practice.goals) | generic)
+
+    @cached_property
+    def goal_practices(self) -> dict[str, list[str]]:
+        """Goal id -> the practices evidencing it (sorted)."""
+        out: dict[str, list[str]] = {g: [] for g in self.goals}
+        for pid in sorted(self.practices):
+            for goal in self.practice_goals(self.practices[pid]):
+                out[goal].append(pid)
+        return out
+
+    @cached_property
+    def serving_level(self) -> dict[str, int]:
+        """Practice id -> the lowest maturity level among the goals it evidences."""
+        return {
+            pid: min(self.goals[g].level for g in self.practice_goals(p)) for pid, p in self.practices.items()
+        }
+
+    @cached_property
+    def dependents(self) -> dict[str, list[str]]:
+        """Practice id -> the practices that require it (sorted)."""
+        out: dict[str, list[str]] = {pid: [] for pid in self.practices}
+        for pid in sorted(self.practices):
+            for req in self.practices[pid].requires:
+                out[req].append(pid)
+        return out
+
+    @cached_property
+    def framework_practices(self) -> dict[str, list[tuple[str, int]]]:
+        """Practice id -> the (framework, level) pairs that call for it."""
+        out: dict[str, list[tuple[str, int]]] = {pid: [] for pid in self.practices}
+        for fid in sorted(self.frameworks):
+            for level in self.frameworks[fid].levels:
+                for pid in level.practices:
+                    out.setdefault(pid, []).append((fid, level.level))
+        return out
+
+    def level_name(self, level: int) -> str:
+        """The official name of a maturity level."""
+        for lvl in self.maturity_levels:
+            if lvl.level == level:
+                return lvl.name
+        return f"Level {level}"
+
+
+def shipped_directory() -> Path:
+    """Where the shipped knowledge base lives (inside the installed package)."""
+    return Path(str(resources.files("mlops_maturity.knowledge_base")))
+
+
+def _yaml_files(root: Path) -> dict[str, Path]:
+    return {
+        p.relative_to(root).as_posix(): p
+        for p in sorted(root.rglob("*"))
+        if p.suffix in (".yaml", ".yml") and p.is_file()
+    }
+
+
+def collect_files(overlay: Path | None = None, base: Path | None = None) -> dict[str, Path]:
+    """The knowledge files to load: ``base`` (default: the shipped KB), with an overlay's files added or
+    replacing by relative path."""
+    files = _yaml_files(base or shipped_directory())
+    if overlay is not None:
+        if not overlay.exists():
+            raise UserInputError([Problem(str(overlay), "", "knowledge-base directory not found")])
+        if not overlay.is_dir():
+            raise UserInputError([Problem(str(overlay), "", "--kb expects a directory of YAML files")])
+        extra = _yaml_files(overlay)
+        if not extra:
+            raise UserInputError([Problem(str(overlay), "", "no .yaml files found in this directory")])
+        files.update(extra)
+    return dict(sorted(files.items()))
+
+
+def load_knowledge_base(overlay: Path | None = None, base: Path | None = None) -> KnowledgeBase:
+    """Load and validate the knowledge base.
+
+    Raises:
+        KnowledgeBaseError: a file does not parse or validate, or a cross-file check fails (warnings pass).
+    """
+    kb, issues = _load(overlay, base)
+    errors = [i for i in issues if i.severity == "error"]
+    if errors:
+        raise KnowledgeBaseError([Problem(i.file, "", i.message) for i in errors])
+    return kb
+
+
+def validate_knowledge_base(
+    overlay: Path | None = None, base: Path | None = None
+) -> tuple[KnowledgeBase | None, list[Issue]]:
+    """Load the knowledge base and return every issue found, errors and warnings, without raising."""
+    try:
+        return _load(overlay, base)
+    except KnowledgeBaseError as exc:
+        return None, [Issue("error", p.message if not p.field else f"{p.field}: {p.message}",
+                            p.file + (f": line {p.line}" if p.line else "")) for p in exc.problems]
+
+
+_CACHE: dict[tuple[str, ...], tuple[KnowledgeBase, list[Issue]]] = {}
+
+
+def _load(overlay: Path | None, base: Path | None = None) -> tuple[KnowledgeBase, list[Issue]]:
+    files = collect_files(overlay, base)
+    texts = {rel: path.read_text(encoding="utf-8") for rel, path in files.items()}
+    digest = hashlib.sha256()
+    for rel, text in texts.items():
+        digest.update(rel.encode() + b"\0" + text.encode() + b"\0")
+    fingerprint = digest.hexdigest()[:16]
+    key = (fingerprint,)
+    if key in _CACHE:
+        return _CACHE[key]
+    sections: dict[str, list[tuple[str, Any]]] = {k: [] for k in _SECTIONS}
+    problems: list[Problem] = []
+    for rel, path in files.items():
+        name = str(path)
+        data = documents.fast_load(texts[rel], name)
+        if not isinstance(data, dict) or len(data) != 1:
+            problems.append(Problem(name, "", f"expected exactly one top-level key, one of {sorted(_SECTIONS)}"))
+            continue
+        (top, body), = data.items()
+        if top not in _SECTIONS:
+            problems.append(Problem(name, top, "unknown top-level key" + documents.suggest(top, _SECTIONS)))
+            continue
+        model, many = _SECTIONS[top]
+        items = body if many else [body]
+        if many and not isinstance(body, list):
+            problems.append(Problem(name, top, "expected a list"))
+            continue
+        for index, item in enumerate(items or []):
+            try:
+                sections[top].append((name, model.model_validate(item)))
+            except ValidationError as exc:
+                doc = documents.parse(texts[rel], name)  # slow path: re-parse for line numbers
+                prefix = (top, index) if many else (top,)
+                problems.extend(documents.validation_problems(doc, exc, prefix))
+    if problems:
+        raise KnowledgeBaseError(problems)
+    issues: list[Issue] = []
+    origin: dict[str, str] = {}
+
+    def unique(kind: str, entries: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for file, entity in entries:
+            ident = entity.id if hasattr(entity, "id") else str(entity.level)
+            if ident in out:
+                issues.append(Issue("error", f"duplicate {kind} id {ident} (also in {origin[kind + ident]})", file))
+                continue
+            out[ident] = entity
+            origin[kind + ident] = file
+        return out
+
+    levels = unique("maturity level", sections["maturity_levels"])
+    pas = unique("process area", sections["process_areas"])
+    ggs = unique("generic goal", sections["generic_goals"])
+    practices = unique("practice", sections["practices"])
+    frameworks = unique("framework", sections["framework"])
+    problem_areas = unique("problem area", sections["problem_areas"])
+    insights = unique("insight rule", sections["insights"])
+    attributes = unique("attribute", sections["attributes"])
+    kb = KnowledgeBase(
+        maturity_levels=sorted(levels.values(), key=lambda lv: lv.level),
+        process_areas=sorted(pas.values(), key=lambda pa: (pa.maturity_level, pa.id)),
+        generic_goals=sorted(ggs.values(), key=lambda g: g.id),
+        practices=dict(sorted(practices.items())),
+        frameworks=dict(sorted(frameworks.items())),
+        problem_areas=sorted(problem_areas.values(), key=lambda p: p.id),
+        insights=sorted(insights.values(), key=lambda r: r.id),
+        attributes=dict(sorted(attributes.items())),
+        fingerprint=fingerprint,
+        files=[str(p) for p in files.values()],
+        origin=dict(origin),
+    )
+    issues.extend(_check(kb, origin))
+    if not [i for i in issues if i.severity == "error"]:
+        _CACHE[key] = (kb, issues)
+    return kb, issues
+
+
+def _where(origin: dict[str, str], kind: str, ident: str) -> str:
+    return origin.get(kind + ident, "")
+
+
+def _check(kb: KnowledgeBase, origin: dict[str, str]) -> list[Issue]:
+    """Cross-file checks: completeness, references, cycles, inversions, unevidenced goals."""
+    issues: list[Issue] = []
+    numbers = [lv.level for lv in kb.maturity_levels]
+    if numbers != [1, 2, 3, 4, 5]:
+        issues.append(Issue("error", f"maturity levels must be exactly 1-5, found {numbers}"))
+    for needed in ("GG2", "GG3"):
+        if needed not in {g.id for g in kb.generic_goals}:
+            issues.append(Issue("error", f"generic goal {needed} is not declared"))
+    if not kb.process_areas:
+        issues.append(Issue("error", "no process areas are declared"))
+    goal_ids = {g.id for pa in kb.process_areas for g in pa.goals}
+    gp_ids = {gp.id for gg in kb.generic_goals for gp in gg.practices}
+    seen_goals: dict[str, str] = {}
+    for pa in kb.process_areas:
+        for goal in pa.goals:
+            if goal.id in seen_goals:
+                issues.append(Issue("error", f"duplicate goal id {goal.id}", _where(origin, "process area", pa.id)))
+            seen_goals[goal.id] = pa.id
+    practice_ids = set(kb.practices)
+
+    def dangling(kind: str, ref: str, known: Iterable[str], owner: str, file: str) -> None:
+        issues.append(Issue("error", f"{owner}: unknown {kind} {ref}{documents.suggest(ref, known)}", file))
+
+    for pid, practice in kb.practices.items():
+        file = _where(origin, "practice", pid)
+        for goal in practice.goals:
+            if goal not in goal_ids:
+                dangling("goal", goal, goal_ids, f"practice {pid}", file)
+        for gp in practice.generic_practices:
+            if gp not in gp_ids:
+                dangling("generic practice", gp, gp_ids, f"practice {pid}", file)
+        for req in practice.requires:
+            if req not in practice_ids:
+                dangling("practice", req, practice_ids, f"practice {pid} requires", file)
+    for fid, framework in kb.frameworks.items():
+        file = _where(origin, "framework", fid)
+        for level in framework.levels:
+            for pid in level.practices:
+                if pid not in practice_ids:
+                    dangling("practice", pid, practice_ids, f"framework {fid} level {level.level}", file)
+            if level is not framework.levels[0] and not level.practices:
+                issues.append(Issue("error", f"framework {fid} level {level.level} lists no practices", file))
+        listed = [p for lv in framework.levels for p in lv.practices]
+        repeated = sorted({p for p in listed if listed.count(p) > 1})
+        if repeated:
+            issues.append(Issue("error", f"framework {fid} lists practices on more than one level: {repeated}", file))
+    for area in kb.problem_areas:
+        for pid in area.practices:
+            if pid not in practice_ids:
+                dangling("practice", pid, practice_ids, f"problem area {area.id}",
+                         _where(origin, "problem area", area.id))
+    for rule in kb.insights:
+        file = _where(origin, "insight rule", rule.id)
+        for pid in rule.practices:
+            if pid not in practice_ids:
+                dangling("practice", pid, practice_ids, f"insight rule {rule.id} practices", file)
+        for cond in rule.when:
+            if isinstance(cond, PracticeCondition) and cond.practice not in practice_ids:
+                dangling("practice", cond.practice, practice_ids, f"insight rule {rule.id} condition", file)
+            elif isinstance(cond, FrameworkCondition) and cond.framework not in kb.frameworks:
+                dangling("framework", cond.framework, kb.frameworks, f"insight rule {rule.id} condition", file)
+            elif isinstance(cond, AttributeCondition):
+                attribute = kb.attributes.get(cond.attribute)
+                if attribute is None:
+                    dangling("attribute", cond.attribute, kb.attributes, f"insight rule {rule.id} condition", file)
+                elif cond.equals is not None and not _type_ok(attribute.type, cond.equals, attribute.values):
+                    issues.append(Issue("error", f"insight rule {rule.id}: attribute {cond.attribute} is "
+                                        f"{attribute.type}, cannot equal {cond.equals!r}", file))
+                elif cond.at_least is not None and attribute.type != "integer":
+                    issues.append(Issue("error", f"insight rule {rule.id}: at_least needs an integer attribute, "
+                                        f"{cond.attribute} is {attribute.type}", file))
+    if any(i.severity == "error" for i in issues):
+        return issues  # the graph checks below assume references resolve
+    cycle = find_cycle({pid: p.requires for pid, p in kb.practices.items()})
+    if cycle:
+        issues.append(Issue("error", "prerequisite cycle: " + " -> ".join(cycle),
+                            _where(origin, "practice", cycle[0])))
+    for pid, practice in kb.practices.items():
+        for req in practice.requires:
+            mine, theirs = kb.serving_level[pid], kb.serving_level[req]
+            if theirs > mine:
+                issues.append(Issue("error", f"level inversion: {pid} (serves level {mine}) requires {req} "
+                                    f"(serves only level {theirs} and above)", _where(origin, "practice", pid)))
+    for goal, pids in kb.goal_practices.items():
+        if not pids:
+            info = kb.goals[goal]
+            where = f"process area {info.process_area}" if info.process_area else "generic goals"
+            issues.append(Issue("warning", f"goal {goal} ({info.name}, {where}) has no practice evidencing it; "
+                                "it can never be satisfied", _where(origin, "process area", info.process_area or "")))
+    return issues
+
+
+def _type_ok(kind: str, value: Any, allowed: list[str] | None) -> bool:
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, str) and (allowed is None or value in allowed)
+
+
+def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    """The first prerequisite cycle found (deterministic: nodes in sorted order), closed: ``[a, b, a]``."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, [])):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt):] + [nxt]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return None

@@ -1,0 +1,375 @@
+"""The one adapter around durable_rules; no other module imports ``durable``.
+
+durable_rules 2.0.28 is unmaintained C with sharp edges (see shared/notes/durable-rules.md). This module owns
+every workaround, so the rest of the engine can describe rules as plain data:
+
+- ``SyncHost``: the stock host starts timer threads that dispatch actions after ``assert_fact`` returned;
+  we run everything synchronously.
+- Stratified phases: ``none()`` activations are not cancelled when the negating fact arrives later, so every
+  rule belongs to a phase, the phase pattern comes first, each phase fact is asserted in its own call after the
+  previous phase finished, and negations only look at facts of earlier phases.
+- Join hardening: the engine reads past the end of an ``$and`` group whose last join test is false
+  (upstream #381, a SIGSEGV); we repeat the last join test of every group that has one.
+- A sink rule stores facts that no other rule matches (unmatched facts are silently dropped otherwise).
+- Exceptions raised inside actions are swallowed by the engine; the action wrapper records them and the run
+  raises :class:`InferenceError` afterwards, as it does for ``state['exception']``.
+- Conclusions have deterministic ids; a second derivation of the same fact is caught, not an error.
+- Fact identity is a 32-bit hash: after the run we check that every fact we asserted is present.
+- One session (sid) per run, deleted afterwards; one run at a time (a lock), so sessions never share a hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from durable import engine as _durable
+
+from mlops_maturity.engine.errors import InferenceError
+
+Fact = dict[str, Any]
+
+MAX_PATTERNS = 16
+"""A rule joining more facts fails at assert time with error 304 (notes, section 1)."""
+
+MAX_JOIN_TESTS = 28
+"""29 join tests per pattern is the engine's limit; hardening adds one, so we allow 28 written ones."""
+
+_OPERATORS = {"==": None, "!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
+
+
+@dataclass(frozen=True)
+class Test:
+    """One test in a pattern: ``field OP constant`` or ``field OP alias.attribute`` (a join test)."""
+
+    field: str
+    op: str
+    value: Any = None
+    ref: tuple[str, str] | None = None
+
+    @property
+    def is_join(self) -> bool:
+        """Whether the test compares against another pattern's fact."""
+        return self.ref is not None
+
+    def to_json(self) -> dict[str, Any]:
+        """The durable_rules JSON form of the test."""
+        right: Any = {self.ref[0]: self.ref[1]} if self.ref else self.value
+        operator = _OPERATORS[self.op]
+        if operator is None:
+            return {self.field: right}
+        return {operator: {self.field: right}}
+
+
+def eq(field_name: str, value: Any) -> Test:
+    """``field == value``."""
+    return Test(field_name, "==", value)
+
+
+def ne(field_name: str, value: Any) -> Test:
+    """``field != value``."""
+    return Test(field_name, "!=", value)
+
+
+def cmp(field_name: str, op: str, value: Any) -> Test:
+    """``field OP value`` for one of ``== != < <= > >=``."""
+    return Test(field_name, op, value)
+
+
+def join(field_name: str, alias: str, attribute: str, op: str = "==") -> Test:
+    """``field OP alias.attribute``: a join test against an earlier pattern's fact."""
+    return Test(field_name, op, ref=(alias, attribute))
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """A disjunction of constant tests on one field: ``field in values``."""
+
+    field: str
+    values: tuple[Any, ...]
+
+    is_join = False
+
+    def to_json(self) -> dict[str, Any]:
+        """The durable_rules JSON form (an ``$or`` of equalities)."""
+        if len(self.values) == 1:
+            return {self.field: self.values[0]}
+        return {"$or": [{self.field: v} for v in self.values]}
+
+
+def any_of(field_name: str, values: Iterable[Any]) -> AnyOf:
+    """``field in values``."""
+    return AnyOf(field_name, tuple(values))
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A fact pattern: ``kind`` plus tests; negated patterns are ``none(...)`` and bind nothing."""
+
+    alias: str
+    kind: str
+    tests: tuple[Test | AnyOf, ...] = ()
+    negated: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """The durable_rules JSON form, with join tests last and the last join test repeated."""
+        constants = [t for t in self.tests if isinstance(t, Test) and not t.is_join]
+        disjunctions = [t for t in self.tests if isinstance(t, AnyOf)]
+        joins = [t for t in self.tests if t.is_join]
+        if len(joins) > MAX_JOIN_TESTS:
+            raise ValueError(f"pattern {self.alias!r} has {len(joins)} join tests (limit {MAX_JOIN_TESTS})")
+        # Order matters: an ``$or`` placed before a join test makes the join be ignored (measured: a
+        # negated pattern then blocked every partial match), so disjunctions come after the joins.
+        parts = [{"kind": self.kind}] + [t.to_json() for t in constants + joins + disjunctions]
+        if joins:
+            # Workaround for upstream #381: the group must end with a join test; repeat the last one.
+            parts.append(joins[-1].to_json())
+        body = parts[0] if len(parts) == 1 else {"$and": parts}
+        return {f"{self.alias}$not" if self.negated else self.alias: body}
+
+
+def fact(alias: str, kind: str, *tests: Test | AnyOf) -> Pattern:
+    """A positive pattern binding ``alias``."""
+    return Pattern(alias, kind, tests)
+
+
+def none(alias: str, kind: str, *tests: Test | AnyOf) -> Pattern:
+    """A negated pattern: the rule fires only if no such fact exists."""
+    return Pattern(alias, kind, tests, negated=True)
+
+
+Bound = Mapping[str, Fact]
+"""The facts bound to a rule's positive patterns, by alias."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A forward-chaining rule: in ``phase``, when ``patterns`` match, assert ``conclude(bound)``.
+
+    ``support`` returns the ids of facts the conclusion rests on beyond the bound ones (for a rule with
+    ``none(...)``: the facts it checked); they go into the explanation trace.
+    """
+
+    name: str
+    phase: str
+    patterns: tuple[Pattern, ...]
+    conclude: Callable[[Bound], Fact]
+    support: Callable[[Bound, FactIndex], list[str]] | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.patterns) + 1 > MAX_PATTERNS:
+            raise ValueError(f"rule {self.name} joins {len(self.patterns) + 1} facts (limit {MAX_PATTERNS})")
+        if not any(not p.negated for p in self.patterns):
+            raise ValueError(f"rule {self.name} needs a positive pattern besides the phase")
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """How one derived fact came about: the rule and the facts it rests on."""
+
+    fact: str
+    rule: str
+    premises: tuple[str, ...]
+
+
+class FactIndex:
+    """The session's facts by id and by (kind, field, value), for rule ``support`` functions."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[str, Fact] = {}
+        self._by_key: dict[tuple[str, str, Any], list[Fact]] = {}
+
+    def add(self, item: Fact) -> None:
+        """Index a fact under every scalar field."""
+        self.by_id[item["id"]] = item
+        kind = item["kind"]
+        for key, value in item.items():
+            if isinstance(value, (str, int, float, bool)):
+                self._by_key.setdefault((kind, key, value), []).append(item)
+
+    def find(self, kind: str, key: str, value: Any) -> list[Fact]:
+        """Facts of ``kind`` whose ``key`` equals ``value``, in assertion order."""
+        return list(self._by_key.get((kind, key, value), ()))
+
+
+@dataclass
+class RunResult:
+    """What one run produced: every fact in working memory and the derivation of each derived fact."""
+
+    facts: list[Fact]
+    derivations: dict[str, Derivation]
+
+
+@dataclass
+class _Session:
+    sid: str
+    index: FactIndex = field(default_factory=FactIndex)
+    derivations: dict[str, Derivation] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    asserted: set[str] = field(default_factory=set)
+
+
+class _SyncHost(_durable.Host):  # type: ignore[misc]
+    """A host whose timer threads do nothing: every action runs inside the call that triggered it."""
+
+    def _run(self) -> None:  # noqa: D401 - overriding the timer loop
+        return None
+
+
+_SINK_KIND = "__never_asserted__"
+
+
+class RuleEngine:
+    """A compiled rule set: register once per process, then :meth:`run` any number of fact sets.
+
+    Args:
+        rules: the rules, each in one of ``phases``.
+        phases: phase names in order; a rule may only negate facts concluded in earlier phases.
+    """
+
+    _host: _SyncHost | None = None
+    _host_lock = threading.Lock()
+    _registered: set[str] = set()
+    _sid_counter = 0
+
+    def __init__(self, rules: Sequence[Rule], phases: Sequence[str]) -> None:
+        unknown = sorted({r.phase for r in rules} - set(phases))
+        if unknown:
+            raise ValueError(f"rules in unknown phases: {unknown}")
+        names = [r.name for r in rules]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate rule names: {duplicates}")
+        self.rules = list(rules)
+        self.phases = list(phases)
+        self._by_name = {r.name: r for r in rules}
+        self._session: _Session | None = None
+        definition = self._definition()
+        digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:16]
+        self.name = f"mm_{digest}"
+        self._register(definition)
+
+    def _definition(self) -> dict[str, Any]:
+        rules: dict[str, Any] = {}
+        for rule in self.rules:
+            phase = {"ph": {"$and": [{"kind": "phase"}, {"name": rule.phase}]}}
+            rules[rule.name] = {"all": [phase] + [p.to_json() for p in rule.patterns]}
+        rules["__sink"] = {"all": [{"n": {"kind": _SINK_KIND}}, {"x": {"$ex": {"kind": 1}}}]}
+        return rules
+
+    def _register(self, definition: dict[str, Any]) -> None:
+        with RuleEngine._host_lock:
+            if RuleEngine._host is None:
+                RuleEngine._host = _SyncHost()
+            if self.name in RuleEngine._registered:
+                return
+            rulesets = {self.name: {}}
+            for rule_name, body in definition.items():
+                # Registration mutates the dicts it is given: hand it fresh ones.
+                entry = json.loads(json.dumps(body))
+                entry["run"] = self._action(rule_name)
+                rulesets[self.name][rule_name] = entry
+            RuleEngine._host.register_rulesets(rulesets)
+            RuleEngine._registered.add(self.name)
+
+    def _action(self, rule_name: str) -> Callable[[Any], None]:
+        # A factory, not a lambda with defaults: durable treats two-parameter callables as async actions.
+        engine_name = self.name
+
+        def action(c: Any) -> None:
+            owner = _ACTIVE.get(engine_name)
+            if owner is None or owner._session is None:
+                return
+            owner._fire(rule_name, c)
+
+        return action
+
+    def _fire(self, rule_name: str, c: Any) -> None:
+        session = self._session
+        assert session is not None
+        if rule_name == "__sink":
+            return
+        try:
+            rule = self._by_name[rule_name]
+            bound = {alias: fact for alias, fact in c._m.items() if alias != "ph" and isinstance(fact, dict)}
+            conclusion = rule.conclude(bound)
+            conclusion = {**conclusion, "sid": session.sid}
+            fid = conclusion["id"]
+            if fid in session.derivations or fid in session.index.by_id:
+                return
+            premises = [bound[a]["id"] for a in sorted(bound)]
+            if rule.support is not None:
+                premises += [p for p in rule.support(bound, session.index) if p not in premises]
+            try:
+                c.assert_fact(conclusion)
+            except _durable.MessageObservedException:
+                session.errors.append(f"fact id collision: {fid} was already observed")
+                return
+            clean = {k: v for k, v in conclusion.items() if k != "sid"}
+            session.index.add(clean)
+            session.asserted.add(fid)
+            session.derivations[fid] = Derivation(fid, rule_name, tuple(premises))
+        except Exception as exc:  # noqa: BLE001 - durable would swallow it; we surface it after the run
+            session.errors.append(f"rule {rule_name}: {type(exc).__name__}: {exc}")
+
+    def run(self, facts: Iterable[Fact]) -> RunResult:
+        """Assert ``facts``, run every phase in order, and return working memory and the trace.
+
+        Raises:
+            InferenceError: an action failed, the engine recorded an exception, or a fact was lost.
+        """
+        host = RuleEngine._host
+        assert host is not None
+        with RuleEngine._host_lock:
+            RuleEngine._sid_counter += 1
+            sid = f"s{RuleEngine._sid_counter}"
+            session = _Session(sid)
+            self._session = session
+            _ACTIVE[self.name] = self
+            try:
+                batch = []
+                for item in facts:
+                    if item["id"] in session.index.by_id:
+                        raise InferenceError(f"duplicate fact id {item['id']}")
+                    session.index.add(dict(item))
+                    session.asserted.add(item["id"])
+                    batch.append({**item, "sid": sid})
+                if batch:
+                    host.assert_facts(self.name, batch)
+                self._check(host, sid, session, "loading facts")
+                for phase in self.phases:
+                    phase_fact = {"kind": "phase", "name": phase, "id": f"phase:{phase}", "sid": sid}
+                    host.assert_fact(self.name, phase_fact)
+                    self._check(host, sid, session, f"phase {phase}")
+                stored = [{k: v for k, v in f.items() if k != "sid"} for f in host.get_facts(self.name, sid)]
+                stored_ids = {f["id"] for f in stored}
+                lost = sorted(session.asserted - stored_ids)
+                if lost:
+                    raise InferenceError(
+                        f"{len(lost)} fact(s) missing from working memory (32-bit id collision?): {lost[:5]}"
+                    )
+                result = [f for f in stored if f["kind"] != "phase"]
+                result.sort(key=lambda f: f["id"])
+                return RunResult(result, dict(session.derivations))
+            finally:
+                try:
+                    host.delete_state(self.name, sid)
+                except Exception:  # noqa: BLE001 - a session that never started has no state to delete
+                    pass
+                self._session = None
+                _ACTIVE.pop(self.name, None)
+
+    def _check(self, host: _SyncHost, sid: str, session: _Session, where: str) -> None:
+        state = host.get_state(self.name, sid)
+        problems = list(session.errors)
+        if state and state.get("exception"):
+            problems.append(str(state["exception"]))
+        if problems:
+            raise InferenceError(f"inference failed in {where}: " + "; ".join(problems))
+
+
+_ACTIVE: dict[str, RuleEngine] = {}
