@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from mlops_maturity.engine import reference
+from mlops_maturity.engine import documents, reference
 from mlops_maturity.engine.errors import Problem, UserInputError, VerificationError
 from mlops_maturity.engine.facts import Characterization, FactFile
 from mlops_maturity.engine.inference import NOT_OBSERVED, SAT, Conclusions, infer
@@ -23,7 +23,6 @@ from mlops_maturity.engine.results import (
     PracticeResult,
     ProcessAreaResult,
 )
-from mlops_maturity.engine import documents
 
 ASSUMABLE = ("FI", "LI", "PI", "NI", "NY")
 

@@ -7,13 +7,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from mlops_maturity.engine.errors import Problem, UserInputError
+import yaml
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
-from mlops_maturity.engine.errors import Problem, UserInputError
 
 Path_ = tuple[str | int, ...]
 
@@ -147,11 +147,23 @@ def suggest(word: str, candidates: Iterable[str]) -> str:
     return f"; did you mean {matches[0]}?" if matches else ""
 
 
+class _FastLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
+    """PyYAML's libyaml loader (several times faster than ruamel's pure-Python one), rejecting duplicate keys."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def fast_load(text: str, name: str) -> Any:
-    """Parse without line tracking (the C loader, several times faster); errors fall back to :func:`parse`."""
-    yaml = YAML(typ="safe")
-    yaml.allow_duplicate_keys = False
+    """Parse without line tracking (libyaml, for the knowledge base); any error falls back to :func:`parse`,
+    which raises the located error."""
     try:
-        return yaml.load(text)
-    except (YAMLError, DuplicateKeyError):
-        return parse(text, name).data  # raises the located error
+        return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError:
+        return parse(text, name).data

@@ -7,11 +7,10 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-
 from mlops_maturity.engine import documents
 from mlops_maturity.engine.errors import Problem, UserInputError
 from mlops_maturity.engine.kb import KnowledgeBase
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 
 class Characterization(str, Enum):
@@ -83,12 +82,22 @@ class FactFile(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _short_form(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            # A blank file from ``maturity init`` has every practice commented out: ``practices:`` is null.
+            data = {**data, **{k: {} for k in ("practices", "context") if k in data and data[k] is None}}
         if isinstance(data, dict) and isinstance(data.get("practices"), dict):
             data = dict(data)
             data["practices"] = {
-                k: {"status": v} if isinstance(v, str) else v for k, v in data["practices"].items()
+                k: {"status": v} if isinstance(v, str) else _evidence_list(v) for k, v in data["practices"].items()
             }
         return data
+
+
+def _evidence_list(value: Any) -> Any:
+    """A single evidence string is accepted as a one-item list."""
+    if isinstance(value, dict) and isinstance(value.get("evidence"), str):
+        return {**value, "evidence": [value["evidence"]]}
+    return value
 
 
 _STATUSES = [c.value for c in Characterization]

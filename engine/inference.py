@@ -223,7 +223,7 @@ def _level_met(m: Bound) -> Fact:
 
 def _level_pas(m: Bound, index: FactIndex) -> list[str]:
     n = m["l"]["n"]
-    return sorted(f["id"] for f in index.by_id.values() if f["kind"] == "pa_status" and f["ml"] <= n)
+    return sorted(f["id"] for f in index.of_kind("pa_status") if f["ml"] <= n)
 
 
 def _maturity(m: Bound) -> Fact:
@@ -232,7 +232,7 @@ def _maturity(m: Bound) -> Fact:
 
 
 def _maturity_support(m: Bound, index: FactIndex) -> list[str]:
-    return sorted(f["id"] for f in index.by_id.values() if f["kind"] == "ml_met")
+    return sorted(f["id"] for f in index.of_kind("ml_met"))
 
 
 def generic_rules() -> list[Rule]:

@@ -10,8 +10,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
-
 from mlops_maturity.engine import documents
 from mlops_maturity.engine.errors import KnowledgeBaseError, Problem, UserInputError
 from mlops_maturity.engine.knowledge import (
@@ -27,6 +25,7 @@ from mlops_maturity.engine.knowledge import (
     ProblemArea,
     ProcessArea,
 )
+from pydantic import BaseModel, ValidationError
 
 _SECTIONS: dict[str, tuple[type[BaseModel], bool]] = {
     # top-level key: (model, whether the key holds a list)

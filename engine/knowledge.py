@@ -6,7 +6,6 @@ forbids unknown fields, so a typo in a knowledge file is an error, not a silentl
 
 from __future__ import annotations
 
-import re
 from enum import Enum
 from typing import Annotated, Literal
 

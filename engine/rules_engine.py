@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from durable import engine as _durable
-
 from mlops_maturity.engine.errors import InferenceError
 
 Fact = dict[str, Any]
@@ -177,23 +176,36 @@ class Derivation:
 
 
 class FactIndex:
-    """The session's facts by id and by (kind, field, value), for rule ``support`` functions."""
+    """The session's facts by id, and lazily built lookups by (kind, field, value) for ``support`` functions."""
 
     def __init__(self) -> None:
         self.by_id: dict[str, Fact] = {}
-        self._by_key: dict[tuple[str, str, Any], list[Fact]] = {}
+        self._by_kind: dict[str, list[Fact]] = {}
+        self._lookups: dict[tuple[str, str], dict[Any, list[Fact]]] = {}
 
     def add(self, item: Fact) -> None:
-        """Index a fact under every scalar field."""
+        """Record a fact (and extend any lookup already built for its kind)."""
         self.by_id[item["id"]] = item
         kind = item["kind"]
-        for key, value in item.items():
-            if isinstance(value, (str, int, float, bool)):
-                self._by_key.setdefault((kind, key, value), []).append(item)
+        self._by_kind.setdefault(kind, []).append(item)
+        for (lookup_kind, key), table in self._lookups.items():
+            if lookup_kind == kind and key in item:
+                table.setdefault(item[key], []).append(item)
+
+    def of_kind(self, kind: str) -> list[Fact]:
+        """Every fact of ``kind``, in assertion order."""
+        return list(self._by_kind.get(kind, ()))
 
     def find(self, kind: str, key: str, value: Any) -> list[Fact]:
         """Facts of ``kind`` whose ``key`` equals ``value``, in assertion order."""
-        return list(self._by_key.get((kind, key, value), ()))
+        table = self._lookups.get((kind, key))
+        if table is None:
+            table = {}
+            for item in self._by_kind.get(kind, ()):
+                if key in item:
+                    table.setdefault(item[key], []).append(item)
+            self._lookups[(kind, key)] = table
+        return list(table.get(value, ()))
 
 
 @dataclass

@@ -1,0 +1,137 @@
+"""The ``maturity`` command: each command parses its options, makes one engine call, and renders."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from mlops_maturity.cli import render
+from mlops_maturity.cli.common import (
+    EXIT_INPUT,
+    EXIT_THRESHOLD,
+    AssumeOption,
+    Format,
+    FormatOption,
+    KbOption,
+    ShowFormat,
+    app,
+    err,
+    handle_errors,
+    kb_app,
+)
+from mlops_maturity.cli.output import write_text
+from mlops_maturity.engine import api, catalog
+from mlops_maturity.engine.kb import validate_knowledge_base
+from ruamel.yaml import YAML
+
+
+@app.command()
+def assess(
+    facts: Annotated[Path, typer.Argument(help="Fact file (YAML or JSON).")],
+    format: FormatOption = Format.table,
+    assume: AssumeOption = None,
+    kb: KbOption = None,
+    fail_under: Annotated[
+        int | None,
+        typer.Option("--fail-under", min=1, max=5, help="Exit 1 when the maturity level is below N."),
+    ] = None,
+    no_verify: Annotated[
+        bool, typer.Option("--no-verify", help="Skip the cross-check against the reference evaluator.")
+    ] = False,
+    trace: Annotated[bool, typer.Option("--trace", help="Include the inference trace in JSON output.")] = False,
+) -> None:
+    """Infer the CMMI maturity level, capability profile, framework levels and findings of a fact file."""
+    with handle_errors():
+        result = api.assess_file(facts, kb_dir=kb, assume=assume or [], verify=not no_verify)
+        if format is Format.json:
+            write_text(api.to_json(result, exclude=None if trace else {"derivations"}), None, force=False)
+        elif format is Format.markdown:
+            write_text(render.assessment_markdown(result), None, force=False)
+        else:
+            write_text(render.assessment_table(result), None, force=False)
+        if fail_under is not None and result.maturity_level < fail_under:
+            err(f"maturity level {result.maturity_level} is below --fail-under {fail_under}")
+            raise typer.Exit(EXIT_THRESHOLD)
+
+
+@kb_app.command("validate")
+def kb_validate(kb: KbOption = None) -> None:
+    """Check the knowledge base: ids, references, prerequisite cycles, level inversions, coverage."""
+    with handle_errors():
+        _, issues = validate_knowledge_base(kb)
+        text = render.issues_text(issues)
+        if any(i.severity == "error" for i in issues):
+            err(text)
+            raise typer.Exit(EXIT_INPUT)
+        write_text(text, None, force=False)
+
+
+@kb_app.command("list")
+def kb_list(
+    framework: Annotated[str | None, typer.Option(help="Only practices this framework calls for.")] = None,
+    process_area: Annotated[
+        str | None, typer.Option("--process-area", help="Only practices evidencing this process area or goal.")
+    ] = None,
+    search: Annotated[str | None, typer.Option(help="Case-insensitive text search.")] = None,
+    format: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.table,
+    kb: KbOption = None,
+) -> None:
+    """List practices, optionally filtered."""
+    with handle_errors():
+        knowledge = api.load_kb(kb)
+        ids = catalog.list_practices(knowledge, framework=framework, process_area=process_area, search=search)
+        if format is ShowFormat.json:
+            docs = [catalog.practice_document(knowledge, pid) for pid in ids]
+            write_text(json.dumps(docs, indent=2, ensure_ascii=False) + "\n", None, force=False)
+        else:
+            write_text(render.kb_list_table(knowledge, ids), None, force=False)
+
+
+@kb_app.command("show")
+def kb_show(
+    ident: Annotated[str | None, typer.Argument(metavar="[ID]", help="Practice, process area, goal, framework, insight, ...")] = None,
+    format: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.json,
+    kb: KbOption = None,
+) -> None:
+    """Show one knowledge-base entry, or the whole knowledge base without an id."""
+    with handle_errors():
+        knowledge = api.load_kb(kb)
+        doc = catalog.kb_document(knowledge) if ident is None else catalog.entry_document(knowledge, ident)
+        if format is ShowFormat.json:
+            write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", None, force=False)
+        else:
+            yaml = YAML()
+            yaml.default_flow_style = False
+            buffer = io.StringIO()
+            yaml.dump(doc, buffer)
+            write_text(buffer.getvalue(), None, force=False)
+
+
+@app.command()
+def init(
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write; stdout when omitted.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    kb: KbOption = None,
+) -> None:
+    """Write a blank fact file listing every practice, commented, ready to fill in."""
+    with handle_errors():
+        write_text(catalog.blank_fact_file(api.load_kb(kb)), out, force=force)
+        if out is not None and str(out) != "-":
+            err(f"wrote {out}")
+
+
+@app.command()
+def schema(
+    name: Annotated[str, typer.Argument(help="facts or assessment")] = "facts",
+) -> None:
+    """Print the JSON Schema of the fact file or of the assessment result."""
+    with handle_errors():
+        write_text(json.dumps(api.schema(name), indent=2) + "\n", None, force=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,83 @@
+"""What every command shares: the typer apps, the error handler and exit codes, common options.
+
+Exit codes: 0 ok; 1 a requested threshold not met (``--fail-under``); 2 bad input or usage;
+3 the rules engine and the reference evaluator disagree (internal error, both results printed);
+4 any other internal error of the rules engine.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from mlops_maturity.engine.errors import InferenceError, UserInputError, VerificationError
+
+EXIT_OK, EXIT_THRESHOLD, EXIT_INPUT, EXIT_MISMATCH, EXIT_INTERNAL = 0, 1, 2, 3, 4
+
+app = typer.Typer(
+    name="maturity",
+    help="Rate ML Ops / Model Ops process maturity against CMMI and vendor models, explain it, plan the way up.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+kb_app = typer.Typer(help="Browse and validate the knowledge base.", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
+
+
+class Format(str, Enum):
+    """Output formats of the report-like commands."""
+
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+class ShowFormat(str, Enum):
+    """Output formats of ``kb`` commands."""
+
+    table = "table"
+    json = "json"
+
+
+def err(message: str) -> None:
+    """Write a message to stderr (stdout carries only the requested document)."""
+    sys.stderr.write(message.rstrip("\n") + "\n")
+
+
+@contextmanager
+def handle_errors() -> Iterator[None]:
+    """The one place where errors become messages and exit codes; no traceback reaches a user."""
+    try:
+        yield
+    except UserInputError as exc:
+        for problem in exc.problems:
+            err(f"error: {str(problem).lstrip(': ')}")
+        raise typer.Exit(EXIT_INPUT) from None
+    except VerificationError as exc:
+        err(f"internal error: {exc}")
+        err("rules engine result:\n" + exc.engine_result)
+        err("reference evaluator result:\n" + exc.reference_result)
+        err("Please report this with the fact file. --no-verify skips the cross-check.")
+        raise typer.Exit(EXIT_MISMATCH) from None
+    except InferenceError as exc:
+        err(f"internal error: {exc}")
+        raise typer.Exit(EXIT_INTERNAL) from None
+
+
+KbOption = Annotated[
+    Path | None,
+    typer.Option("--kb", help="Directory of YAML files that add to or replace (by path) the shipped knowledge base."),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+AssumeOption = Annotated[
+    list[str] | None,
+    typer.Option("--assume", help="What-if: treat PRACTICE as STATUS, e.g. --assume ml.model-registry=FI. Repeatable."),
+]
+
+

@@ -1,0 +1,67 @@
+"""The engine's entry points: each takes plain arguments and returns a pydantic result.
+
+The CLI and the public package API (``mlops_maturity``) call these; nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from mlops_maturity.engine.assessment import assess as _assess
+from mlops_maturity.engine.assessment import parse_assumptions
+from mlops_maturity.engine.errors import UserInputError
+from mlops_maturity.engine.facts import FactFile, load_fact_file
+from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
+from mlops_maturity.engine.results import Assessment
+from pydantic import BaseModel
+
+
+def load_kb(kb_dir: Path | None = None) -> KnowledgeBase:
+    """The shipped knowledge base, overlaid by the YAML files of ``kb_dir`` if given."""
+    return load_knowledge_base(kb_dir)
+
+
+def load_facts(path: Path, kb: KnowledgeBase) -> FactFile:
+    """Read and validate a fact file against ``kb``."""
+    return load_fact_file(path, kb)
+
+
+def assess_file(
+    path: Path,
+    *,
+    kb_dir: Path | None = None,
+    assume: Sequence[str] = (),
+    verify: bool = True,
+) -> Assessment:
+    """Assess the fact file at ``path``; ``assume`` holds what-if items like ``ml.model-registry=FI``."""
+    kb = load_kb(kb_dir)
+    facts = load_facts(path, kb)
+    assumptions = parse_assumptions(list(assume), kb)
+    return _assess(kb, facts, assumptions, verify=verify, source=str(path))
+
+
+SchemaName = Literal["facts", "assessment"]
+
+
+def schema(name: str) -> dict[str, Any]:
+    """The JSON Schema of a document the tool reads or writes."""
+    models: dict[str, type[BaseModel]] = {"facts": FactFile, "assessment": Assessment}
+    model = models.get(name)
+    if model is None:
+        raise UserInputError(f"unknown schema {name!r}; valid: {', '.join(sorted(models))}")
+    doc = model.model_json_schema()
+    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    if name == "facts":
+        # The short form ``practice: FI`` is accepted as well as the full observation.
+        observation = {"$ref": "#/$defs/Observation"}
+        status = {"$ref": "#/$defs/Characterization"}
+        doc["properties"]["practices"]["additionalProperties"] = {"anyOf": [status, observation]}
+    return doc
+
+
+def to_json(model: BaseModel, *, exclude: set[str] | None = None) -> str:
+    """Canonical JSON of a result: indented, keys in model order, dates as ISO strings."""
+    return json.dumps(model.model_dump(mode="json", exclude=exclude), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,158 @@
+"""Browsing the knowledge base: the whole base as a document, one entry, filtered lists, a blank fact file."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from mlops_maturity.engine import documents
+from mlops_maturity.engine.errors import UserInputError
+from mlops_maturity.engine.kb import KnowledgeBase
+
+
+def practice_document(kb: KnowledgeBase, pid: str) -> dict[str, Any]:
+    """One practice with what the engine derives about it (serving level, dependents, frameworks)."""
+    p = kb.practices[pid]
+    doc = p.model_dump(mode="json")
+    doc["serving_level"] = kb.serving_level[pid]
+    doc["evidences_goals"] = kb.practice_goals(p)
+    doc["required_by"] = kb.dependents[pid]
+    doc["frameworks"] = [{"framework": f, "level": lv} for f, lv in kb.framework_practices.get(pid, [])]
+    doc["problem_areas"] = [a.id for a in kb.problem_areas if pid in a.practices]
+    return doc
+
+
+def kb_document(kb: KnowledgeBase) -> dict[str, Any]:
+    """The whole knowledge base, with the practices evidencing every goal resolved."""
+    return {
+        "fingerprint": kb.fingerprint,
+        "maturity_levels": [lv.model_dump(mode="json") for lv in kb.maturity_levels],
+        "process_areas": [
+            {**pa.model_dump(mode="json", exclude={"goals"}),
+             "goals": [{**g.model_dump(mode="json"), "practices": kb.goal_practices[g.id]} for g in pa.goals]}
+            for pa in kb.process_areas
+        ],
+        "generic_goals": [{**gg.model_dump(mode="json"), "evidenced_by": kb.goal_practices[gg.id]}
+                          for gg in kb.generic_goals],
+        "practices": [practice_document(kb, pid) for pid in kb.practices],
+        "frameworks": [fw.model_dump(mode="json") for fw in kb.frameworks.values()],
+        "problem_areas": [a.model_dump(mode="json") for a in kb.problem_areas],
+        "insights": [r.model_dump(mode="json", by_alias=True) for r in kb.insights],
+        "attributes": [a.model_dump(mode="json") for a in kb.attributes.values()],
+    }
+
+
+def entry_document(kb: KnowledgeBase, ident: str) -> dict[str, Any]:
+    """One entry by id: a practice, process area, goal, framework, insight rule, problem area or attribute.
+
+    Raises:
+        UserInputError: no entry has that id (with the closest ids suggested).
+    """
+    if ident in kb.practices:
+        return {"type": "practice", **practice_document(kb, ident)}
+    if ident in kb.process_area:
+        pa = kb.process_area[ident]
+        return {"type": "process_area", **pa.model_dump(mode="json", exclude={"goals"}),
+                "goals": [{**g.model_dump(mode="json"), "practices": kb.goal_practices[g.id]} for g in pa.goals]}
+    if ident in kb.goals:
+        info = kb.goals[ident]
+        return {"type": "goal", "id": ident, "name": info.name, "process_area": info.process_area,
+                "maturity_level": info.level, "practices": kb.goal_practices[ident]}
+    if ident in kb.frameworks:
+        return {"type": "framework", **kb.frameworks[ident].model_dump(mode="json")}
+    for rule in kb.insights:
+        if rule.id == ident:
+            return {"type": "insight", **rule.model_dump(mode="json", by_alias=True)}
+    for area in kb.problem_areas:
+        if area.id == ident:
+            return {"type": "problem_area", **area.model_dump(mode="json")}
+    if ident in kb.attributes:
+        return {"type": "attribute", **kb.attributes[ident].model_dump(mode="json")}
+    known = (list(kb.practices) + list(kb.process_area) + list(kb.goals) + list(kb.frameworks)
+             + [r.id for r in kb.insights] + [a.id for a in kb.problem_areas] + list(kb.attributes))
+    raise UserInputError(f"kb show: no entry with id {ident!r}{documents.suggest(ident, known)}")
+
+
+def list_practices(
+    kb: KnowledgeBase,
+    *,
+    framework: str | None = None,
+    process_area: str | None = None,
+    search: str | None = None,
+) -> list[str]:
+    """Practice ids, filtered by framework, process area (or goal) and a case-insensitive text search.
+
+    Raises:
+        UserInputError: an unknown framework or process area.
+    """
+    ids = list(kb.practices)
+    if framework is not None:
+        if framework not in kb.frameworks:
+            raise UserInputError(f"--framework: unknown framework {framework!r}"
+                                 f"{documents.suggest(framework, kb.frameworks)}; valid: {', '.join(kb.frameworks)}")
+        wanted = {p for lv in kb.frameworks[framework].levels for p in lv.practices}
+        ids = [p for p in ids if p in wanted]
+    if process_area is not None:
+        if process_area in kb.process_area:
+            goals = {g.id for g in kb.process_area[process_area].goals}
+        elif process_area in kb.goals:
+            goals = {process_area}
+        else:
+            raise UserInputError(f"--process-area: unknown process area or goal {process_area!r}"
+                                 f"{documents.suggest(process_area, list(kb.process_area) + list(kb.goals))}")
+        ids = [p for p in ids if goals & set(kb.practice_goals(kb.practices[p]))]
+    if search:
+        needle = search.lower()
+        ids = [p for p in ids if needle in " ".join(
+            [p, kb.practices[p].name, kb.practices[p].description, kb.practices[p].guidance]).lower()]
+    return ids
+
+
+def blank_fact_file(kb: KnowledgeBase) -> str:
+    """A fact file listing every practice, commented, ready to fill in (valid YAML as it is)."""
+    out = [
+        "# mlops-maturity fact file. Characterize each observed practice the way a SCAMPI appraisal does:",
+        "#   FI fully implemented, LI largely implemented, PI partially implemented, NI not implemented,",
+        "#   NY not yet (the work has not reached the point where it applies), NA not applicable (give a reason).",
+        "# Short form:  ml.model-registry: FI",
+        "# Full form:   ml.model-registry: {status: PI, evidence: [\"...\"], note: \"...\", observed_on: 2026-01-31}",
+        "# A practice left commented out is 'not observed': reported as 'assess it', not as 'not implemented'.",
+        "organization: Your organization",
+        "assessed_on: 2026-01-01",
+        "# assessor: Your name",
+        "# scope: the units, products or model portfolio assessed",
+    ]
+    if kb.attributes:
+        out.append("# context:")
+        for attr in kb.attributes.values():
+            kinds = {"boolean": "true/false", "integer": "a whole number", "string": " | ".join(attr.values or [])}
+            out.append(f"#   {attr.id}: {kinds[attr.type] or 'text'}  # {attr.description}")
+    out.append("practices:")
+    for pa in kb.process_areas:
+        listed = [p for p in kb.practices if _home(kb, p) == pa.id]
+        if not listed:
+            continue
+        out.append(f"  # --- {pa.id} {pa.name} (maturity level {pa.maturity_level}) ---")
+        out.extend(_practice_lines(kb, listed))
+    generic = [p for p in kb.practices if _home(kb, p) is None]
+    if generic:
+        out.append("  # --- Generic practices (GG2 / GG3, organization-wide) ---")
+        out.extend(_practice_lines(kb, generic))
+    return "\n".join(out) + "\n"
+
+
+def _home(kb: KnowledgeBase, pid: str) -> str | None:
+    """The process area a practice is listed under in the blank file: its lowest-level, first goal's area."""
+    goals = sorted(kb.practices[pid].goals, key=lambda g: (kb.goals[g].level, g))
+    return kb.goals[goals[0]].process_area if goals else None
+
+
+def _practice_lines(kb: KnowledgeBase, pids: list[str]) -> list[str]:
+    lines = []
+    for pid in pids:
+        p = kb.practices[pid]
+        lines.append(f"  # {pid}: {p.name}")
+        for chunk in textwrap.wrap(f"look for: {'; '.join(p.evidence)}", 100):
+            lines.append(f"  #     {chunk}")
+        lines.append(f"  # {pid}: NY")
+    return lines
