@@ -123,10 +123,13 @@ def check_fact_file(doc: documents.Document, kb: KnowledgeBase) -> FactFile:
     if not isinstance(data, dict):
         raise UserInputError([Problem(doc.name, "", "expected a mapping with organization, assessed_on, practices")])
     problems: list[Problem] = []
+    clean = dict(data)
     practices = data.get("practices")
     if isinstance(practices, dict):
+        kept = {}
         for pid, value in practices.items():
             path = ("practices", pid)
+            found = len(problems)
             if pid not in kb.practices:
                 problems.append(doc.problem(path, "unknown practice id" + documents.suggest(pid, kb.practices)))
             status = value if isinstance(value, str) else value.get("status") if isinstance(value, dict) else None
@@ -137,18 +140,28 @@ def check_fact_file(doc: documents.Document, kb: KnowledgeBase) -> FactFile:
             elif value is None or not isinstance(value, (str, dict)):
                 problems.append(doc.problem(path, "expected a status (FI, LI, PI, NI, NY, NA) or a mapping with "
                                             "status, evidence, note, observed_on, reason"))
+            if len(problems) == found:
+                kept[pid] = value
+        clean["practices"] = kept
     elif practices is not None:
         problems.append(doc.problem(("practices",), "expected a mapping of practice id to status"))
+        clean.pop("practices")
     context = data.get("context")
     if isinstance(context, dict):
+        kept_context = {}
         for name, value in context.items():
-            problems.extend(_check_attribute(doc, kb, name, value))
-    if problems:
-        raise UserInputError(problems)
+            found = _check_attribute(doc, kb, name, value)
+            problems.extend(found)
+            if not found:
+                kept_context[name] = value
+        clean["context"] = kept_context
+    # Structural validation of what passed the checks above, so that every problem is reported at once.
     try:
-        facts = FactFile.model_validate(data)
+        facts = FactFile.model_validate(clean)
     except ValidationError as exc:
-        raise UserInputError(_fact_problems(doc, exc)) from None
+        problems.extend(_fact_problems(doc, exc))
+    if problems:
+        raise UserInputError(sorted(problems, key=lambda p: (p.line is None, p.line or 0, p.field)))
     return facts
 
 
@@ -173,6 +186,15 @@ def _check_attribute(doc: documents.Document, kb: KnowledgeBase, name: str, valu
     return []
 
 
+_TYPE_MESSAGES = {
+    "list_type": 'expected a list of text items, e.g. ["pipeline config", "registry screenshot"]',
+    "string_type": "expected text",
+    "dict_type": "expected a mapping",
+    "bool_type": "expected true or false",
+    "int_type": "expected a whole number",
+}
+
+
 def _fact_problems(doc: documents.Document, exc: ValidationError) -> list[Problem]:
     problems = []
     for item in exc.errors():
@@ -186,6 +208,8 @@ def _fact_problems(doc: documents.Document, exc: ValidationError) -> list[Proble
             message = "required field is missing"
         elif item["type"].startswith("date"):
             message = f"expected a date as YYYY-MM-DD, got {item.get('input')!r}"
+        elif item["type"] in _TYPE_MESSAGES:
+            message = f"{_TYPE_MESSAGES[item['type']]}, got {item.get('input')!r}"
         elif message.startswith("Value error, "):
             message = message[len("Value error, "):]
         problems.append(doc.problem(loc, message))

@@ -292,7 +292,8 @@ def generic_rules() -> list[Rule]:
         # maturity levels
         Rule("maturity_level_met", "levels1",
              (fact("l", "lvl", cmp("n", ">=", 2)),
-              none("t", "pa_status", not_na, join("ml", "l", "n", "<="), join("cl", "l", "req", "<"))),
+              none("t", "pa_status", ne("status", "not_applicable"), join("ml", "l", "n", "<="),
+                   join("cl", "l", "req", "<"))),
              _level_met, _level_pas),
         Rule("maturity_level_staged", "levels2",
              (fact("m", "ml_met"), none("n", "ml_met", join("n", "m", "next"))), _maturity, _maturity_support),

@@ -1,0 +1,129 @@
+"""One broken fact file per kind of mistake, each asserted against its exact message, exit code 2, no traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mlops_maturity.cli.app import app
+
+HEAD = "organization: Acme\nassessed_on: 2026-10-01\n"
+
+CASES = {
+    "unknown-practice": (
+        HEAD + "practices:\n  ml.model-registy: FI\n",
+        ["F: line 4: practices.ml.model-registy: unknown practice id; did you mean ml.model-registry?"],
+    ),
+    "unknown-status-short": (
+        HEAD + "practices:\n  ml.model-registry: fi\n",
+        ["F: line 4: practices.ml.model-registry: unknown status 'fi'; valid: FI, LI, PI, NI, NY, NA; did you mean FI?"],
+    ),
+    "unknown-status-long": (
+        HEAD + "practices:\n  ml.model-registry:\n    status: Fully\n",
+        ["F: line 5: practices.ml.model-registry.status: unknown status 'Fully'; valid: FI, LI, PI, NI, NY, NA"],
+    ),
+    "na-without-reason": (
+        HEAD + "practices:\n  sup.supplier-agreements: NA\n",
+        ["F: line 4: practices.sup.supplier-agreements: status NA needs a reason (why the practice does not apply)"],
+    ),
+    "duplicate-key": (
+        HEAD + "practices:\n  ml.model-registry: FI\n  ml.model-registry: PI\n",
+        ["F: line 5: ml.model-registry: duplicate key (each key may appear once)"],
+    ),
+    "wrong-types": (
+        "organization: Acme\nassessed_on: last week\npractices:\n  ml.model-registry:\n    status: PI\n"
+        "    evidence: 42\n  ml.source-control: [FI]\n",
+        [
+            "F: line 2: assessed_on: expected a date as YYYY-MM-DD, got 'last week'",
+            'F: line 6: practices.ml.model-registry.evidence: expected a list of text items, e.g. '
+            '["pipeline config", "registry screenshot"], got 42',
+            "F: line 7: practices.ml.source-control: expected a status (FI, LI, PI, NI, NY, NA) or a mapping with "
+            "status, evidence, note, observed_on, reason",
+        ],
+    ),
+    "unknown-field": (
+        "organisation: Acme\nassessed_on: 2026-10-01\npractices:\n  ml.model-registry: {status: FI, evidance: [x]}\n",
+        [
+            "F: line 1: organisation: unknown field; did you mean organization? "
+            "(valid: organization, assessed_on, assessor, scope, context, practices)",
+            "F: line 4: practices.ml.model-registry.evidance: unknown field; did you mean evidence? "
+            "(valid: status, evidence, note, observed_on, reason)",
+            "F: organization: required field is missing",
+        ],
+    ),
+    "unknown-attribute": (
+        HEAD + "context:\n  cloud_vendors: 1\n",
+        ["F: line 4: context.cloud_vendors: unknown context attribute; did you mean cloud_vendor_count? (known: "
+         "cloud_vendor_count, ml_team_count, production_model_count, regulated_industry, third_party_model_count)"],
+    ),
+    "attribute-type": (
+        HEAD + "context:\n  regulated_industry: 'yes'\n",
+        ["F: line 4: context.regulated_industry: expected true or false, got 'yes'"],
+    ),
+    "yaml-syntax": (
+        HEAD + "practices:\n  ml.model-registry: FI\n   bad: indentation\n",
+        ["F: line 5: not valid YAML/JSON: mapping values are not allowed here"],
+    ),
+    "not-a-mapping": ("- just\n- a list\n", ["F: expected a mapping with organization, assessed_on, practices"]),
+    "json-unknown-status": (
+        '{"organization": "Acme", "assessed_on": "2026-10-01", "practices": {"ml.model-registry": "XX"}}',
+        ["F: line 1: practices.ml.model-registry: unknown status 'XX'; valid: FI, LI, PI, NI, NY, NA"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_fact_file(case: str, tmp_path: Path, runner: CliRunner) -> None:
+    text, expected = CASES[case]
+    path = tmp_path / ("facts.json" if case.startswith("json") else "facts.yaml")
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["assess", str(path)])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines == ["error: " + e.replace("F:", f"{path}:", 1) for e in expected]
+
+
+def test_missing_file(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["assess", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: {tmp_path / 'nope.yaml'}: file not found"
+
+
+def test_directory_instead_of_file(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["assess", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: {tmp_path}: is a directory, expected a YAML or JSON file"
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ("ml.model-registy=FI", "error: --assume: ml.model-registy=FI: unknown practice id; did you mean ml.model-registry?"),
+        ("ml.model-registry=XX", "error: --assume: ml.model-registry=XX: unknown status 'XX'; valid: FI, LI, PI, NI, NY"),
+        ("ml.model-registry", "error: --assume: ml.model-registry: expected PRACTICE=STATUS, e.g. ml.model-registry=FI"),
+    ],
+)
+def test_bad_assumption(item: str, message: str, tmp_path: Path, runner: CliRunner) -> None:
+    path = tmp_path / "facts.yaml"
+    path.write_text(HEAD + "practices: {}\n", encoding="utf-8")
+    result = runner.invoke(app, ["assess", str(path), "--assume", item])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == message
+
+
+def test_bad_kb_overlay_directory(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "facts.yaml"
+    path.write_text(HEAD, encoding="utf-8")
+    result = runner.invoke(app, ["assess", str(path), "--kb", str(tmp_path / "missing")])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: {tmp_path / 'missing'}: knowledge-base directory not found"
+
+
+def test_usage_error_is_exit_2(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["assess"])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output

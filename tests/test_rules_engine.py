@@ -1,0 +1,104 @@
+"""The durable_rules adapter: errors surface, sessions are isolated, workarounds are applied."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from mlops_maturity.engine.assessment import assess
+from mlops_maturity.engine.errors import InferenceError
+from mlops_maturity.engine.facts import FactFile
+from mlops_maturity.engine.kb import KnowledgeBase
+from mlops_maturity.engine.rules_engine import Rule, RuleEngine, any_of, eq, fact, join, none
+
+
+def _facts(practices: dict[str, str]) -> FactFile:
+    return FactFile.model_validate(
+        {"organization": "t", "assessed_on": dt.date(2026, 1, 1), "practices": practices}
+    )
+
+
+def test_exception_in_an_action_is_an_error_not_lost() -> None:
+    def boom(m):  # noqa: ANN001, ANN202
+        raise RuntimeError("kaboom")
+
+    engine = RuleEngine([Rule("explode", "one", (fact("x", "thing"),), boom)], ["one"])
+    with pytest.raises(InferenceError, match="rule explode: RuntimeError: kaboom"):
+        engine.run([{"kind": "thing", "id": "t1"}])
+    # The engine stays usable after a failed run.
+    ok = RuleEngine([Rule("copy", "one", (fact("x", "thing"),),
+                          lambda m: {"kind": "copy", "id": "c:" + m["x"]["id"]})], ["one"])
+    assert [f["id"] for f in ok.run([{"kind": "thing", "id": "t1"}]).facts] == ["c:t1", "t1"]
+
+
+def test_sessions_are_isolated_across_many_runs() -> None:
+    engine = RuleEngine([Rule("copy", "one", (fact("x", "thing"),),
+                              lambda m: {"kind": "copy", "id": "c:" + m["x"]["id"]})], ["one"])
+    for i in range(300):
+        run = engine.run([{"kind": "thing", "id": f"t{i}"}])
+        assert [f["id"] for f in run.facts] == [f"c:t{i}", f"t{i}"]
+        assert list(run.derivations) == [f"c:t{i}"]
+
+
+def test_duplicate_input_fact_id_is_an_error() -> None:
+    engine = RuleEngine([Rule("copy", "one", (fact("x", "thing"),),
+                              lambda m: {"kind": "copy", "id": "c:" + m["x"]["id"]})], ["one"])
+    with pytest.raises(InferenceError, match="duplicate fact id t1"):
+        engine.run([{"kind": "thing", "id": "t1"}, {"kind": "thing", "id": "t1", "other": 1}])
+
+
+def test_negation_with_disjunction_and_join_respects_the_join() -> None:
+    """An ``$or`` before a join test made durable ignore the join; the pattern builder orders them safely."""
+    rule = Rule(
+        "ok_goal", "one",
+        (fact("g", "goal"), none("e", "ev", any_of("status", ("PI", "NI")), join("goal", "g", "goal"))),
+        lambda m: {"kind": "ok", "id": "ok:" + m["g"]["goal"]},
+    )
+    engine = RuleEngine([rule], ["one"])
+    run = engine.run([
+        {"kind": "goal", "id": "g:A", "goal": "A"}, {"kind": "goal", "id": "g:B", "goal": "B"},
+        {"kind": "ev", "id": "e1", "goal": "A", "status": "FI"}, {"kind": "ev", "id": "e2", "goal": "B", "status": "PI"},
+    ])
+    assert [f["id"] for f in run.facts if f["kind"] == "ok"] == ["ok:A"]
+    body = rule.patterns[1].to_json()["e$not"]["$and"]
+    assert body[-1] == body[1] == {"goal": {"g": "goal"}}  # join first, and repeated last (upstream #381)
+
+
+def test_rule_limits_are_checked_when_rules_are_built() -> None:
+    with pytest.raises(ValueError, match="joins 17 facts"):
+        Rule("wide", "one", tuple(fact(f"a{i}", "x") for i in range(16)), lambda m: {})
+    with pytest.raises(ValueError, match="needs a positive pattern"):
+        Rule("neg", "one", (none("a", "x"),), lambda m: {})
+    with pytest.raises(ValueError, match="unknown phases"):
+        RuleEngine([Rule("r", "two", (fact("a", "x", eq("v", 1)),), lambda m: {})], ["one"])
+
+
+def test_empty_fact_file_is_level_1_with_every_goal_not_rated(kb: KnowledgeBase) -> None:
+    result = assess(kb, _facts({}))
+    assert result.maturity_level == 1
+    goals = [g for pa in result.process_areas for g in pa.goals] + result.generic_goals
+    assert {g.status for g in goals} == {"not_rated"}
+    assert all(pa.capability_level == 0 for pa in result.process_areas)
+
+
+def test_all_fi_reaches_level_5_and_every_framework_top(kb: KnowledgeBase) -> None:
+    result = assess(kb, _facts({p: "FI" for p in kb.practices}))
+    assert result.maturity_level == 5
+    assert result.maturity_level_name == "Optimizing"
+    assert all(pa.capability_level == 3 for pa in result.process_areas)
+    for fw in result.frameworks:
+        assert fw.level == kb.frameworks[fw.id].levels[-1].level
+
+
+def test_many_assessments_do_not_leak(kb: KnowledgeBase) -> None:
+    import resource
+
+    facts = _facts({p: "FI" for p in list(kb.practices)[::3]})
+    for _ in range(50):
+        assess(kb, facts, verify=False)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for _ in range(400):
+        assess(kb, facts, verify=False)
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert after - before < 20_000  # KiB: flat, not growing with the number of sessions
