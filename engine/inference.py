@@ -13,7 +13,7 @@ goal        ``g:GOAL`` a goal to rate: ``pa`` (``GG`` for generic goals), ``link
 ev          ``ev:GOAL:PRACTICE`` the practice evidences the goal; ``status`` is the practice's
 pa          ``pa:ID`` a process area with its maturity level ``ml``
 lvl         ``lvl:N`` maturity level N: ``req`` = capability level its process areas need
-dep         ``dep:P:Q`` P requires Q, with both statuses
+dep         ``dep:P:Q`` P requires Q, with Q's status
 fw          ``fw:F``; fwlevel ``fl:F:K``; fwreq ``fr:F:K:P`` (level K of F calls for P)
 attr        ``a:NAME`` a context attribute of the fact file
 =========== ===========================================================================
@@ -113,7 +113,7 @@ def build_facts(kb: KnowledgeBase, statuses: dict[str, str], context: dict[str, 
         out.append({"kind": "practice", "id": f"p:{pid}", "practice": pid, "status": statuses[pid]})
         for req in kb.practices[pid].requires:
             out.append({"kind": "dep", "id": f"dep:{pid}:{req}", "practice": pid, "requires": req,
-                        "p_status": statuses[pid], "q_status": statuses[req]})
+                        "q_status": statuses[req]})
     for gid, info in kb.goals.items():
         pids = kb.goal_practices[gid]
         out.append({"kind": "goal", "id": f"g:{gid}", "goal": gid, "pa": info.process_area or "GG",
@@ -146,7 +146,7 @@ def build_facts(kb: KnowledgeBase, statuses: dict[str, str], context: dict[str, 
 
 
 def _goal_status(status: str) -> Any:
-    def conclude(m: Bound) -> Fact:
+    def conclude(m: Bound, index: FactIndex) -> Fact:
         g = m["g"]
         return {"kind": "goal_status", "id": f"gs:{g['goal']}", "goal": g["goal"], "pa": g["pa"],
                 "status": status}
@@ -159,7 +159,7 @@ def _goal_links(m: Bound, index: FactIndex) -> list[str]:
 
 
 def _pa_status(status: str, capability: int) -> Any:
-    def conclude(m: Bound) -> Fact:
+    def conclude(m: Bound, index: FactIndex) -> Fact:
         a = m["a"]
         return {"kind": "pa_status", "id": f"ps:{a['pa']}", "pa": a["pa"], "ml": a["ml"], "status": status,
                 "cl": capability}
@@ -176,13 +176,21 @@ def _pa_goals_and_generic(m: Bound, index: FactIndex) -> list[str]:
     return _pa_goals(m, index) + generic
 
 
-def _blocked(m: Bound) -> Fact:
-    d = m["d"]
-    return {"kind": "blocked", "id": f"b:{d['practice']}:{d['requires']}", "practice": d["practice"],
-            "requires": d["requires"]}
+def _blocked(m: Bound, index: FactIndex) -> Fact:
+    pid = m["p"]["practice"]
+    return {"kind": "blocked", "id": f"b:{pid}", "practice": pid,
+            "requires": sorted(d["requires"] for d in _unsatisfied_deps(pid, index))}
 
 
-def _ready(m: Bound) -> Fact:
+def _unsatisfied_deps(pid: str, index: FactIndex) -> list[Fact]:
+    return [d for d in index.find("dep", "practice", pid) if d["q_status"] in UNSAT]
+
+
+def _blockers(m: Bound, index: FactIndex) -> list[str]:
+    return [d["id"] for d in _unsatisfied_deps(m["p"]["practice"], index)]
+
+
+def _ready(m: Bound, index: FactIndex) -> Fact:
     return {"kind": "ready", "id": f"r:{m['p']['practice']}", "practice": m["p"]["practice"]}
 
 
@@ -190,7 +198,7 @@ def _deps_of(m: Bound, index: FactIndex) -> list[str]:
     return [f["id"] for f in index.find("dep", "practice", m["p"]["practice"])]
 
 
-def _fw_met(m: Bound) -> Fact:
+def _fw_met(m: Bound, index: FactIndex) -> Fact:
     lv = m["l"]
     return {"kind": "fw_met", "id": f"fm:{lv['fw']}:{lv['level']}", "fw": lv["fw"], "level": lv["level"],
             "prev": lv["prev"], "base": lv["base"]}
@@ -201,22 +209,22 @@ def _fw_level_reqs(m: Bound, index: FactIndex) -> list[str]:
     return [f["id"] for f in index.find("fwreq", "fw", lv["fw"]) if f["level"] == lv["level"]]
 
 
-def _fw_reached(m: Bound) -> Fact:
+def _fw_reached(m: Bound, index: FactIndex) -> Fact:
     met = m["m"]
     return {"kind": "fw_reached", "id": f"fx:{met['fw']}:{met['level']}", "fw": met["fw"],
             "level": met["level"], "next": met["level"] + 1}
 
 
-def _fw_level(m: Bound) -> Fact:
+def _fw_level(m: Bound, index: FactIndex) -> Fact:
     x = m["x"]
     return {"kind": "fw_level", "id": f"fwl:{x['fw']}", "fw": x["fw"], "level": x["level"]}
 
 
-def _fw_no_level(m: Bound) -> Fact:
+def _fw_no_level(m: Bound, index: FactIndex) -> Fact:
     return {"kind": "fw_level", "id": f"fwl:{m['f']['fw']}", "fw": m["f"]["fw"], "level": -1}
 
 
-def _level_met(m: Bound) -> Fact:
+def _level_met(m: Bound, index: FactIndex) -> Fact:
     lv = m["l"]
     return {"kind": "ml_met", "id": f"mm:{lv['n']}", "n": lv["n"], "next": lv["next"]}
 
@@ -226,7 +234,7 @@ def _level_pas(m: Bound, index: FactIndex) -> list[str]:
     return sorted(f["id"] for f in index.of_kind("pa_status") if f["ml"] <= n)
 
 
-def _maturity(m: Bound) -> Fact:
+def _maturity(m: Bound, index: FactIndex) -> Fact:
     level = m["m"]["n"] if "m" in m else 1
     return {"kind": "maturity", "id": "maturity", "level": level}
 
@@ -243,8 +251,11 @@ def generic_rules() -> list[Rule]:
         Rule("goal_not_applicable", "goals1",
              (fact("g", "goal", cmp("links", ">", 0)), none("e", "ev", not_na, join("goal", "g", "goal"))),
              _goal_status("not_applicable"), _goal_links),
-        Rule("practice_blocked", "goals1",
-             (fact("d", "dep", any_of("p_status", UNSAT), any_of("q_status", UNSAT)),), _blocked),
+        # practices, phase 1: an unsatisfied practice is ready when no prerequisite is unsatisfied
+        Rule("practice_ready", "goals1",
+             (fact("p", "practice", any_of("status", UNSAT)),
+              none("d", "dep", any_of("q_status", UNSAT), join("practice", "p", "practice"))),
+             _ready, _deps_of),
         Rule("framework_level_met", "goals1",
              (fact("l", "fwlevel"),
               none("r", "fwreq", any_of("status", UNSAT), join("fw", "l", "fw"), join("level", "l", "level"))),
@@ -255,10 +266,11 @@ def generic_rules() -> list[Rule]:
               none("e", "ev", any_of("status", UNSAT), join("goal", "g", "goal")),
               none("s", "goal_status", join("goal", "g", "goal"))),
              _goal_status("satisfied"), _goal_links),
-        Rule("practice_ready", "goals2",
+        # practices, phase 2: otherwise it is blocked by its unsatisfied prerequisites
+        Rule("practice_blocked", "goals2",
              (fact("p", "practice", any_of("status", UNSAT)),
-              none("b", "blocked", join("practice", "p", "practice"))),
-             _ready, _deps_of),
+              none("r", "ready", join("practice", "p", "practice"))),
+             _blocked, _blockers),
         Rule("framework_level_reached_base", "goals2", (fact("m", "fw_met", eq("base", 1)),), _fw_reached),
         Rule("framework_level_reached_next", "goals2",
              (fact("m", "fw_met"), fact("r", "fw_reached", join("fw", "m", "fw"), join("level", "m", "prev"))),
@@ -352,7 +364,7 @@ def insight_rule(rule: InsightRule) -> Rule:
         patterns.insert(0, fact("anchor", "maturity"))
     rule_id = rule.id
 
-    def conclude(m: Bound) -> Fact:
+    def conclude(m: Bound, index: FactIndex) -> Fact:
         return {"kind": "finding", "id": f"f:{rule_id}", "rule": rule_id}
 
     return Rule(f"insight:{rule.id}", "insights", tuple(patterns), conclude)
@@ -391,7 +403,7 @@ def infer(kb: KnowledgeBase, statuses: dict[str, str], context: dict[str, Any]) 
         elif kind == "fw_level":
             out.framework_level[item["fw"]] = None if item["level"] == -1 else item["level"]
         elif kind == "blocked":
-            out.blocked_by[item["practice"]].append(item["requires"])
+            out.blocked_by[item["practice"]] = list(item["requires"])
         elif kind == "ready":
             out.ready.add(item["practice"])
         elif kind == "finding":

@@ -149,14 +149,15 @@ Bound = Mapping[str, Fact]
 class Rule:
     """A forward-chaining rule: in ``phase``, when ``patterns`` match, assert ``conclude(bound)``.
 
-    ``support`` returns the ids of facts the conclusion rests on beyond the bound ones (for a rule with
-    ``none(...)``: the facts it checked); they go into the explanation trace.
+    ``conclude(bound, index)`` builds the derived fact from the bound facts (``index`` gives read access to
+    working memory, e.g. to list what a ``none(...)`` pattern checked). ``support`` returns the ids of facts
+    the conclusion rests on beyond the bound ones; they go into the explanation trace.
     """
 
     name: str
     phase: str
     patterns: tuple[Pattern, ...]
-    conclude: Callable[[Bound], Fact]
+    conclude: Callable[[Bound, FactIndex], Fact]
     support: Callable[[Bound, FactIndex], list[str]] | None = None
 
     def __post_init__(self) -> None:
@@ -308,7 +309,7 @@ class RuleEngine:
         try:
             rule = self._by_name[rule_name]
             bound = {alias: fact for alias, fact in c._m.items() if alias != "ph" and isinstance(fact, dict)}
-            conclusion = rule.conclude(bound)
+            conclusion = rule.conclude(bound, session.index)
             conclusion = {**conclusion, "sid": session.sid}
             fid = conclusion["id"]
             if fid in session.derivations or fid in session.index.by_id:
@@ -347,7 +348,7 @@ class RuleEngine:
                 for item in facts:
                     if item["id"] in session.index.by_id:
                         raise InferenceError(f"duplicate fact id {item['id']}")
-                    session.index.add(dict(item))
+                    session.index.add(item)
                     session.asserted.add(item["id"])
                     batch.append({**item, "sid": sid})
                 if batch:
@@ -357,15 +358,14 @@ class RuleEngine:
                     phase_fact = {"kind": "phase", "name": phase, "id": f"phase:{phase}", "sid": sid}
                     host.assert_fact(self.name, phase_fact)
                     self._check(host, sid, session, f"phase {phase}")
-                stored = [{k: v for k, v in f.items() if k != "sid"} for f in host.get_facts(self.name, sid)]
-                stored_ids = {f["id"] for f in stored}
+                stored_ids = {f["id"] for f in host.get_facts(self.name, sid)}
                 lost = sorted(session.asserted - stored_ids)
                 if lost:
                     raise InferenceError(
                         f"{len(lost)} fact(s) missing from working memory (32-bit id collision?): {lost[:5]}"
                     )
-                result = [f for f in stored if f["kind"] != "phase"]
-                result.sort(key=lambda f: f["id"])
+                # Working memory holds exactly what we asserted (checked above); our copies have no ``sid``.
+                result = sorted(session.index.by_id.values(), key=lambda f: f["id"])
                 return RunResult(result, dict(session.derivations))
             finally:
                 try:

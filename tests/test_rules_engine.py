@@ -20,7 +20,7 @@ def _facts(practices: dict[str, str]) -> FactFile:
 
 
 def test_exception_in_an_action_is_an_error_not_lost() -> None:
-    def boom(m):  # noqa: ANN001, ANN202
+    def boom(m, index):  # noqa: ANN001, ANN202
         raise RuntimeError("kaboom")
 
     engine = RuleEngine([Rule("explode", "one", (fact("x", "thing"),), boom)], ["one"])
@@ -28,13 +28,13 @@ def test_exception_in_an_action_is_an_error_not_lost() -> None:
         engine.run([{"kind": "thing", "id": "t1"}])
     # The engine stays usable after a failed run.
     ok = RuleEngine([Rule("copy", "one", (fact("x", "thing"),),
-                          lambda m: {"kind": "copy", "id": "c:" + m["x"]["id"]})], ["one"])
+                          lambda m, index: {"kind": "copy", "id": "c:" + m["x"]["id"]})], ["one"])
     assert [f["id"] for f in ok.run([{"kind": "thing", "id": "t1"}]).facts] == ["c:t1", "t1"]
 
 
 def test_sessions_are_isolated_across_many_runs() -> None:
     engine = RuleEngine([Rule("copy", "one", (fact("x", "thing"),),
-                              lambda m: {"kind": "copy", "id": "c:" + m["x"]["id"]})], ["one"])
+                              lambda m, index: {"kind": "copy", "id": "c:" + m["x"]["id"]})], ["one"])
     for i in range(300):
         run = engine.run([{"kind": "thing", "id": f"t{i}"}])
         assert [f["id"] for f in run.facts] == [f"c:t{i}", f"t{i}"]
@@ -43,7 +43,7 @@ def test_sessions_are_isolated_across_many_runs() -> None:
 
 def test_duplicate_input_fact_id_is_an_error() -> None:
     engine = RuleEngine([Rule("copy", "one", (fact("x", "thing"),),
-                              lambda m: {"kind": "copy", "id": "c:" + m["x"]["id"]})], ["one"])
+                              lambda m, index: {"kind": "copy", "id": "c:" + m["x"]["id"]})], ["one"])
     with pytest.raises(InferenceError, match="duplicate fact id t1"):
         engine.run([{"kind": "thing", "id": "t1"}, {"kind": "thing", "id": "t1", "other": 1}])
 
@@ -53,7 +53,7 @@ def test_negation_with_disjunction_and_join_respects_the_join() -> None:
     rule = Rule(
         "ok_goal", "one",
         (fact("g", "goal"), none("e", "ev", any_of("status", ("PI", "NI")), join("goal", "g", "goal"))),
-        lambda m: {"kind": "ok", "id": "ok:" + m["g"]["goal"]},
+        lambda m, index: {"kind": "ok", "id": "ok:" + m["g"]["goal"]},
     )
     engine = RuleEngine([rule], ["one"])
     run = engine.run([
@@ -67,11 +67,11 @@ def test_negation_with_disjunction_and_join_respects_the_join() -> None:
 
 def test_rule_limits_are_checked_when_rules_are_built() -> None:
     with pytest.raises(ValueError, match="joins 17 facts"):
-        Rule("wide", "one", tuple(fact(f"a{i}", "x") for i in range(16)), lambda m: {})
+        Rule("wide", "one", tuple(fact(f"a{i}", "x") for i in range(16)), lambda m, index: {})
     with pytest.raises(ValueError, match="needs a positive pattern"):
-        Rule("neg", "one", (none("a", "x"),), lambda m: {})
+        Rule("neg", "one", (none("a", "x"),), lambda m, index: {})
     with pytest.raises(ValueError, match="unknown phases"):
-        RuleEngine([Rule("r", "two", (fact("a", "x", eq("v", 1)),), lambda m: {})], ["one"])
+        RuleEngine([Rule("r", "two", (fact("a", "x", eq("v", 1)),), lambda m, index: {})], ["one"])
 
 
 def test_empty_fact_file_is_level_1_with_every_goal_not_rated(kb: KnowledgeBase) -> None:

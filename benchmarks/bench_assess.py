@@ -1,0 +1,166 @@
+"""Benchmark of assessment: the durable_rules inference beside the plain-Python reference evaluator.
+
+Run:  python benchmarks/bench_assess.py            (full: 1,000-file batch, 10,000-session soak)
+      python benchmarks/bench_assess.py --quick    (smaller batch and soak, for a quick look)
+
+Every figure is measured in this run and shown beside its baseline (the reference evaluator, or an empty
+Python start for the cold CLI), so ratios are comparable across machines. Nothing here is a test: speed is
+measured, not asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STATUSES = ["FI", "LI", "PI", "NI", "NY", "NA"]
+
+
+def _kb():  # noqa: ANN202
+    from mlops_maturity.engine.kb import load_knowledge_base
+
+    return load_knowledge_base()
+
+
+def generated_fact_file(kb, seed: int):  # noqa: ANN001, ANN201
+    """A seeded random fact file (the same seed gives the same file)."""
+    from mlops_maturity.engine.facts import FactFile
+
+    rng = random.Random(seed)
+    fill = rng.random()
+    practices = {}
+    for pid in kb.practices:
+        if rng.random() < fill:
+            status = rng.choice(STATUSES)
+            practices[pid] = {"status": status, "reason": "out of scope"} if status == "NA" else {"status": status}
+    return FactFile.model_validate(
+        {"organization": f"generated {seed}", "assessed_on": dt.date(2026, 1, 1), "practices": practices}
+    )
+
+
+def median_ms(fn, repeat: int) -> float:  # noqa: ANN001
+    """Median wall time of ``fn()`` in milliseconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def bench_examples(repeat: int) -> list[tuple[str, float, float, float]]:
+    """Median in-process assess time per shipped example: rules, rules + cross-check, reference."""
+    from mlops_maturity.engine.assessment import assess
+    from mlops_maturity.engine.facts import load_fact_file
+
+    kb = _kb()
+    rows = []
+    paths = sorted((ROOT / "examples").glob("*.yaml"))
+    for path in paths:
+        facts = load_fact_file(path, kb)
+        assess(kb, facts, verify=False)  # warm-up: registers the rule set once per process
+        rules = median_ms(lambda: assess(kb, facts, verify=False), repeat)
+        checked = median_ms(lambda: assess(kb, facts, verify=True), repeat)
+        ref = median_ms(lambda: assess(kb, facts, evaluator="reference"), repeat)
+        rows.append((path.stem, rules, checked, ref))
+    return rows
+
+
+def _batch_worker(args: tuple[int, int, str]) -> int:
+    start, count, evaluator = args
+    from mlops_maturity.engine.assessment import assess
+
+    kb = _kb()
+    total = 0
+    for seed in range(start, start + count):
+        total += assess(kb, generated_fact_file(kb, seed), verify=False, evaluator=evaluator).maturity_level
+    return total
+
+
+def bench_batch(files: int, workers: int, evaluator: str) -> float:
+    """Seconds to assess ``files`` generated fact files on ``workers`` processes (start-up included)."""
+    chunk = -(-files // workers)
+    jobs = [(i * chunk, min(chunk, files - i * chunk), evaluator) for i in range(workers)]
+    start = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(_batch_worker, jobs))
+    return time.perf_counter() - start
+
+
+def bench_soak(sessions: int) -> tuple[int, int, int]:
+    """Peak RSS (KiB) after 10% of the sessions and after all of them: flat means no leak."""
+    from mlops_maturity.engine.assessment import assess
+
+    kb = _kb()
+    files = [generated_fact_file(kb, seed) for seed in range(50)]
+    early = 0
+    for i in range(sessions):
+        assess(kb, files[i % len(files)], verify=False)
+        if i + 1 == max(1, sessions // 10):
+            early = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    late = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return early, late, sessions
+
+
+def bench_cold(repeat: int) -> tuple[float, float, float]:
+    """Median seconds of ``maturity assess EXAMPLE --format json``, ``python -c pass`` and the import alone."""
+    example = sorted((ROOT / "examples").glob("*.yaml"))[0]
+    cli = [sys.executable, "-m", "mlops_maturity.cli", "assess", str(example), "--format", "json"]
+
+    def run(cmd: list[str]) -> float:
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONHASHSEED": "0"})
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    return run(cli), run([sys.executable, "-c", "pass"]), run([sys.executable, "-c", "import mlops_maturity.cli.app"])
+
+
+def main() -> None:
+    """Run every benchmark and print a table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smaller batch and soak")
+    args = parser.parse_args()
+    files = 200 if args.quick else 1000
+    sessions = 1000 if args.quick else 10000
+
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores\n")
+    print("1. In-process assess, median ms per shipped example")
+    print(f"   {'example':32} {'rules':>8} {'rules+check':>12} {'reference':>10} {'rules/ref':>10}")
+    rows = bench_examples(repeat=30)
+    for name, rules, checked, ref in rows:
+        print(f"   {name:32} {rules:8.2f} {checked:12.2f} {ref:10.2f} {rules / ref:9.1f}x")
+    if rows:
+        med_rules = statistics.median(r[1] for r in rows)
+        med_ref = statistics.median(r[3] for r in rows)
+        print(f"   {'median':32} {med_rules:8.2f} {'':12} {med_ref:10.2f} {med_rules / med_ref:9.1f}x   (target rules <= 10 ms)")
+
+    print(f"\n2. Batch: {files} generated fact files on 2 processes (includes process start-up)")
+    rules_s = bench_batch(files, 2, "rules")
+    ref_s = bench_batch(files, 2, "reference")
+    print(f"   rules {rules_s:6.2f} s   reference {ref_s:6.2f} s   ratio {rules_s / ref_s:4.1f}x   (target rules <= 10 s)")
+
+    print(f"\n3. Soak: {sessions} sessions in one process, peak RSS")
+    early, late, n = bench_soak(sessions)
+    print(f"   after {n // 10}: {early / 1024:.1f} MiB   after {n}: {late / 1024:.1f} MiB   growth {(late - early) / 1024:.1f} MiB")
+
+    print("\n4. Cold start, median of 5 (seconds)")
+    cli, bare, imports = bench_cold(repeat=5)
+    print(f"   maturity assess --format json {cli:.3f}   python -c pass {bare:.3f}   imports only {imports:.3f}"
+          f"   (target <= 0.4 s)")
+
+
+if __name__ == "__main__":
+    main()
