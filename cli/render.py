@@ -66,7 +66,16 @@ def assessment_table(a: Assessment) -> str:
         for x in a.findings:
             findings.add_row(x.severity, f"{x.name}: {x.message}", x.recommendation)
         console.print(findings)
-    observed = sum(1 for p in a.practices if p.status != "not_observed")
+    observed_rows = [p for p in a.practices if p.status != "not_observed"]
+    if observed_rows:
+        practices = Table(title="Observed practices", title_justify="left")
+        for column in ("Practice", "Status", "Evidence", "Note"):
+            practices.add_column(column)
+        for p in observed_rows:
+            practices.add_row(f"{p.id}\n{p.name}", p.status + (" (assumed)" if p.assumed else ""),
+                              "\n".join(p.evidence) or "-", p.note or p.reason or "-")
+        console.print(practices)
+    observed = len(observed_rows)
     ready = [p.id for p in a.practices if p.ready]
     console.print(f"Practices: {observed} of {len(a.practices)} observed, "
                   f"{sum(p.satisfied for p in a.practices)} satisfied, {len(ready)} ready to adopt.")
