@@ -1,0 +1,53 @@
+"""``maturity roadmap``: an ordered, prerequisite-aware improvement plan toward a target level."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from mlops_maturity.cli import render_roadmap
+from mlops_maturity.cli.common import AssumeOption, Format, FormatOption, KbOption, app, handle_errors
+from mlops_maturity.cli.output import write_text
+from mlops_maturity.engine import api
+from mlops_maturity.engine.roadmap import roadmap_file
+
+
+@app.command()
+def roadmap(
+    facts: Annotated[Path, typer.Argument(help="Fact file (YAML or JSON).")],
+    target: Annotated[
+        str | None,
+        typer.Option("--target", "-t", metavar="N|FRAMEWORK:LEVEL",
+                     help="CMMI maturity level (1-5) or a framework level such as google:2. "
+                          "Default: the next maturity level."),
+    ] = None,
+    capacity: Annotated[
+        float | None,
+        typer.Option("--capacity", metavar="PERSON_WEEKS",
+                     help="Person-weeks available per quarter (13 weeks); bounds each wave and gives calendar time."),
+    ] = None,
+    assume: AssumeOption = None,
+    format: FormatOption = Format.table,
+    kb: KbOption = None,
+    plan_unobserved: Annotated[
+        bool,
+        typer.Option("--plan-unobserved",
+                     help="Plan NY and not-observed practices as items instead of listing them under 'assess first'."),
+    ] = False,
+    no_verify: Annotated[
+        bool,
+        typer.Option("--no-verify", help="Infer the waves with the reference evaluator alone (faster, same "
+                                         "semantics) instead of the rules engine cross-checked against it."),
+    ] = False,
+) -> None:
+    """Plan the way to a target level: prerequisites first, in waves whose levels the engine re-infers."""
+    with handle_errors():
+        result = roadmap_file(facts, kb_dir=kb, target=target, capacity=capacity, assume=assume or [],
+                              verify=not no_verify, plan_unobserved=plan_unobserved)
+        if format is Format.json:
+            write_text(api.to_json(result), None, force=False)
+        elif format is Format.markdown:
+            write_text(render_roadmap.roadmap_markdown(result), None, force=False)
+        else:
+            write_text(render_roadmap.roadmap_table(result), None, force=False)

@@ -1,0 +1,341 @@
+"""The roadmap on hand-checked cases (tiny test KB) and through the CLI (shipped KB).
+
+The tiny KB (tests/fixtures/kb/mini): PP and CM at level 2, RD at 3, OPP at 4, CAR at 5; GG2 is evidenced by
+gen.policy (GP2.1) and ml.registry (GP2.6), GG3 by gen.defined-process (GP3.1). Prerequisites:
+plan.plan -> plan.estimates, ml.registry -> ml.versioning, ml.monitoring -> ml.registry,
+gen.defined-process -> org.standard-process, eng.framing -> plan.plan, quant.baselines -> org.standard-process.
+Framework "toy": level 1 = versioning + registry, level 2 = monitoring.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from mlops_maturity.cli.app import app
+from mlops_maturity.cli.render_roadmap import roadmap_markdown, roadmap_table
+from mlops_maturity.engine.api import to_json
+from mlops_maturity.engine.assessment import assess
+from mlops_maturity.engine.errors import UserInputError
+from mlops_maturity.engine.facts import FactFile
+from mlops_maturity.engine.kb import KnowledgeBase
+from mlops_maturity.engine.roadmap import Roadmap, parse_target, plan_roadmap
+from typer.testing import CliRunner
+
+LEVEL2 = ["gen.policy", "ml.registry", "ml.versioning", "plan.estimates", "plan.plan"]
+
+
+def facts_of(practices: dict[str, object], **context: object) -> FactFile:
+    return FactFile.model_validate({"organization": "Test Org", "assessed_on": dt.date(2026, 1, 1),
+                                    "practices": practices, "context": context})
+
+
+def all_ni(kb: KnowledgeBase, **context: object) -> FactFile:
+    return facts_of({p: "NI" for p in kb.practices}, **context)
+
+
+def waves_of(r: Roadmap) -> list[list[str]]:
+    return [w.practices for w in r.waves]
+
+
+# ------------------------------------------------------------------------------------------- content and order
+
+
+def test_next_level_from_scratch(mini_kb: KnowledgeBase) -> None:
+    r = plan_roadmap(mini_kb, all_ni(mini_kb))
+    assert r.target.kind == "maturity" and r.target.level == 2 and r.target.default and not r.reached
+    assert sorted(i.practice for i in r.items) == LEVEL2
+    # All serve level 2; versioning and estimates unblock one item each; versioning has the better value/effort
+    # (4 / 1 against 3 / 1.5); policy ties plan.plan on value/effort and wins on id.
+    assert [i.practice for i in r.items] == ["ml.versioning", "plan.estimates", "gen.policy", "plan.plan",
+                                             "ml.registry"]
+    assert waves_of(r) == [["ml.versioning", "plan.estimates", "gen.policy"], ["plan.plan", "ml.registry"]]
+    assert r.item("ml.registry").requires == ["ml.versioning"]
+    assert r.item("ml.versioning").unblocks == ["ml.registry"]
+    assert r.item("ml.versioning").unblocks_total == 1
+    assert r.item("ml.registry").needed_for == ["CM.SG1", "GG2"]
+    assert r.item("ml.registry").framework_levels == ["toy:1"]
+    first, second = r.waves
+    assert first.maturity_level_after == 1 and not first.target_reached
+    assert first.capability_changes == []
+    assert second.maturity_level_after == 2 and second.target_reached and r.reached_at_wave == 2
+    assert {(c.process_area, c.before, c.after) for c in second.capability_changes} == {("PP", 0, 2), ("CM", 0, 2)}
+    assert second.framework_levels_after == {"toy": 1}
+    assert [(c.goal, c.before, c.after) for c in second.generic_goal_changes] == [
+        ("GG2", "unsatisfied", "satisfied")]
+    # Reaching toy level 1 while below level 3 fires "tools without process": the plan says so.
+    assert second.findings_raised == ["tools-without-process"]
+    assert r.estimate.effort.min == 6 and r.estimate.effort.max == 12 and r.estimate.effort.mid == 9
+    assert [(s.from_level, s.to_level, s.months) for s in r.estimate.historical_steps] == [(1, 2, 5)]
+    assert r.estimate.quarters is None and r.estimate.months is None
+
+
+def test_level_3_serves_lower_levels_first(mini_kb: KnowledgeBase) -> None:
+    r = plan_roadmap(mini_kb, all_ni(mini_kb), target=3)
+    order = [i.practice for i in r.items]
+    assert sorted(order) == sorted(LEVEL2 + ["eng.framing", "gen.defined-process", "org.standard-process"])
+    assert {i.practice: i.serves for i in r.items}["eng.framing"] == 3
+    # Within the first wave every level-2 item precedes every level-3 one; plan.estimates now unblocks two items
+    # (plan.plan, and eng.framing through it), so it moves ahead of ml.versioning.
+    assert waves_of(r)[0] == ["plan.estimates", "ml.versioning", "gen.policy", "org.standard-process"]
+    assert r.item("eng.framing").wave == 3 and r.item("eng.framing").requires == ["plan.plan"]
+    assert [w.maturity_level_after for w in r.waves] == [1, 2, 3]
+    assert r.item("gen.defined-process").needed_for == ["GG3"]
+
+
+def test_framework_target_and_prerequisite_chain(mini_kb: KnowledgeBase) -> None:
+    r = plan_roadmap(mini_kb, all_ni(mini_kb), target=("toy", 2))
+    assert r.target.kind == "framework" and r.target.label == "toy level 2 (Monitored)" and r.target.highest
+    assert waves_of(r) == [["ml.versioning"], ["ml.registry"], ["ml.monitoring"]]
+    assert [w.framework_levels_after["toy"] for w in r.waves] == [0, 1, 2]
+    assert r.item("ml.monitoring").needed_for == ["toy:2"]
+    assert r.estimate.historical_steps == [] and r.estimate.historical_months is None
+    assert parse_target("toy:2", mini_kb) == ("toy", 2)
+
+
+def test_prerequisite_outside_the_scope_is_pulled_in(mini_kb: KnowledgeBase) -> None:
+    # quant.baselines (OPP, level 4) needs org.standard-process, which serves level 3; target 4 plans both, and
+    # eng.framing at level 3 pulls plan.plan and plan.estimates, which are satisfied here.
+    facts = facts_of({**{p: "FI" for p in LEVEL2}, "quant.baselines": "PI", "org.standard-process": "NI",
+                      "gen.defined-process": "FI", "eng.framing": "FI", "ml.monitoring": "FI"})
+    r = plan_roadmap(mini_kb, facts, target=4)
+    assert waves_of(r) == [["org.standard-process"], ["quant.baselines"]]
+    assert r.item("org.standard-process").needed_by_target  # it evidences RD.SG1 too
+    r = plan_roadmap(mini_kb, facts, target=("toy", 2))
+    assert r.reached and r.items == []
+
+
+def test_prerequisite_only_item(mini_kb: KnowledgeBase) -> None:
+    # Toward toy:1 only versioning and registry are in scope; with registry NI and versioning PI both are.
+    # Toward toy:2 with monitoring NI, registry FI but versioning PI: versioning is not needed (registry holds).
+    facts = facts_of({"ml.monitoring": "NI", "ml.registry": "PI", "ml.versioning": "FI"})
+    r = plan_roadmap(mini_kb, facts, target=("toy", 2))
+    assert waves_of(r) == [["ml.registry"], ["ml.monitoring"]]
+    assert r.item("ml.registry").needed_by_target
+
+
+def test_capacity_bounds_waves_and_oversized_items_get_their_own(mini_kb: KnowledgeBase) -> None:
+    r = plan_roadmap(mini_kb, all_ni(mini_kb), capacity=3)
+    assert waves_of(r) == [["ml.versioning", "plan.estimates"], ["gen.policy"], ["plan.plan"], ["ml.registry"]]
+    assert all(w.effort.mid <= 3 for w in r.waves) and not any(w.oversized for w in r.waves)
+    assert r.estimate.quarters == 4 and r.estimate.months == 12
+    r = plan_roadmap(mini_kb, all_ni(mini_kb), capacity=2.5)
+    assert waves_of(r)[-1] == ["ml.registry"]
+    last = r.waves[-1]
+    assert last.oversized and last.effort.mid == 3 and last.duration_quarters == 2
+    assert r.estimate.quarters == 5 and r.estimate.months == 15
+    assert "bigger than the capacity of 2.5 person-weeks per quarter" in roadmap_table(r)
+    assert "spanning 2 quarters" in roadmap_markdown(r)
+
+
+# ---------------------------------------------------------------------------------- NY, not observed and NA
+
+
+def test_not_observed_goes_to_assess_first(mini_kb: KnowledgeBase) -> None:
+    facts = facts_of({"ml.registry": "NI", "ml.monitoring": "NY"})  # ml.versioning not observed
+    r = plan_roadmap(mini_kb, facts, target=("toy", 2))
+    assert [i.practice for i in r.items] == ["ml.registry"]
+    assert [(a.practice, a.status) for a in r.assess_first] == [("ml.versioning", "not_observed"),
+                                                                ("ml.monitoring", "NY")]
+    assert r.item("ml.registry").awaits_assessment == ["ml.versioning"] and r.item("ml.registry").requires == []
+    versioning = r.assess_first[0]
+    assert versioning.needed_by == ["ml.registry"] and versioning.needed_for == ["toy:1"]
+    monitoring = r.assess_first[1]
+    assert monitoring.missing_prerequisites == ["ml.registry"]
+    # The premise: assess-first practices found in place. Alone it does not reach toy:2 (registry is missing).
+    assert r.after_assess_first is not None and r.after_assess_first.framework_levels["toy"] == 0
+    assert r.waves[0].framework_levels_after == {"toy": 2} and r.reached_at_wave == 1
+    assert r.assumptions_after(1) == {"ml.monitoring": "FI", "ml.registry": "FI", "ml.versioning": "FI"}
+    assert r.estimate.assess_first_effort.mid == 1 + 2.5
+
+
+def test_plan_unobserved_plans_them_as_items(mini_kb: KnowledgeBase) -> None:
+    facts = facts_of({"ml.registry": "NI", "ml.monitoring": "NY"})
+    r = plan_roadmap(mini_kb, facts, target=("toy", 2), plan_unobserved=True)
+    assert r.assess_first == [] and r.after_assess_first is None and r.plan_unobserved
+    assert waves_of(r) == [["ml.versioning"], ["ml.registry"], ["ml.monitoring"]]
+    assert [i.status for i in r.items] == ["not_observed", "NI", "NY"]
+    assert "not observed" in roadmap_table(r)
+
+
+def test_assess_first_alone_can_reach_the_target(mini_kb: KnowledgeBase) -> None:
+    facts = facts_of({"ml.registry": "FI"})
+    r = plan_roadmap(mini_kb, facts, target=("toy", 1))
+    assert r.items == [] and r.waves == [] and [a.practice for a in r.assess_first] == ["ml.versioning"]
+    assert r.reached_at_wave == 0 and r.after_assess_first is not None and r.after_assess_first.target_reached
+
+
+def test_na_is_never_planned(mini_kb: KnowledgeBase) -> None:
+    facts = facts_of({"ml.versioning": {"status": "NA", "reason": "no artifacts"}, "ml.registry": "NI"})
+    r = plan_roadmap(mini_kb, facts, target=("toy", 1))
+    assert [i.practice for i in r.items] == ["ml.registry"] and r.assess_first == []
+    assert r.waves[0].framework_levels_after == {"toy": 1}
+
+
+def test_impossible_target(mini_kb: KnowledgeBase) -> None:
+    na = {"status": "NA", "reason": "x"}
+    facts = facts_of({"gen.policy": na, "ml.registry": na})
+    with pytest.raises(UserInputError, match="impossible target: every practice evidencing the generic goal GG2"):
+        plan_roadmap(mini_kb, facts, target=2)
+
+
+# ------------------------------------------------------------------------------------------ targets and reach
+
+
+def test_already_at_the_highest_level(mini_kb: KnowledgeBase) -> None:
+    facts = facts_of({p: "FI" for p in mini_kb.practices})
+    r = plan_roadmap(mini_kb, facts)
+    assert r.reached and r.target.level == 5 and r.target.highest and r.target.default
+    assert r.items == [] and r.waves == [] and r.assess_first == [] and r.reached_at_wave is None
+    assert "Already at the highest level" in roadmap_table(r)
+    assert "Already at the highest level" in roadmap_markdown(r)
+    lower = plan_roadmap(mini_kb, facts, target=3)
+    assert lower.reached and "is already reached: nothing to plan" in roadmap_markdown(lower)
+    assert plan_roadmap(mini_kb, all_ni(mini_kb), target=1).reached
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("6", "CMMI maturity levels are 1-5, got 6"),
+    ("0", "CMMI maturity levels are 1-5, got 0"),
+    ("toy:7", "framework toy has no level 7 (levels: 0, 1, 2)"),
+    ("tyo:1", "unknown framework 'tyo'; did you mean toy?"),
+    ("toy", "give a level: toy:LEVEL (levels: 0, 1, 2)"),
+    ("toy:x", "level 'x' is not a whole number"),
+    ("three", "expected a maturity level 1-5 or FRAMEWORK:LEVEL"),
+])
+def test_bad_targets(mini_kb: KnowledgeBase, text: str, message: str) -> None:
+    with pytest.raises(UserInputError) as caught:
+        parse_target(text, mini_kb)
+    assert message in str(caught.value)
+    assert caught.value.problems[0].file == "--target"
+
+
+def test_bad_target_in_the_api(mini_kb: KnowledgeBase) -> None:
+    with pytest.raises(UserInputError, match="framework toy has no level 9"):
+        plan_roadmap(mini_kb, all_ni(mini_kb), target=("toy", 9))
+    with pytest.raises(UserInputError, match="1-5"):
+        plan_roadmap(mini_kb, all_ni(mini_kb), target=9)
+    with pytest.raises(UserInputError, match="positive number"):
+        plan_roadmap(mini_kb, all_ni(mini_kb), capacity=0)
+    with pytest.raises(UserInputError, match="did you mean ml.registry"):
+        plan_roadmap(mini_kb, all_ni(mini_kb), assumptions={"ml.regisrty": "FI"})
+
+
+def test_user_assumptions_are_the_starting_point(mini_kb: KnowledgeBase) -> None:
+    r = plan_roadmap(mini_kb, all_ni(mini_kb), assumptions={"ml.versioning": "FI", "gen.policy": "LI"})
+    assert "ml.versioning" not in {i.practice for i in r.items} and "gen.policy" not in {i.practice for i in r.items}
+    assert [(a.practice, a.status) for a in r.assumptions] == [("gen.policy", "LI"), ("ml.versioning", "FI")]
+    assert r.assumptions_after(len(r.waves))["gen.policy"] == "LI"
+
+
+def test_findings_resolved(mini_kb: KnowledgeBase) -> None:
+    # lock-in fires with one cloud vendor while ml.monitoring is not satisfied: monitoring's condition flips.
+    facts = facts_of({**{p: "FI" for p in ["ml.versioning", "ml.registry"]}, "ml.monitoring": "PI"},
+                     cloud_vendor_count=1, regulated_industry=False)
+    r = plan_roadmap(mini_kb, facts, target=("toy", 2))
+    assert "lock-in" in r.start.findings
+    assert r.item("ml.monitoring").resolves_findings == ["lock-in"]
+    assert r.waves[0].findings_resolved == ["lock-in"]
+    # tools-without-process lists org.standard-process among the practices resolving it.
+    level3 = {"org.standard-process": "NI", "gen.defined-process": "NI", "eng.framing": "PI"}
+    r = plan_roadmap(mini_kb, facts_of({**{p: "FI" for p in LEVEL2}, **level3}, regulated_industry=False), target=3)
+    assert "tools-without-process" in r.start.findings
+    assert r.item("org.standard-process").resolves_findings == ["tools-without-process"]
+    assert r.waves[-1].findings_resolved == ["tools-without-process"]
+
+
+def test_verified_and_fast_paths_agree(mini_kb: KnowledgeBase) -> None:
+    facts = all_ni(mini_kb, cloud_vendor_count=1)
+    verified = plan_roadmap(mini_kb, facts, target=5, capacity=4, verify=True)
+    fast = plan_roadmap(mini_kb, facts, target=5, capacity=4, verify=False)
+    assert verified.evaluator == "rules" and fast.evaluator == "reference"
+    assert verified.model_dump(exclude={"evaluator"}) == fast.model_dump(exclude={"evaluator"})
+    for wave in verified.waves:
+        a = assess(mini_kb, facts, verified.assumptions_after(wave.number))
+        assert a.maturity_level == wave.maturity_level_after
+
+
+def test_json_shape(mini_kb: KnowledgeBase) -> None:
+    doc = json.loads(to_json(plan_roadmap(mini_kb, all_ni(mini_kb), capacity=5)))
+    assert doc["schema_version"] == "1.0"
+    assert {"target", "reached", "items", "waves", "assess_first", "estimate"} <= set(doc)
+    assert {"practice", "wave", "requires", "unblocks", "effort", "serves"} <= set(doc["items"][0])
+    assert {"number", "practices", "effort", "maturity_level_after", "framework_levels_after"} <= set(doc["waves"][0])
+    assert set(doc["items"][0]["effort"]) == {"min", "max", "mid"}
+
+
+# ------------------------------------------------------------------------------------------------------- CLI
+
+FACTS = """\
+organization: Example Co
+assessed_on: 2026-05-01
+practices:
+  ml.source-control: PI
+  ml.model-registry: NI
+  ml.experiment-tracking: FI
+"""
+
+
+@pytest.fixture()
+def facts_file(tmp_path: Path) -> Path:
+    path = tmp_path / "facts.yaml"
+    path.write_text(FACTS, encoding="utf-8")
+    return path
+
+
+def test_cli_json_is_the_bare_document(facts_file: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["roadmap", str(facts_file), "--format", "json", "--target", "google:1",
+                                 "--capacity", "6", "--no-verify"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["target"]["framework"] == "google" and doc["target"]["level"] == 1
+    assert doc["reached"] is False and doc["evaluator"] == "reference"
+    planned = [i["practice"] for i in doc["items"]]
+    assert "ml.model-registry" in planned and "ml.source-control" in planned
+    assert all(w["effort"]["mid"] <= 6 or len(w["practices"]) == 1 for w in doc["waves"])
+
+
+def test_cli_table_and_markdown(facts_file: Path, runner: CliRunner) -> None:
+    table = runner.invoke(app, ["roadmap", str(facts_file), "--target", "google:1"])
+    assert table.exit_code == 0, table.stderr
+    assert "toward google level 1" in table.stdout and "Waves" in table.stdout
+    markdown = runner.invoke(app, ["roadmap", str(facts_file), "-f", "markdown", "--assume",
+                                   "ml.model-registry=FI", "--target", "google:1"])
+    assert markdown.exit_code == 0, markdown.stderr
+    assert markdown.stdout.startswith("# ML Ops improvement roadmap: Example Co")
+    assert "`ml.model-registry=FI`" in markdown.stdout
+    assert "### 1. `ml.model-registry`" not in markdown.stdout
+
+
+def test_cli_target_already_reached(facts_file: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["roadmap", str(facts_file), "--target", "1"])
+    assert result.exit_code == 0
+    assert "is already reached: nothing to plan" in result.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--target", "googel:2"], "did you mean google?"),
+    (["--target", "google:9"], "framework google has no level 9"),
+    (["--target", "6"], "CMMI maturity levels are 1-5"),
+    (["--capacity", "-1"], "expected a positive number"),
+    (["--assume", "ml.model-registyr=FI"], "did you mean ml.model-registry?"),
+])
+def test_cli_bad_input_exits_2(facts_file: Path, runner: CliRunner, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["roadmap", str(facts_file), *args])
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stdout == ""
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_missing_file_exits_2(tmp_path: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["roadmap", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2 and "file not found" in result.stderr
+
+
+def test_impossible_target_on_the_shipped_kb(kb: KnowledgeBase) -> None:
+    facts = facts_of({p: {"status": "NA", "reason": "not applicable here"} for p in kb.goal_practices["GG3"]})
+    with pytest.raises(UserInputError, match="impossible target: every practice evidencing the generic goal GG3"):
+        plan_roadmap(kb, facts, target=3, verify=False)
+    assert plan_roadmap(kb, facts, target=2, verify=False).target.level == 2  # level 2 does not need GG3
