@@ -125,11 +125,16 @@ def init(
 
 @app.command()
 def schema(
-    name: Annotated[str, typer.Argument(help="facts or assessment")] = "facts",
+    name: Annotated[str, typer.Argument(help="facts, assessment or report-context")] = "facts",
 ) -> None:
     """Print the JSON Schema of the fact file or of the assessment result."""
     with handle_errors():
         write_text(json.dumps(api.schema(name), indent=2) + "\n", None, force=False)
+
+
+# The other commands live in their own modules and register on ``app`` when imported; importing them here,
+# after the core commands, keeps ``maturity --help`` in a sensible order.
+from mlops_maturity.cli import roadmap_cmd, explain_cmd, crosswalk_cmd, report_cmd  # noqa: E402,F401,I001
 
 
 def main() -> None:

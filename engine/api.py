@@ -43,12 +43,14 @@ def assess_file(
     return _assess(kb, facts, assumptions, verify=verify, source=str(path))
 
 
-SchemaName = Literal["facts", "assessment"]
+SchemaName = Literal["facts", "assessment", "report-context"]
 
 
 def schema(name: str) -> dict[str, Any]:
     """The JSON Schema of a document the tool reads or writes."""
-    models: dict[str, type[BaseModel]] = {"facts": FactFile, "assessment": Assessment}
+    from mlops_maturity.engine.report import ReportContext
+
+    models: dict[str, type[BaseModel]] = {"facts": FactFile, "assessment": Assessment, "report-context": ReportContext}
     model = models.get(name)
     if model is None:
         raise UserInputError(f"unknown schema {name!r}; valid: {', '.join(sorted(models))}")

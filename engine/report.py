@@ -1,0 +1,1121 @@
+"""Reports: one documented template context, Jinja2 templates run in a sandbox, and Markdown, HTML and Word output.
+
+A report is built in two steps:
+
+1. :func:`build_context` assesses a fact file and gathers everything a report shows into one pydantic model,
+   :class:`ReportContext`: the organization and assessment metadata, the CMMI result with the capability profile,
+   every framework's level, the findings, evidence per practice, the roadmap toward the target (with its waves),
+   the why-not explanation for the target and the crosswalk. Its JSON Schema is ``maturity schema report-context``
+   and ``docs/report-context.md`` lists every field.
+2. :func:`render` renders the context through a template: a built-in one (``markdown``, ``html``, ``docx``), a
+   directory of a firm's own Jinja2 templates, or a firm's own ``.docx`` template (docxtpl). Templates see the
+   context as plain data (``model_dump(mode="json")``: dicts, lists, strings, numbers), so what a template can
+   reach is exactly what the schema documents.
+
+Templates are third-party code running on an assessor's laptop, so every template (built-in or not) runs in
+:class:`ReportSandbox`: Jinja2's immutable sandbox with ``StrictUndefined``, no access to private or dunder
+attributes, ``range()`` and string growth bounded, output size and render time capped. Any failure becomes a
+:class:`UserInputError` naming the template, the line and the offending name; nothing is written.
+
+:func:`register_jinja` adds the tool's filters and globals to a firm's own ``jinja2.Environment`` so that their
+existing pipeline can call the engine from inside their templates (see ``examples/embed_example.py``).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextvars
+import datetime as dt
+import io
+import re
+import time
+import zipfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.utils import Namespace
+from markupsafe import Markup
+from mlops_maturity.engine import documents
+from mlops_maturity.engine.assessment import assess
+from mlops_maturity.engine.crosswalk import Crosswalk, crosswalk
+from mlops_maturity.engine.errors import Problem, UserInputError
+from mlops_maturity.engine.explain import LevelExplanation, explain_level
+from mlops_maturity.engine.facts import Characterization, FactFile, Observation
+from mlops_maturity.engine.inference import required_capability
+from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
+from mlops_maturity.engine.results import Assessment, Assumption, Finding, GoalResult
+from mlops_maturity.engine.roadmap import Roadmap, plan_roadmap
+from pydantic import BaseModel, ConfigDict, Field
+
+CONTEXT_SCHEMA_VERSION = "1.0"
+
+BUILTIN_TEMPLATES = {
+    "markdown": "builtin/report.md.j2",
+    "html": "builtin/report.html.j2",
+    "docx": "report.docx",
+}
+"""Built-in template names -> the template they stand for (Jinja2 names carry the ``builtin/`` prefix)."""
+
+ReportFormat = Literal["markdown", "html", "text", "docx"]
+
+MEDIA_TYPES: dict[str, str] = {
+    "markdown": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "text": "text/plain; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+# --- limits of the sandbox ---------------------------------------------------------------------------------------
+
+MAX_RANGE = 10_000
+"""Largest ``range()`` a template may create."""
+MAX_RANGE_TOTAL = 1_000_000
+"""Items all ``range()`` calls of one rendering may create together (nested loops)."""
+MAX_STRING = 1_000_000
+"""Longest string or sequence an operator, call or filter inside a template may produce."""
+MAX_WIDTH = 10_000
+"""Largest width a template may pass to padding methods and filters (``center``, ``ljust``, ``indent``, ...)."""
+MAX_OUTPUT = 20_000_000
+"""Largest rendered output, in characters."""
+MAX_SECONDS = 60.0
+"""Longest a template may run."""
+MAX_DOCX_TEMPLATE = 50_000_000
+"""Largest uncompressed size of a ``.docx`` template's parts together."""
+
+_WIDTH_FILTERS = {"center": ("width",), "indent": ("width",), "wordwrap": ("width",), "truncate": ("length",)}
+_WIDTH_METHODS = {"center", "ljust", "rjust", "zfill", "expandtabs"}
+_FORMAT_WIDTH = re.compile(r"\d{6,}")
+
+
+# --- the template context -----------------------------------------------------------------------------------------
+
+
+class ContextModel(BaseModel):
+    """Base of the context models: immutable, unknown fields rejected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ToolInfo(ContextModel):
+    """The tool that produced the report."""
+
+    name: str = Field(description="Distribution name of the tool.", examples=["mlops-maturity"])
+    version: str = Field(description="Its version.", examples=["0.1.0"])
+
+
+class OrganizationInfo(ContextModel):
+    """The assessed organization and the assessment's metadata, as the fact file states them."""
+
+    name: str = Field(description="The organization's name.")
+    assessed_on: dt.date = Field(description="Date of the assessment (ISO 8601).")
+    assessor: str | None = Field(description="Who assessed.")
+    scope: str | None = Field(description="What the assessment covered.")
+    source: str | None = Field(description="The fact file assessed.")
+    context: dict[str, bool | int | str] = Field(
+        description="Context attributes of the fact file (e.g. cloud_vendor_count), sorted by name."
+    )
+
+
+class LevelInfo(ContextModel):
+    """One CMMI maturity level and whether the organization reached it."""
+
+    level: int = Field(description="1-5.")
+    name: str = Field(description="Official CMMI-DEV v1.3 name.")
+    description: str = Field(description="What the level means.")
+    ml_meaning: str = Field(description="What the level means for an ML organization.")
+    median_months_from_previous: int | None = Field(
+        description="Historical median months organizations needed from the level below (null when unknown)."
+    )
+    reached: bool = Field(description="The organization is at this level or above.")
+
+
+class MaturityInfo(ContextModel):
+    """The staged CMMI result."""
+
+    level: int = Field(description="The maturity level reached (1-5).")
+    name: str = Field(description="Its official name.")
+    description: str = Field(description="What the level means.")
+    ml_meaning: str = Field(description="What the level means for an ML organization.")
+    next_level: int | None = Field(description="The level above (null at level 5).")
+    levels: list[LevelInfo] = Field(description="All five levels, in order.")
+
+
+class TargetInfo(ContextModel):
+    """The maturity level the roadmap and the explanation aim at."""
+
+    level: int | None = Field(description="The target level (null when already at level 5 and none was given).")
+    name: str | None = Field(description="Its official name.")
+    reached: bool = Field(description="The organization already is at the target level or above.")
+    required_capability: int | None = Field(
+        description="Capability level every process area of levels 2..target needs (2 for level 2, else 3)."
+    )
+
+
+class CapabilityLevelInfo(ContextModel):
+    """A capability level of the continuous representation (column headings of the profile)."""
+
+    level: int = Field(description="0-3.")
+    name: str = Field(description="Incomplete, Performed, Managed, Defined.")
+    meaning: str = Field(description="What a process area needs for it.")
+
+
+class ProcessAreaRow(ContextModel):
+    """A process area in the capability profile."""
+
+    id: str = Field(description="CMMI abbreviation, e.g. REQM.")
+    name: str = Field(description="Official name.")
+    category: str = Field(description="Process Management, Project Management, Engineering or Support.")
+    maturity_level: int = Field(description="The maturity level the area belongs to (2-5).")
+    purpose: str = Field(description="The area's purpose.")
+    ml_interpretation: str = Field(description="What the area means in an ML organization.")
+    status: str = Field(description="SCAMPI rating of its specific goals: satisfied, unsatisfied, not_rated, "
+                                    "not_applicable.")
+    capability_level: int | None = Field(description="0-3; null when the area is not applicable.")
+    target_capability: int | None = Field(
+        description="Capability the target level needs from this area (null when the target does not cover it)."
+    )
+    meets_target: bool | None = Field(
+        description="The area has the capability the target needs or is not applicable (null outside the target)."
+    )
+    goals: list[GoalResult] = Field(description="Its specific goals with their rating and practices.")
+
+
+class FrameworkLevelRow(ContextModel):
+    """One level of an ML Ops maturity model."""
+
+    level: int = Field(description="The level's number in the model's own scale.")
+    name: str = Field(description="The level's name.")
+    description: str = Field(description="What the model says about it.")
+    met: bool = Field(description="Every practice this level adds is satisfied.")
+    reached: bool = Field(description="This level and every level below it are met.")
+    missing: list[str] = Field(description="Practices of this level that are not satisfied.")
+
+
+class FrameworkRow(ContextModel):
+    """The level an organization reaches in one ML Ops maturity model."""
+
+    id: str = Field(description="Framework id, e.g. google.")
+    name: str = Field(description="The model's name.")
+    publisher: str = Field(description="Who published it.")
+    level: int | None = Field(description="Highest level reached (null: below the lowest level).")
+    level_name: str | None = Field(description="Its name.")
+    lowest_level: int = Field(description="The model's lowest level.")
+    highest_level: int = Field(description="The model's highest level.")
+    levels: list[FrameworkLevelRow] = Field(description="Every level of the model, in order.")
+    article_verdict: str | None = Field(description="The seed article's verdict on the model against CMMI.")
+
+
+class PracticeRow(ContextModel):
+    """A practice: its characterization and the evidence behind it."""
+
+    id: str = Field(description="Practice id, e.g. ml.model-registry.")
+    name: str = Field(description="The practice's name.")
+    dimension: str = Field(description="people, process, technology, culture, governance or data.")
+    status: str = Field(description="FI, LI, PI, NI, NY, NA or not_observed.")
+    status_meaning: str = Field(description="The status in words.")
+    satisfied: bool = Field(description="FI or LI.")
+    ready: bool = Field(description="Not satisfied, applicable, and every prerequisite satisfied.")
+    blocked_by: list[str] = Field(description="Unsatisfied prerequisites.")
+    evidence: list[str] = Field(description="Evidence the assessor recorded.")
+    note: str | None = Field(description="The assessor's note.")
+    observed_on: dt.date | None = Field(description="When it was observed, if the fact file says.")
+    reason: str | None = Field(description="Why it is not applicable (NA only).")
+    assumed: bool = Field(description="The status is a what-if assumption, not an observation.")
+    goals: list[str] = Field(description="Specific and generic goals the practice evidences.")
+    process_areas: list[str] = Field(description="Process areas it evidences.")
+    serving_level: int = Field(description="Lowest maturity level among the goals it evidences.")
+    frameworks: list[str] = Field(description="Framework levels that call for it, as FRAMEWORK:LEVEL.")
+
+
+class PracticeSummary(ContextModel):
+    """Counts over the practices of the knowledge base."""
+
+    total: int = Field(description="Practices in the knowledge base.")
+    observed: int = Field(description="Practices the fact file characterizes.")
+    satisfied: int = Field(description="Practices FI or LI.")
+    ready: int = Field(description="Practices ready to adopt (every prerequisite satisfied).")
+    by_status: dict[str, int] = Field(description="Practices per status (FI, LI, PI, NI, NY, NA, not_observed).")
+
+
+class ReportContext(ContextModel):
+    """Everything a report template can show. Templates receive its JSON form (``model_dump(mode="json")``)."""
+
+    schema_version: str = Field(default=CONTEXT_SCHEMA_VERSION, description="Version of this context's form.")
+    tool: ToolInfo = Field(description="The tool that produced the report.")
+    organization: OrganizationInfo = Field(description="The organization and the assessment's metadata.")
+    knowledge_base: str = Field(description="Fingerprint of the knowledge base used.")
+    maturity: MaturityInfo = Field(description="The CMMI maturity level reached (staged representation).")
+    target: TargetInfo = Field(description="The level the roadmap and the explanation aim at.")
+    capability_levels: list[CapabilityLevelInfo] = Field(description="The capability levels 0-3, in order.")
+    process_areas: list[ProcessAreaRow] = Field(
+        description="The capability profile: the 22 process areas by maturity level, then id."
+    )
+    generic_goals: list[GoalResult] = Field(description="GG2 and GG3, rated organization-wide.")
+    frameworks: list[FrameworkRow] = Field(description="The level reached in every ML Ops maturity model.")
+    findings: list[Finding] = Field(description="Insight rules that fired, most severe first.")
+    practices: list[PracticeRow] = Field(description="Every practice with its characterization and evidence.")
+    practice_summary: PracticeSummary = Field(description="Counts over the practices.")
+    assumptions: list[Assumption] = Field(description="What-if assumptions applied on top of the fact file.")
+    roadmap: Roadmap | None = Field(
+        description="The roadmap toward the target, with its waves (null when already at level 5 without a target)."
+    )
+    explanation: LevelExplanation | None = Field(
+        description="Why the target level is not reached (or how it was reached), from the inference trace."
+    )
+    crosswalk: Crosswalk = Field(
+        description="The CMMI level each framework's complete practice set reaches, beside the article's verdict."
+    )
+
+    def template_data(self) -> dict[str, Any]:
+        """The context as templates see it: plain JSON data."""
+        return self.model_dump(mode="json")
+
+
+_CAPABILITY_LEVELS = [
+    (0, "Incomplete", "The specific goals are not all satisfied."),
+    (1, "Performed", "The specific goals are satisfied."),
+    (2, "Managed", "Performed, and institutionalized as a managed process (GG2)."),
+    (3, "Defined", "Managed, and institutionalized as a defined process (GG3)."),
+]
+
+_STATUS_MEANING = {c.value: c.meaning for c in Characterization}
+_STATUS_MEANING["not_observed"] = "not observed (no evidence recorded)"
+
+
+def tool_version() -> str:
+    """The installed version of this tool."""
+    try:
+        return metadata.version("mlops-maturity")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
+        return "0+unknown"
+
+
+def _check_target(target: int | None, reached: int) -> int | None:
+    if target is None:
+        return None if reached >= 5 else reached + 1
+    if isinstance(target, bool) or not isinstance(target, int) or not 1 <= target <= 5:
+        raise UserInputError([Problem("--target", "", f"expected a maturity level 1-5, got {target!r}")])
+    return target
+
+
+def build_context(
+    kb: KnowledgeBase,
+    facts: FactFile,
+    *,
+    target: int | None = None,
+    capacity: float | None = None,
+    assumptions: Mapping[str, str] | None = None,
+    verify: bool = True,
+    source: str | None = None,
+) -> ReportContext:
+    """Assess a fact file and gather everything a report shows.
+
+    Args:
+        kb: the knowledge base.
+        facts: the validated fact file.
+        target: the maturity level the roadmap and the explanation aim at (default: the next level).
+        capacity: person-weeks available per quarter; bounds the roadmap's waves and gives calendar time.
+        assumptions: what-if statuses (practice id -> FI/LI/PI/NI/NY) applied on top of the fact file.
+        verify: cross-check the rules engine against the reference evaluator on every inference run.
+        source: the fact file's name, recorded in the report.
+
+    Raises:
+        UserInputError: ``target`` is not a maturity level 1-5.
+        VerificationError: the rules engine and the reference evaluator disagree (an internal error).
+    """
+    assumptions = dict(sorted((assumptions or {}).items()))
+    result = assess(kb, facts, assumptions, verify=verify, source=source)
+    level = _check_target(target, result.maturity_level)
+    explanation = None
+    if level is not None:
+        explanation = explain_level(kb, facts, level, assumptions=assumptions, source=source, verify=verify)
+    plan = None
+    if level is not None:
+        plan = plan_roadmap(kb, facts, target=level, capacity=capacity, assumptions=assumptions, verify=verify,
+                            source=source)
+    return _context(kb, facts, result, level, plan, explanation, crosswalk(kb, verify=verify))
+
+
+
+
+def facts_from_assessment(assessment: Assessment) -> tuple[FactFile, dict[str, str]]:
+    """Rebuild a fact file and the assumptions from an assessment (for :func:`render` given an Assessment).
+
+    The assessment does not carry the fact file's context attributes, assessor or scope: those are left out.
+    """
+    practices = {}
+    for p in assessment.practices:
+        if p.status == "not_observed" or p.assumed:
+            continue
+        practices[p.id] = Observation(status=Characterization(p.status), evidence=p.evidence, note=p.note,
+                                      observed_on=p.observed_on, reason=p.reason)
+    facts = FactFile(organization=assessment.organization, assessed_on=assessment.assessed_on, practices=practices)
+    return facts, {a.practice: a.status for a in assessment.assumptions}
+
+
+def _context(
+    kb: KnowledgeBase,
+    facts: FactFile,
+    a: Assessment,
+    target: int | None,
+    plan: Roadmap | None,
+    explanation: LevelExplanation | None,
+    cw: Crosswalk,
+) -> ReportContext:
+    levels = {lv.level: lv for lv in kb.maturity_levels}
+    current = levels[a.maturity_level]
+    needed = required_capability(target) if target is not None and target >= 2 else None
+    areas = []
+    for pa_result in a.process_areas:
+        pa = kb.process_area[pa_result.id]
+        in_target = needed is not None and target is not None and pa.maturity_level <= target
+        areas.append(ProcessAreaRow(
+            id=pa.id, name=pa.name, category=pa.category.value, maturity_level=pa.maturity_level,
+            purpose=pa.purpose, ml_interpretation=pa.ml_interpretation, status=pa_result.status,
+            capability_level=pa_result.capability_level,
+            target_capability=needed if in_target else None,
+            meets_target=(pa_result.capability_level is None or pa_result.capability_level >= (needed or 0))
+            if in_target else None,
+            goals=pa_result.goals,
+        ))
+    frameworks = []
+    for fw_result in a.frameworks:
+        fw = kb.frameworks[fw_result.id]
+        described = {lv.level: lv.description for lv in fw.levels}
+        verdict = fw.article_verdict
+        frameworks.append(FrameworkRow(
+            id=fw.id, name=fw.name, publisher=fw.publisher, level=fw_result.level, level_name=fw_result.level_name,
+            lowest_level=fw.levels[0].level, highest_level=fw.levels[-1].level,
+            levels=[FrameworkLevelRow(level=lv.level, name=lv.name, description=described[lv.level], met=lv.met,
+                                      reached=fw_result.level is not None and lv.level <= fw_result.level,
+                                      missing=lv.missing) for lv in fw_result.levels],
+            article_verdict=verdict.text if verdict else None,
+        ))
+    practices = []
+    for p in a.practices:
+        practice = kb.practices[p.id]
+        goals = kb.practice_goals(practice)
+        practices.append(PracticeRow(
+            id=p.id, name=p.name, dimension=practice.dimension.value, status=p.status,
+            status_meaning=_STATUS_MEANING[p.status], satisfied=p.satisfied, ready=p.ready, blocked_by=p.blocked_by,
+            evidence=p.evidence, note=p.note, observed_on=p.observed_on, reason=p.reason, assumed=p.assumed,
+            goals=goals,
+            process_areas=sorted({kb.goals[g].process_area for g in goals if kb.goals[g].process_area}),  # type: ignore[misc]
+            serving_level=kb.serving_level[p.id],
+            frameworks=[f"{fid}:{lv}" for fid, lv in kb.framework_practices.get(p.id, [])],
+        ))
+    by_status = {s: 0 for s in ("FI", "LI", "PI", "NI", "NY", "NA", "not_observed")}
+    for p in a.practices:
+        by_status[p.status] += 1
+    return ReportContext(
+        tool=ToolInfo(name="mlops-maturity", version=tool_version()),
+        organization=OrganizationInfo(
+            name=facts.organization, assessed_on=facts.assessed_on, assessor=facts.assessor, scope=facts.scope,
+            source=a.source, context=dict(sorted(facts.context.items())),
+        ),
+        knowledge_base=a.knowledge_base,
+        maturity=MaturityInfo(
+            level=a.maturity_level, name=a.maturity_level_name, description=current.description,
+            ml_meaning=current.ml_meaning, next_level=a.maturity_level + 1 if a.maturity_level < 5 else None,
+            levels=[LevelInfo(level=lv.level, name=lv.name, description=lv.description, ml_meaning=lv.ml_meaning,
+                              median_months_from_previous=lv.median_months_from_previous,
+                              reached=lv.level <= a.maturity_level) for lv in kb.maturity_levels],
+        ),
+        target=TargetInfo(
+            level=target, name=kb.level_name(target) if target is not None else None,
+            reached=target is not None and a.maturity_level >= target, required_capability=needed,
+        ),
+        capability_levels=[CapabilityLevelInfo(level=n, name=name, meaning=m) for n, name, m in _CAPABILITY_LEVELS],
+        process_areas=areas,
+        generic_goals=a.generic_goals,
+        frameworks=frameworks,
+        findings=a.findings,
+        practices=practices,
+        practice_summary=PracticeSummary(
+            total=len(a.practices), observed=len(a.practices) - by_status["not_observed"],
+            satisfied=sum(p.satisfied for p in a.practices), ready=sum(p.ready for p in a.practices),
+            by_status=by_status,
+        ),
+        assumptions=a.assumptions,
+        roadmap=plan,
+        explanation=explanation,
+        crosswalk=cw,
+    )
+
+
+# --- filters and globals --------------------------------------------------------------------------------------------
+
+_GOAL_WORDS = {"satisfied": "satisfied", "unsatisfied": "unsatisfied", "not_rated": "not rated",
+               "not_applicable": "not applicable"}
+
+
+def characterization(status: str | None) -> str:
+    """``FI`` -> ``fully implemented``; ``not_observed`` -> ``not observed (no evidence recorded)``."""
+    if status is None:
+        return ""
+    return _STATUS_MEANING.get(status, _GOAL_WORDS.get(status, str(status)))
+
+
+def status_label(status: str | None) -> str:
+    """A goal or process-area rating in words (``not_rated`` -> ``not rated``)."""
+    if status is None:
+        return ""
+    return _GOAL_WORDS.get(status, str(status).replace("_", " "))
+
+
+def capability(value: int | None) -> str:
+    """A capability level for display: ``n/a`` when the process area is not applicable."""
+    return "n/a" if value is None else str(value)
+
+
+def md_cell(text: Any) -> str:
+    """Text made safe for one Markdown table cell: ``|`` escaped, line breaks joined."""
+    if text is None:
+        return ""
+    return " ".join(str(text).replace("|", "\\|").split())
+
+
+def effort(value: Any) -> str:
+    """An effort in person-weeks: a number, a ``{min, max}`` mapping or a pair -> ``2-4 person-weeks``."""
+    if isinstance(value, Mapping) and "min" in value and "max" in value:
+        low, high = value["min"], value["max"]
+    elif isinstance(value, (list, tuple)) and len(value) == 2:
+        low, high = value
+    else:
+        low = high = value
+    if low is None:
+        return ""
+
+    def num(x: Any) -> str:
+        return f"{x:g}" if isinstance(x, (int, float)) else str(x)
+
+    unit = "person-week" if low == high == 1 else "person-weeks"
+    return f"{num(low)} {unit}" if low == high else f"{num(low)}-{num(high)} {unit}"
+
+
+def plural(count: int, word: str, plural_word: str | None = None) -> str:
+    """``plural(3, "practice")`` -> ``3 practices``."""
+    return f"{count} {word if count == 1 else plural_word or word + 's'}"
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "characterization": characterization,
+    "status_label": status_label,
+    "capability": capability,
+    "md_cell": md_cell,
+    "effort": effort,
+    "plural": plural,
+}
+"""Filters every report template can use (pure functions; registered by :func:`register_jinja` as well)."""
+
+
+# --- the sandbox ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Budget:
+    started: float
+    range_items: int = 0
+
+
+_budget: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("report_budget", default=None)
+
+
+def _spend(items: int = 0) -> None:
+    budget = _budget.get()
+    if budget is None:
+        return
+    budget.range_items += items
+    if budget.range_items > MAX_RANGE_TOTAL:
+        raise SecurityError(f"the template's ranges create more than {MAX_RANGE_TOTAL} items in total")
+    if time.monotonic() - budget.started > MAX_SECONDS:
+        raise SecurityError(f"the template ran longer than {MAX_SECONDS:g} seconds")
+
+
+def _sized(value: Any, what: str) -> Any:
+    if isinstance(value, (str, list, tuple, bytes)) and len(value) > MAX_STRING:
+        raise SecurityError(f"{what} would produce {len(value)} items; templates may produce at most {MAX_STRING}")
+    return value
+
+
+def _bounded_range(*args: int) -> range:
+    """``range()`` for templates: at most :data:`MAX_RANGE` items per call and a total budget per rendering."""
+    rng = range(*args)
+    if len(rng) > MAX_RANGE:
+        raise SecurityError(f"range{args!r} has {len(rng)} items; templates may use at most {MAX_RANGE}")
+    _spend(len(rng))
+    return rng
+
+
+class _BoundedNamespace(Namespace):
+    """``namespace()`` whose attributes cannot grow past :data:`MAX_STRING` (no doubling a string in a loop)."""
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        _sized(value, f"namespace attribute {name!r}")
+        _spend()
+        super().__setitem__(name, value)
+
+
+def _check_width(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], keys: tuple[str, ...]) -> None:
+    values = list(args[:1]) + [kwargs[k] for k in keys if k in kwargs]
+    for value in values:
+        if isinstance(value, int) and not isinstance(value, bool) and value > MAX_WIDTH:
+            raise SecurityError(f"{name}({value}) exceeds the largest width templates may use ({MAX_WIDTH})")
+
+
+def _guard_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a filter: widths bounded, results bounded in size, time checked."""
+    keys = _WIDTH_FILTERS.get(name)
+    # Filters marked pass_context/pass_environment/pass_eval_context get that object as first argument.
+    skip = 2 if hasattr(func, "jinja_pass_arg") else 1
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        _spend()
+        if keys is not None:
+            # The value being filtered comes first; the width is the next positional argument or a keyword.
+            _check_width(name, args[skip:], kwargs, keys)
+        return _sized(func(*args, **kwargs), f"filter {name!r}")
+
+    guarded.__name__ = getattr(func, "__name__", name)
+    guarded.__doc__ = func.__doc__
+    if hasattr(func, "jinja_pass_arg"):
+        guarded.jinja_pass_arg = func.jinja_pass_arg  # type: ignore[attr-defined]
+    return guarded
+
+
+class BoundedTemplate(jinja2.Template):
+    """A template whose rendering is capped in output size and time (used by :class:`ReportSandbox`)."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        """Render, stopping at :data:`MAX_OUTPUT` characters or :data:`MAX_SECONDS`."""
+        token = _budget.set(_budget.get() or _Budget(time.monotonic()))
+        try:
+            size = 0
+            parts = []
+            for chunk in self.generate(*args, **kwargs):
+                size += len(chunk)
+                if size > MAX_OUTPUT:
+                    raise SecurityError(f"the rendered output exceeds {MAX_OUTPUT} characters")
+                _spend()
+                parts.append(chunk)
+            return "".join(parts)
+        finally:
+            _budget.reset(token)
+
+
+class ReportSandbox(ImmutableSandboxedEnvironment):
+    """Jinja2's immutable sandbox, stricter: errors instead of undefined values for unsafe attributes, bounded
+    ``range()``, bounded string growth by operators, calls and filters, capped output size and time."""
+
+    intercepted_binops = frozenset({"*", "**", "%", "+", "//"})
+    template_class = BoundedTemplate
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, **kwargs)
+        self.globals.pop("lipsum", None)
+        self.globals["range"] = _bounded_range
+        self.globals["namespace"] = _BoundedNamespace
+        self.filters = {name: _guard_filter(name, f) for name, f in self.filters.items()}
+        for name, func in FILTERS.items():
+            self.filters[name] = _guard_filter(name, func)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """No attribute whose name starts with an underscore, nothing internal, nothing that mutates."""
+        _spend()
+        return super().is_safe_attribute(obj, attr, value)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``x.name``: private and dunder names are refused whether or not they exist."""
+        if isinstance(attribute, str) and attribute.startswith("_"):
+            self.unsafe_undefined(obj, attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        """``x["name"]``: private and dunder names are refused whether or not they exist."""
+        if isinstance(argument, str) and argument.startswith("_"):
+            self.unsafe_undefined(obj, argument)
+        return super().getitem(obj, argument)
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> jinja2.Undefined:
+        """Fail at once (never an undefined value a template could test for)."""
+        kind = "private attribute" if attribute.startswith("_") else "attribute"
+        raise SecurityError(f"access to {kind} {attribute!r} of a {type(obj).__name__!r} object is not allowed "
+                            "in report templates")
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """``str.format`` with widths bounded (``"{:>999999999}".format(x)`` is refused)."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+        spec = value.__self__
+
+        def checked(*args: Any, **kwargs: Any) -> str:
+            if _FORMAT_WIDTH.search(spec):
+                raise SecurityError(f"format string {spec[:40]!r} uses a width beyond what templates may use")
+            for arg in list(args) + list(kwargs.values()):
+                _sized(arg, "str.format argument")
+            return _sized(wrapped(*args, **kwargs), "str.format")
+
+        return checked
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        """Operators that can grow values: checked before they run."""
+        _spend()
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_STRING:
+                    raise SecurityError(f"{type(seq).__name__} * {times} would produce {len(seq) * times} items; "
+                                        f"templates may produce at most {MAX_STRING}")
+        elif operator == "**" and isinstance(left, int) and isinstance(right, int):
+            if right > 64 and abs(left) > 1:
+                raise SecurityError(f"{left} ** {right} is larger than templates may compute")
+        elif operator == "%" and isinstance(left, str) and _FORMAT_WIDTH.search(left):
+            raise SecurityError(f"format string {left[:40]!r} uses a width beyond what templates may use")
+        return _sized(super().call_binop(context, operator, left, right), f"operator {operator!r}")
+
+    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        """Calls: widths of padding methods bounded; arguments and results bounded in size."""
+        _spend()
+        name = getattr(__obj, "__name__", "")
+        if isinstance(getattr(__obj, "__self__", None), str) and name in _WIDTH_METHODS:
+            _check_width(f"str.{name}", args, kwargs, ())
+        for value in list(args) + list(kwargs.values()):
+            _sized(value, f"an argument of {name or 'a call'}")
+        return _sized(super().call(__context, __obj, *args, **kwargs), f"{name or 'a call'}")
+
+
+def builtin_template_dir() -> Path:
+    """Where the built-in templates live (inside the installed package)."""
+    return Path(str(resources.files("mlops_maturity.engine") / "templates"))
+
+
+def _autoescaper(entry_format: str) -> Callable[[str | None], bool]:
+    """HTML-named templates are escaped; so are templates of no known format (partials like ``header.j2`` or
+    ``brand.css.j2``) when the report is HTML. Markdown and text templates never are."""
+
+    def autoescape(name: str | None) -> bool:
+        if name is None:
+            return entry_format == "html"
+        fmt = template_format(name)
+        return fmt == "html" or (fmt == "text" and entry_format == "html" and not name.lower().endswith(".txt.j2"))
+
+    return autoescape
+
+
+@lru_cache(maxsize=32)
+def _environment(template_dir: str, entry_format: str) -> ReportSandbox:
+    """The environment for one template directory ('' for the built-ins) and report format, built once."""
+    builtin = jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(builtin_template_dir())})
+    loader: jinja2.BaseLoader = builtin
+    if template_dir:
+        loader = jinja2.ChoiceLoader([builtin, jinja2.FileSystemLoader(template_dir)])
+    if entry_format == "docx":
+        # docxtpl renders the Word XML from strings: always escaped, no trimming (docxtpl's own convention).
+        return ReportSandbox(loader=loader, autoescape=True)
+    # Text templates trim the newline after a block tag and the indentation before it (readable templates).
+    return ReportSandbox(loader=loader, autoescape=_autoescaper(entry_format), trim_blocks=True, lstrip_blocks=True)
+
+
+def template_format(name: str) -> ReportFormat:
+    """The output format a template produces, from its file name (``x.html.j2`` -> html, ``x.md.j2`` -> markdown)."""
+    lowered = name.lower()
+    for suffix in (".j2", ".jinja2", ".jinja"):
+        if lowered.endswith(suffix):
+            lowered = lowered[: -len(suffix)]
+    if lowered.endswith(".docx"):
+        return "docx"
+    if lowered.endswith((".html", ".htm", ".xhtml")):
+        return "html"
+    if lowered.endswith((".md", ".markdown")):
+        return "markdown"
+    return "text"
+
+
+# --- templates ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TemplateRef:
+    """A resolved template: a Jinja2 template in a directory, or a ``.docx`` file."""
+
+    spec: str
+    format: ReportFormat
+    name: str
+    """Jinja2 name of the entry template, or the path of the ``.docx``."""
+    directory: str
+    """The user's template directory ('' for the built-ins)."""
+
+
+def resolve_template(template: str | Path) -> TemplateRef:
+    """Find a template: a built-in name, a ``.docx`` file, a Jinja2 template file, or a directory with one
+    ``report.*`` template in it.
+
+    Raises:
+        UserInputError: no such template, or a directory without exactly one ``report.*`` entry template.
+    """
+    spec = str(template)
+    if spec in BUILTIN_TEMPLATES:
+        name = BUILTIN_TEMPLATES[spec]
+        if spec == "docx":
+            return TemplateRef(spec, "docx", str(builtin_template_dir() / name), "")
+        return TemplateRef(spec, template_format(name), name, "")
+    path = Path(template)
+    if not path.exists():
+        hint = documents.suggest(spec, list(BUILTIN_TEMPLATES))
+        raise UserInputError([Problem(spec, "", "template not found: expected a built-in template "
+                                      f"({', '.join(BUILTIN_TEMPLATES)}), a template file or a directory{hint}")])
+    if path.is_dir():
+        entries = sorted(p.name for p in path.iterdir() if p.is_file() and p.name.startswith("report."))
+        if len(entries) != 1:
+            found = ", ".join(entries) or "none"
+            raise UserInputError([Problem(spec, "", "a template directory needs exactly one entry template named "
+                                          f"report.<format>.j2 (e.g. report.html.j2) or report.docx; found: {found}")])
+        path = path / entries[0]
+    fmt = template_format(path.name)
+    if fmt == "docx":
+        return TemplateRef(spec, "docx", str(path.resolve()), "")
+    return TemplateRef(spec, fmt, path.name, str(path.parent.resolve()))
+
+
+def _template_location(exc: BaseException, ref: TemplateRef) -> tuple[str, int | None]:
+    """The template and line where an exception was raised (the innermost template frame of the traceback)."""
+    where: tuple[str, int | None] = (_display_name(getattr(exc, "filename", None) or getattr(exc, "name", None), ref),
+                                     getattr(exc, "lineno", None))
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return where
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_name in ("top-level template code", "template") or code.co_name.startswith("block "):
+            where = (_display_name(code.co_filename, ref), tb.tb_lineno)
+        tb = tb.tb_next
+    return where
+
+
+def _display_name(filename: str | None, ref: TemplateRef) -> str:
+    if not filename or filename == "<template>":
+        return Path(ref.name).name if ref.format == "docx" else ref.name
+    path = Path(filename)
+    for prefix, root in (("builtin/", builtin_template_dir()), ("", Path(ref.directory) if ref.directory else None)):
+        if root is not None:
+            try:
+                return prefix + path.resolve().relative_to(root.resolve()).as_posix()
+            except ValueError:
+                continue
+    return filename
+
+
+def _template_error(exc: BaseException, ref: TemplateRef, part: str | None = None) -> UserInputError:
+    """A template failure as a located user error: template, line, and the offending name."""
+    name, line = _template_location(exc, ref)
+    if part:
+        name = f"{name} ({part})"
+    if isinstance(exc, jinja2.TemplateNotFound):
+        message = f"template {exc.name!r} not found (built-in templates are under 'builtin/', e.g. " \
+                  f"'builtin/report.html.j2', 'builtin/macros.html.j2')"
+    elif isinstance(exc, jinja2.UndefinedError):
+        message = f"undefined: {exc.message}"
+    elif isinstance(exc, SecurityError):
+        message = f"not allowed: {exc}"
+    elif isinstance(exc, jinja2.TemplateSyntaxError):
+        message = f"syntax error: {exc.message}"
+    elif isinstance(exc, RecursionError):
+        message = "recursion too deep (a macro calls itself without end?)"
+    else:
+        message = f"{type(exc).__name__}: {exc}"
+    return UserInputError([Problem(f"template {name}", "", message, line)])
+
+
+# --- charts inside templates --------------------------------------------------------------------------------------
+
+
+def _chart_function(ctx: ReportContext, fmt: ReportFormat, enabled: bool, docx: Any = None) -> Callable[..., Any]:
+    """The ``chart(name)`` function templates call: inline SVG in HTML, an image in Word, a data URI elsewhere."""
+    from mlops_maturity.engine import charts
+
+    cache: dict[str, Any] = {}
+
+    def chart(name: str, width_mm: int = 160) -> Any:
+        if name not in charts.CHARTS:
+            valid = ", ".join(charts.CHARTS)
+            raise UserInputError(f"unknown chart {name!r}; valid: {valid}{documents.suggest(name, charts.CHARTS)}")
+        key = f"{name}:{width_mm}"
+        if key in cache:
+            return cache[key]
+        if not enabled:
+            value: Any = Markup(f'<div class="chart-placeholder" data-chart="{name}"></div>') if fmt == "html" \
+                else f"[chart: {name}]"
+        elif fmt == "html":
+            value = Markup(charts.inline_svg(charts.render_chart(ctx, name, "svg"), name))
+        elif fmt == "docx":
+            from docx.shared import Mm
+            from docxtpl import InlineImage
+
+            value = InlineImage(docx, io.BytesIO(charts.render_chart(ctx, name, "png")), width=Mm(width_mm))
+        else:
+            data = base64.b64encode(charts.render_chart(ctx, name, "png")).decode("ascii")
+            value = f"![{charts.CHARTS[name].title}](data:image/png;base64,{data})"
+        cache[key] = value
+        return value
+
+    return chart
+
+
+# --- rendering ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    """A rendered report: its format and its bytes (UTF-8 text for Markdown, HTML and text)."""
+
+    format: ReportFormat
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        """The report as text (not for ``docx``)."""
+        if self.format == "docx":
+            raise ValueError("a docx report is binary; use .content")
+        return self.content.decode("utf-8")
+
+    @property
+    def media_type(self) -> str:
+        """The report's MIME type."""
+        return MEDIA_TYPES[self.format]
+
+
+ReportSubject = ReportContext | Assessment | FactFile
+
+
+def render(
+    subject: ReportSubject,
+    template: str | Path = "markdown",
+    *,
+    kb: KnowledgeBase | None = None,
+    target: int | None = None,
+    capacity: float | None = None,
+    assumptions: Mapping[str, str] | None = None,
+    verify: bool = True,
+    charts: bool = True,
+) -> RenderedReport:
+    """Render a report.
+
+    Args:
+        subject: a :class:`ReportContext` (rendered as is), a :class:`FactFile` (assessed first) or an
+            :class:`Assessment` (its fact file is rebuilt from it, without context attributes).
+        template: ``markdown``, ``html``, ``docx``, or the path of a template file or directory.
+        kb: the knowledge base for a fact file or assessment (default: the shipped one).
+        target: the level the roadmap and explanation aim at (default: the next level).
+        capacity: person-weeks per quarter for the roadmap's waves (default: unbounded waves).
+        assumptions: what-if statuses for a fact file.
+        verify: cross-check the rules engine against the reference evaluator.
+        charts: draw the charts (False leaves a placeholder: quicker, and independent of the plotting library).
+
+    Raises:
+        UserInputError: the template is missing, fails, or tries to leave the sandbox (located: template, line).
+    """
+    ref = resolve_template(template)
+    context = to_context(subject, kb=kb, target=target, capacity=capacity, assumptions=assumptions, verify=verify)
+    if ref.format == "docx":
+        return RenderedReport("docx", _render_docx(ref, context, charts))
+    env = _environment(ref.directory, ref.format)
+    data = context.template_data()
+    data["chart"] = _chart_function(context, ref.format, charts)
+    try:
+        text = env.get_template(ref.name).render(data)
+    except UserInputError as exc:
+        name, line = _template_location(exc, ref)
+        raise UserInputError([Problem(f"template {name}", "", str(exc), line)]) from None
+    except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError, RecursionError,
+            AttributeError, MemoryError) as exc:
+        raise _template_error(exc, ref) from None
+    return RenderedReport(ref.format, text.encode("utf-8"))
+
+
+def to_context(
+    subject: ReportSubject,
+    *,
+    kb: KnowledgeBase | None = None,
+    target: int | None = None,
+    capacity: float | None = None,
+    assumptions: Mapping[str, str] | None = None,
+    verify: bool = True,
+) -> ReportContext:
+    """The report context of a fact file or an assessment (a context is returned as is)."""
+    if isinstance(subject, ReportContext):
+        return subject
+    kb = kb or load_knowledge_base()
+    if isinstance(subject, Assessment):
+        facts, assumed = facts_from_assessment(subject)
+        return build_context(kb, facts, target=target, capacity=capacity,
+                             assumptions={**assumed, **(assumptions or {})}, verify=verify, source=subject.source)
+    return build_context(kb, subject, target=target, capacity=capacity, assumptions=assumptions, verify=verify)
+
+
+def _check_docx_template(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+            if "word/document.xml" not in archive.namelist():
+                raise UserInputError([Problem(str(path), "", "not a Word document (no word/document.xml)")])
+    except zipfile.BadZipFile:
+        raise UserInputError([Problem(str(path), "", "not a Word .docx file (not a zip archive)")]) from None
+    if size > MAX_DOCX_TEMPLATE:
+        raise UserInputError([Problem(str(path), "", f"the template unpacks to {size} bytes; "
+                                      f"at most {MAX_DOCX_TEMPLATE} are accepted")])
+
+
+def _render_docx(ref: TemplateRef, context: ReportContext, charts: bool) -> bytes:
+    from docxtpl import DocxTemplate
+
+    path = Path(ref.name)
+    _check_docx_template(path)
+    document = DocxTemplate(str(path))
+    data = context.template_data()
+    data["chart"] = _chart_function(context, "docx", charts, document)
+    env = _environment("", "docx")
+    try:
+        document.render(data, jinja_env=env)
+    except UserInputError as exc:
+        raise UserInputError([Problem(f"template {path.name}", "", str(exc))]) from None
+    except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError, RecursionError,
+            AttributeError, MemoryError) as exc:
+        part = getattr(getattr(document, "current_rendering_part", None), "partname", None)
+        raise _template_error(exc, ref, f"part {part}" if part else None) from None
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return normalize_docx(buffer.getvalue())
+
+
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def normalize_docx(data: bytes) -> bytes:
+    """Rewrite a .docx archive with fixed timestamps and sorted-as-written entries, so equal input gives equal
+    bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def report_file(
+    path: Path,
+    *,
+    template: str | Path = "markdown",
+    target: int | None = None,
+    capacity: float | None = None,
+    kb_dir: Path | None = None,
+    assume: list[str] | tuple[str, ...] = (),
+    verify: bool = True,
+    charts: bool = True,
+) -> RenderedReport:
+    """Load a fact file and render its report (what ``maturity report`` does).
+
+    The template is resolved first, so a missing template fails before any inference runs.
+
+    Raises:
+        UserInputError: bad fact file, template, target, capacity or assumption; a template that fails.
+    """
+    from mlops_maturity.engine.assessment import parse_assumptions
+    from mlops_maturity.engine.facts import load_fact_file
+
+    resolve_template(template)
+    kb = load_knowledge_base(kb_dir)
+    facts = load_fact_file(path, kb)
+    assumptions = parse_assumptions(list(assume), kb)
+    context = build_context(kb, facts, target=target, capacity=capacity, assumptions=assumptions, verify=verify,
+                            source=str(path))
+    return render(context, template, charts=charts)
+
+
+# --- embedding in a firm's own Jinja2 environment -------------------------------------------------------------------
+
+
+def _engine_globals(kb_dir: Path | None) -> dict[str, Callable[..., Any]]:
+    @lru_cache(maxsize=1)
+    def knowledge() -> KnowledgeBase:
+        return load_knowledge_base(kb_dir)
+
+    def maturity_context(facts: str | Path, target: int | None = None) -> dict[str, Any]:
+        """The report context (as template data) of the fact file at ``facts``."""
+        from mlops_maturity.engine.facts import load_fact_file
+
+        kb = knowledge()
+        return build_context(kb, load_fact_file(Path(facts), kb), target=target, source=str(facts)).template_data()
+
+    def maturity_assess(facts: str | Path) -> dict[str, Any]:
+        """The assessment (JSON form, without the trace) of the fact file at ``facts``."""
+        from mlops_maturity.engine.facts import load_fact_file
+
+        kb = knowledge()
+        result = assess(kb, load_fact_file(Path(facts), kb), source=str(facts))
+        return result.model_dump(mode="json", exclude={"derivations"})
+
+    def maturity_chart(context: Mapping[str, Any], name: str, fmt: str = "svg") -> Any:
+        """A chart of a context (from ``maturity_context``): inline SVG markup, or PNG bytes with fmt='png'."""
+        from mlops_maturity.engine import charts
+
+        ctx = context if isinstance(context, ReportContext) else ReportContext.model_validate(context)
+        if fmt == "png":
+            return charts.render_chart(ctx, name, "png")
+        return Markup(charts.inline_svg(charts.render_chart(ctx, name, "svg"), name))
+
+    def maturity_level_name(level: int) -> str:
+        """The official CMMI name of a maturity level."""
+        return knowledge().level_name(int(level))
+
+    return {
+        "maturity_context": maturity_context,
+        "maturity_assess": maturity_assess,
+        "maturity_chart": maturity_chart,
+        "maturity_level_name": maturity_level_name,
+    }
+
+
+def register_jinja(
+    env: jinja2.Environment, *, kb_dir: Path | None = None, overwrite: bool = False
+) -> jinja2.Environment:
+    """Add the tool's filters and globals to a firm's own Jinja2 environment.
+
+    Filters: ``characterization``, ``status_label``, ``capability``, ``md_cell``, ``effort``, ``plural`` (the
+    names the built-in templates and macros use, so ``builtin_loader()`` templates work in ``env``), each also as
+    ``maturity_<name>``. Globals: ``maturity_context(path, target=None)`` (the report context of a fact file, as
+    plain data), ``maturity_assess(path)``, ``maturity_chart(context, name, fmt="svg")`` and
+    ``maturity_level_name(n)``. The globals read fact files from disk: register them only in an environment that
+    runs your own templates, not third-party ones.
+
+    Args:
+        env: the environment to extend (returned, for chaining).
+        kb_dir: a knowledge-base overlay directory for the globals.
+        overwrite: replace filters or globals of the same name instead of raising.
+
+    Raises:
+        ValueError: a name is already taken in ``env`` and ``overwrite`` is false (nothing is registered then).
+    """
+    filters = {**FILTERS, **{f"maturity_{name}": func for name, func in FILTERS.items()}}
+    engine = _engine_globals(kb_dir)
+    if not overwrite:
+        taken = sorted([n for n in filters if n in env.filters] + [n for n in engine if n in env.globals])
+        if taken:
+            raise ValueError(f"already defined in this environment: {', '.join(taken)} (pass overwrite=True)")
+    env.filters.update(filters)
+    env.globals.update(engine)
+    return env
+
+
+def builtin_loader() -> jinja2.BaseLoader:
+    """A loader for the built-in templates and macros under the ``builtin/`` prefix, for a firm's own
+    environment: ``ChoiceLoader([their_loader, builtin_loader()])``."""
+    return jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(builtin_template_dir())})

@@ -1,0 +1,391 @@
+"""Reports: the template context, built-in templates for every example, golden files, determinism, the CLI, the
+Python API for embedding, the example consulting template."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+
+import jinja2
+import jsonschema
+import pytest
+from mlops_maturity.cli.app import app
+from mlops_maturity.engine import charts
+from mlops_maturity.engine.assessment import assess
+from mlops_maturity.engine.errors import UserInputError
+from mlops_maturity.engine.facts import load_fact_file
+from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
+from mlops_maturity.engine.report import (
+    FILTERS,
+    ReportContext,
+    build_context,
+    builtin_loader,
+    register_jinja,
+    render,
+    resolve_template,
+)
+from typer.testing import CliRunner
+
+from tests.conftest import EXAMPLES, ROOT
+
+GOLDEN = ROOT / "tests" / "golden" / "report"
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+EXAMPLE_IDS = [p.stem for p in EXAMPLE_FILES]
+ONE_PAGER = EXAMPLES / "templates" / "northwind-one-pager"
+
+
+def _regenerate() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("report_regenerate", GOLDEN / "regenerate.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+regenerate = _regenerate()
+
+
+@cache
+def _kb() -> KnowledgeBase:
+    return load_knowledge_base()
+
+
+@cache
+def context_of(stem: str) -> ReportContext:
+    """The golden context of one example (built once per test session)."""
+    return regenerate.golden_context(EXAMPLES / f"{stem}.yaml", _kb())
+
+
+def test_there_are_examples() -> None:
+    assert len(EXAMPLE_FILES) >= 3
+
+
+# --- the context ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stem", EXAMPLE_IDS)
+def test_context_has_every_part_and_validates_against_its_schema(stem: str) -> None:
+    context = context_of(stem)
+    data = context.template_data()
+    jsonschema.validate(json.loads(json.dumps(data)), ReportContext.model_json_schema())
+    assessment = assess(_kb(), load_fact_file(EXAMPLES / f"{stem}.yaml", _kb()))
+    assert context.maturity.level == assessment.maturity_level
+    assert [pa.capability_level for pa in context.process_areas] == [
+        pa.capability_level for pa in assessment.process_areas]
+    assert {fw.id: fw.level for fw in context.frameworks} == {fw.id: fw.level for fw in assessment.frameworks}
+    assert [f.rule for f in context.findings] == [f.rule for f in assessment.findings]
+    assert context.target.level == min(assessment.maturity_level + 1, 5)
+    assert context.roadmap is not None and context.explanation is not None
+    assert context.roadmap.target.level == context.target.level == context.explanation.level
+    assert context.roadmap.reached == context.explanation.reached == (assessment.maturity_level >= 5)
+    assert [row.framework for row in context.crosswalk.rows] == sorted(_kb().frameworks)
+    observed = [p for p in context.practices if p.status != "not_observed"]
+    assert context.practice_summary.observed == len(observed)
+    assert any(p.evidence for p in observed)
+
+
+def test_target_option_moves_roadmap_and_explanation() -> None:
+    kb = _kb()
+    facts = load_fact_file(EXAMPLES / "enterprise-near-l3.yaml", kb)
+    context = build_context(kb, facts, target=4)
+    assert context.target.level == context.roadmap.target.level == context.explanation.level == 4  # type: ignore[union-attr]
+    assert all(pa.target_capability == 3 for pa in context.process_areas if pa.maturity_level <= 4)
+    assert all(pa.target_capability is None for pa in context.process_areas if pa.maturity_level == 5)
+    reached = build_context(kb, facts, target=2)
+    assert reached.target.reached and reached.roadmap.reached and reached.explanation.reached  # type: ignore[union-attr]
+    with pytest.raises(UserInputError, match="maturity level 1-5"):
+        build_context(kb, facts, target=6)
+
+
+def test_schema_command_exports_the_context_schema() -> None:
+    result = CliRunner().invoke(app, ["schema", "report-context"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["title"] == "ReportContext"
+    assert {"organization", "maturity", "process_areas", "frameworks", "findings", "practices", "roadmap",
+            "explanation", "crosswalk"} <= set(doc["properties"])
+    jsonschema.validate(json.loads(json.dumps(context_of("enterprise-near-l3").template_data())), doc)
+
+
+def test_reference_page_lists_every_context_field() -> None:
+    page = (ROOT / "docs" / "report-context.md").read_text(encoding="utf-8")
+    schema = ReportContext.model_json_schema()
+    rows = regenerate.field_rows(schema, context_of(regenerate.DOC_EXAMPLE).template_data())
+    assert len(rows) > 100
+    missing = [path for path, *_ in rows if f"| `{path}` |" not in page]
+    assert not missing, f"docs/report-context.md misses {missing[:10]}; run tests/golden/report/regenerate.py"
+    for name in FILTERS:
+        assert f"`{name}`" in page
+
+
+# --- built-in templates ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stem", EXAMPLE_IDS)
+def test_markdown_report_renders_for_every_example(stem: str) -> None:
+    context = context_of(stem)
+    text = render(context, "markdown").text
+    assert text.startswith(f"# ML Ops maturity assessment: {context.organization.name}\n")
+    assert f"CMMI maturity level {context.maturity.level} ({context.maturity.name})" in text
+    for pa in context.process_areas:
+        assert f"| {pa.id} {pa.name} |" in text
+    for fw in context.frameworks:
+        assert fw.name in text
+    assert "## Roadmap toward" in text
+    assert context.roadmap is not None
+    for item in context.roadmap.items:
+        assert f"(`{item.practice}`)" in text
+    assert context.explanation is not None
+    for line in context.explanation.summary:
+        assert line in text
+    assert "\n\n\n\n" not in text
+
+
+@pytest.mark.parametrize("stem", EXAMPLE_IDS)
+def test_html_report_renders_for_every_example_with_inline_charts(stem: str) -> None:
+    context = context_of(stem)
+    html = render(context, "html").text
+    assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
+    assert html.count("<svg") >= 2 + (0 if context.roadmap.reached else 1)  # type: ignore[union-attr]
+    assert 'class="chart"' in html and "<?xml" not in html
+    # Self-contained: nothing is fetched (no src/href to anything but in-page anchors, a CSP that forbids it all).
+    assert "default-src 'none'" in html
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "").replace(
+        'xmlns:xlink="http://www.w3.org/1999/xlink"', "").replace("http://www.w3.org/", "")
+    assert " src=" not in html
+    assert "<script" not in html
+    assert "CMMI maturity level" in html and context.organization.name.replace("&", "&amp;") in html
+
+
+def test_html_escapes_text_from_the_fact_file(tmp_path: Path) -> None:
+    kb = _kb()
+    fact = tmp_path / "xss.yaml"
+    fact.write_text('organization: "<script>alert(1)</script> & Co"\nassessed_on: 2026-01-01\n'
+                    "practices:\n  req.requirements-baseline:\n    status: PI\n"
+                    '    note: "<img src=x onerror=alert(1)>"\n', encoding="utf-8")
+    html = render(load_fact_file(fact, kb), "html", kb=kb, charts=False).text
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in html
+    markdown = render(load_fact_file(fact, kb), "markdown", kb=kb).text
+    assert "<script>alert(1)</script> & Co" in markdown
+
+
+@pytest.mark.parametrize("stem", EXAMPLE_IDS)
+def test_golden_markdown_and_html(stem: str) -> None:
+    for suffix, content in regenerate.golden_reports(context_of(stem)).items():
+        golden = GOLDEN / f"{stem}{suffix}"
+        assert golden.exists(), f"{golden} is missing: run python tests/golden/report/regenerate.py"
+        assert content == golden.read_bytes(), f"{golden.name} differs: run python tests/golden/report/regenerate.py"
+
+
+def test_render_twice_gives_identical_bytes() -> None:
+    kb = _kb()
+    facts = load_fact_file(EXAMPLES / "notebook-startup.yaml", kb)
+    first = {t: render(facts, t, kb=kb, capacity=8).content for t in ("markdown", "html")}
+    second = {t: render(facts, t, kb=kb, capacity=8).content for t in ("markdown", "html")}
+    assert first == second
+    assert b"<svg" in first["html"]
+
+
+def test_render_accepts_an_assessment() -> None:
+    kb = _kb()
+    facts = load_fact_file(EXAMPLES / "enterprise-near-l3.yaml", kb)
+    result = assess(kb, facts, {"org.training-records": "FI"})
+    text = render(result, "markdown", kb=kb).text
+    assert "`org.training-records=FI`" in text
+    assert "(`org.training-records`)" not in text.split("## Roadmap")[1].split("## Crosswalk")[0]
+
+
+@pytest.mark.parametrize("name", sorted(charts.CHARTS))
+def test_charts_are_deterministic_and_carry_their_content(name: str) -> None:
+    context = context_of("notebook-startup")
+    svg = charts.render_chart(context, name, "svg")
+    assert svg == charts.render_chart(context, name, "svg")
+    png = charts.render_chart(context, name, "png")
+    assert png.startswith(b"\x89PNG") and png == charts.render_chart(context, name, "png")
+    assert b"<dc:date>" not in svg
+    inline = charts.inline_svg(svg, name)
+    assert inline.startswith("<svg") and f'aria-label="{charts.CHARTS[name].title}"' in inline
+    if name == "maturity_profile":
+        assert all(pa.id in inline for pa in context.process_areas)
+    if name == "framework_levels":
+        assert "CMMI (staged)" in inline
+
+
+def test_inline_svg_prefixes_ids_so_charts_do_not_clash() -> None:
+    context = context_of("notebook-startup")
+    ids: list[str] = []
+    for name in charts.CHARTS:
+        inline = charts.inline_svg(charts.render_chart(context, name, "svg"), name)
+        found = __import__("re").findall(r'\bid="([^"]+)"', inline)
+        assert all(i.startswith(name + "-") for i in found)
+        ids += found
+    assert len(ids) == len(set(ids))
+
+
+# --- template resolution and the CLI ---------------------------------------------------------------------------------
+
+
+def test_resolve_template_names_and_paths(tmp_path: Path) -> None:
+    assert resolve_template("markdown").format == "markdown"
+    assert resolve_template("html").format == "html"
+    assert resolve_template("docx").format == "docx"
+    assert resolve_template(ONE_PAGER).format == "html"
+    with pytest.raises(UserInputError, match="did you mean html"):
+        resolve_template("htm")
+    (tmp_path / "report.md.j2").write_text("x")
+    (tmp_path / "report.html.j2").write_text("x")
+    with pytest.raises(UserInputError, match="exactly one entry template"):
+        resolve_template(tmp_path)
+    assert resolve_template(tmp_path / "report.md.j2").format == "markdown"
+
+
+def test_cli_report_markdown_to_stdout(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["report", str(EXAMPLES / "enterprise-near-l3.yaml")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("# ML Ops maturity assessment: Halvorsen Retail Group")
+    dash = runner.invoke(app, ["report", str(EXAMPLES / "enterprise-near-l3.yaml"), "--out", "-", "--target", "4"])
+    assert dash.exit_code == 0 and "## Why level 4 (Quantitatively Managed) is not reached" in dash.stdout
+
+
+def test_cli_report_files_force_and_atomic(runner: CliRunner, tmp_path: Path) -> None:
+    fact = str(EXAMPLES / "notebook-startup.yaml")
+    out = tmp_path / "report.html"
+    first = runner.invoke(app, ["report", fact, "--template", "html", "--out", str(out)])
+    assert first.exit_code == 0, first.output
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    out.write_text("keep me", encoding="utf-8")
+    refused = runner.invoke(app, ["report", fact, "--template", "html", "--out", str(out)])
+    assert refused.exit_code == 2 and "--force" in refused.stderr
+    assert out.read_text(encoding="utf-8") == "keep me"
+    forced = runner.invoke(app, ["report", fact, "-t", "markdown", "--out", str(out), "--force"])
+    assert forced.exit_code == 0 and out.read_text(encoding="utf-8").startswith("# ML Ops")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]  # no temporary files left behind
+
+
+def test_cli_report_docx(runner: CliRunner, tmp_path: Path) -> None:
+    fact = str(EXAMPLES / "enterprise-near-l3.yaml")
+    no_out = runner.invoke(app, ["report", fact, "--template", "docx"])
+    assert no_out.exit_code == 2 and "--out" in no_out.stderr
+    out = tmp_path / "r.docx"
+    ok = runner.invoke(app, ["report", fact, "--template", "docx", "--out", str(out)])
+    assert ok.exit_code == 0, ok.output
+    assert out.read_bytes().startswith(b"PK")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--template", "nope"], "template not found"),
+    (["--target", "9"], "--target"),
+    (["--capacity", "-1"], "capacity"),
+    (["--assume", "ml.nope=FI"], "unknown practice"),
+])
+def test_cli_report_bad_input_exits_2(runner: CliRunner, tmp_path: Path, args: list[str], message: str) -> None:
+    out = tmp_path / "r.md"
+    result = runner.invoke(app, ["report", str(EXAMPLES / "enterprise-near-l3.yaml"), "--out", str(out), *args])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert not out.exists()
+
+
+# --- user templates, the example consulting template, embedding ----------------------------------------------------
+
+
+def test_example_consulting_template_renders() -> None:
+    context = context_of("enterprise-near-l3")
+    html = render(context, ONE_PAGER).text
+    assert "Northwind Advisory" in html and "Halvorsen Retail Group" in html
+    assert "What stands between you and level 3" in html
+    assert "First wave: 4 practices" in html
+    assert html.count("<svg") >= 2  # the logo and the capability profile
+    assert "--accent: #0b6e4f" in html  # the brand overrides the built-in style, which is kept (super())
+    assert ".badge-level" in html
+
+
+def test_example_consulting_template_through_the_cli(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "one-pager.html"
+    result = runner.invoke(app, ["report", str(EXAMPLES / "regulated-bank.yaml"), "--template", str(ONE_PAGER),
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Northwind Advisory" in out.read_text(encoding="utf-8")
+
+
+def test_user_template_extends_builtin_and_uses_macros(tmp_path: Path) -> None:
+    (tmp_path / "report.md.j2").write_text(
+        '{% extends "builtin/report.md.j2" %}\n'
+        "{% block evidence %}\n## Our own section\n\n{{ md.level_badge(target.level, target.name, 'Target') }}\n"
+        "{% endblock %}\n", encoding="utf-8")
+    text = render(context_of("enterprise-near-l3"), tmp_path).text
+    assert "## Our own section\n\n**Target 3 (Defined)**" in text
+    assert "## Evidence per practice" not in text
+    assert "## Roadmap toward CMMI maturity level 3 (Defined)" in text
+
+
+def test_user_template_in_another_format(tmp_path: Path) -> None:
+    (tmp_path / "summary.txt.j2").write_text(
+        "{{ organization.name }}: {{ maturity.level }}\n{% for p in practices if p.ready %}{{ p.id }}\n{% endfor %}",
+        encoding="utf-8")
+    rendered = render(context_of("enterprise-near-l3"), tmp_path / "summary.txt.j2")
+    assert rendered.format == "text"
+    assert rendered.text.startswith("Halvorsen Retail Group: 2\n")
+
+
+def test_register_jinja_adds_filters_and_engine_globals() -> None:
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader([
+        jinja2.DictLoader({"firm.md": '{% import "builtin/macros.md.j2" as md %}'
+                           "{% set ctx = maturity_context(path, target=3) %}"
+                           "{{ ctx.organization.name }} / {{ 'LI' | maturity_characterization }} / "
+                           "{{ maturity_level_name(4) }} / {{ md.level_badge(ctx.maturity.level, ctx.maturity.name) }}"
+                           " / {{ maturity_assess(path).maturity_level }}"}),
+        builtin_loader(),
+    ]), undefined=jinja2.StrictUndefined)
+    register_jinja(env)
+    text = env.get_template("firm.md").render(path=str(EXAMPLES / "enterprise-near-l3.yaml"))
+    assert text == ("Halvorsen Retail Group / largely implemented / Quantitatively Managed / "
+                    "**Maturity level 2 (Managed)** / 2")
+    with pytest.raises(ValueError, match="already defined"):
+        register_jinja(env)
+    register_jinja(env, overwrite=True)
+    svg = env.from_string("{{ maturity_chart(maturity_context(path), 'framework_levels') }}").render(
+        path=str(EXAMPLES / "notebook-startup.yaml"))
+    assert svg.startswith("<svg")
+
+
+def test_embed_example_runs(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / "embed_example.py"), str(EXAMPLES / "enterprise-near-l3.yaml"),
+         str(tmp_path)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "maturity level 2 (Managed)" in result.stdout
+    assert (tmp_path / "report.md").read_text(encoding="utf-8").startswith("# ML Ops maturity assessment")
+    assert (tmp_path / "report.html").exists()
+    assert "Halvorsen Retail Group" in (tmp_path / "firm-letter.md").read_text(encoding="utf-8")
+
+
+def test_html_partials_are_escaped_whatever_their_name(tmp_path: Path) -> None:
+    context = context_of("enterprise-near-l3").model_copy(deep=True)
+    data_context = context.model_copy(update={"organization": context.organization.model_copy(
+        update={"name": "<b>R&D</b>"})})
+    (tmp_path / "report.html.j2").write_text('{% include "part.j2" %}|{% include "notes.md.j2" %}',
+                                             encoding="utf-8")
+    (tmp_path / "part.j2").write_text("{{ organization.name }}", encoding="utf-8")
+    (tmp_path / "notes.md.j2").write_text("{{ organization.name }}", encoding="utf-8")
+    assert render(data_context, tmp_path).text == "&lt;b&gt;R&amp;D&lt;/b&gt;|<b>R&D</b>"
+
+
+@pytest.mark.parametrize("stem", EXAMPLE_IDS)
+def test_charts_lay_out_without_warnings_with_and_without_capacity(stem: str) -> None:
+    import warnings
+
+    kb = _kb()
+    facts = load_fact_file(EXAMPLES / f"{stem}.yaml", kb)
+    for capacity in (None, 10):
+        context = build_context(kb, facts, capacity=capacity, verify=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            for name in charts.CHARTS:
+                assert charts.render_chart(context, name, "svg").startswith(b"<?xml")
