@@ -92,7 +92,9 @@ def kb_list(
 
 @kb_app.command("show")
 def kb_show(
-    ident: Annotated[str | None, typer.Argument(metavar="[ID]", help="Practice, process area, goal, framework, insight, ...")] = None,
+    ident: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="Practice, process area, goal, framework, insight, ...")
+    ] = None,
     format: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.json,
     kb: KbOption = None,
 ) -> None:

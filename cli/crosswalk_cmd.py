@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from mlops_maturity.cli.common import KbOption, ShowFormat, app, handle_errors
 from mlops_maturity.cli.output import write_text
 from mlops_maturity.engine import api
-from mlops_maturity.engine.crosswalk import Crosswalk, CrosswalkArticleVerdict, crosswalk
 from rich.console import Console
 from rich.table import Table
 from typer import Option
+
+if TYPE_CHECKING:
+    from mlops_maturity.engine.crosswalk import Crosswalk, CrosswalkArticleVerdict
 
 
 def _verdict(verdict: CrosswalkArticleVerdict | None) -> str:
@@ -62,6 +64,8 @@ def crosswalk_command(
     JSON output is a list with one row per framework (framework, computed_maturity_level, article_verdict, ...).
     """
     with handle_errors():
+        from mlops_maturity.engine.crosswalk import crosswalk
+
         result = crosswalk(api.load_kb(kb))
         if format is ShowFormat.json:
             rows = [row.model_dump(mode="json") for row in result.rows]

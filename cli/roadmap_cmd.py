@@ -6,11 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from mlops_maturity.cli import render_roadmap
 from mlops_maturity.cli.common import AssumeOption, Format, FormatOption, KbOption, app, handle_errors
 from mlops_maturity.cli.output import write_text
-from mlops_maturity.engine import api
-from mlops_maturity.engine.roadmap import roadmap_file
 
 
 @app.command()
@@ -43,6 +40,10 @@ def roadmap(
 ) -> None:
     """Plan the way to a target level: prerequisites first, in waves whose levels the engine re-infers."""
     with handle_errors():
+        from mlops_maturity.cli import render_roadmap
+        from mlops_maturity.engine import api
+        from mlops_maturity.engine.roadmap import roadmap_file
+
         result = roadmap_file(facts, kb_dir=kb, target=target, capacity=capacity, assume=assume or [],
                               verify=not no_verify, plan_unobserved=plan_unobserved)
         if format is Format.json:

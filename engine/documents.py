@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from mlops_maturity.engine.errors import Problem, UserInputError
 import yaml
+from mlops_maturity.engine.errors import Problem, UserInputError
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
 from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
+from typer.testing import CliRunner
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent

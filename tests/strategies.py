@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from hypothesis import strategies as st
-
 from mlops_maturity.engine.facts import FactFile
 from mlops_maturity.engine.kb import KnowledgeBase
 
@@ -28,7 +27,7 @@ def fact_files(draw: st.DrawFn, kb: KnowledgeBase) -> FactFile:
         "all": [30, 4, 0, 0, 0, 1, 0],
     }[bias]
     choices = STATUSES + [None]
-    pool = [c for c, w in zip(choices, weights) for _ in range(w)]
+    pool = [c for c, w in zip(choices, weights, strict=True) for _ in range(w)]
     practices = {}
     for pid in kb.practices:
         status = draw(st.sampled_from(pool))

@@ -6,11 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
 from mlops_maturity.cli.app import app
 from mlops_maturity.engine import reference
 from mlops_maturity.engine.kb import KnowledgeBase
+from typer.testing import CliRunner
 
 FACTS = """\
 organization: Example Bank - retail credit models

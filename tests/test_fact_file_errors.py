@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
 from mlops_maturity.cli.app import app
+from typer.testing import CliRunner
 
 HEAD = "organization: Acme\nassessed_on: 2026-10-01\n"
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from mlops_maturity.engine import reference
 from mlops_maturity.engine.assessment import assess, compare, effective_statuses
 from mlops_maturity.engine.inference import infer
 from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
 from mlops_maturity.engine.results import Assessment
+
 from tests.conftest import MINI_KB
 from tests.strategies import fact_files
 

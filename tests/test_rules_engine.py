@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from mlops_maturity.engine.assessment import assess
 from mlops_maturity.engine.errors import InferenceError
 from mlops_maturity.engine.facts import FactFile
