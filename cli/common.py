@@ -68,6 +68,12 @@ def handle_errors() -> Iterator[None]:
     except InferenceError as exc:
         err(f"internal error: {exc}")
         raise typer.Exit(EXIT_INTERNAL) from None
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback, never exit 1
+        err(f"internal error: {type(exc).__name__}: {exc}")
+        err("This is a bug in mlops-maturity; please report it with the command and the input files.")
+        raise typer.Exit(EXIT_INTERNAL) from None
 
 
 KbOption = Annotated[

@@ -19,7 +19,9 @@ STATUS_WORDS = {
 
 def _console(width: int = 120) -> tuple[Console, io.StringIO]:
     buffer = io.StringIO()
-    return Console(file=buffer, width=width, force_terminal=False, color_system=None, highlight=False), buffer
+    # markup=False: an assessor's "[bold]" or "[/x]" is printed as written, never interpreted (or crashing).
+    return Console(file=buffer, width=width, force_terminal=False, color_system=None, highlight=False,
+                   markup=False, emoji=False), buffer
 
 
 def capability(value: int | None) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from mlops_maturity.engine import documents, reference
 from mlops_maturity.engine.errors import Problem, UserInputError, VerificationError
-from mlops_maturity.engine.facts import Characterization, FactFile
+from mlops_maturity.engine.facts import FactFile
 from mlops_maturity.engine.inference import NOT_OBSERVED, SAT, Conclusions, infer
 from mlops_maturity.engine.kb import KnowledgeBase
 from mlops_maturity.engine.results import (
@@ -31,7 +31,7 @@ def parse_assumptions(items: list[str], kb: KnowledgeBase) -> dict[str, str]:
     """``["ml.model-registry=FI", ...]`` -> ``{"ml.model-registry": "FI"}``, checked against the KB.
 
     Raises:
-        UserInputError: malformed items, unknown practices or statuses.
+        UserInputError: malformed items, unknown practices or statuses, one practice assumed twice differently.
     """
     out: dict[str, str] = {}
     problems: list[Problem] = []
@@ -41,15 +41,27 @@ def parse_assumptions(items: list[str], kb: KnowledgeBase) -> dict[str, str]:
         if not sep or not pid or not status:
             problems.append(Problem("--assume", item, "expected PRACTICE=STATUS, e.g. ml.model-registry=FI"))
             continue
+        if pid in out and out[pid] != status:
+            problems.append(Problem("--assume", item, f"{pid} is already assumed {out[pid]}; assume it once"))
+            continue
+        out[pid] = status
+    problems.extend(assumption_problems(out, kb))
+    if problems:
+        raise UserInputError(problems)
+    return out
+
+
+def assumption_problems(assumptions: Mapping[str, str], kb: KnowledgeBase) -> list[Problem]:
+    """What is wrong with what-if assumptions (practice id -> FI/LI/PI/NI/NY); empty when they are valid."""
+    problems = []
+    for pid, status in assumptions.items():
+        item = f"{pid}={status}"
         if pid not in kb.practices:
             problems.append(Problem("--assume", item, "unknown practice id" + documents.suggest(pid, kb.practices)))
         if status not in ASSUMABLE:
             problems.append(Problem("--assume", item, f"unknown status {status!r}; valid: {', '.join(ASSUMABLE)}"
                                     + documents.suggest(status, ASSUMABLE)))
-        out[pid] = status
-    if problems:
-        raise UserInputError(problems)
-    return out
+    return problems
 
 
 def effective_statuses(kb: KnowledgeBase, facts: FactFile, assumptions: Mapping[str, str]) -> dict[str, str]:
@@ -85,10 +97,14 @@ def assess(
         evaluator: ``rules`` (durable_rules, the default) or ``reference`` (plain Python, no trace).
 
     Raises:
+        UserInputError: an assumption names an unknown practice or status.
         VerificationError: the two evaluators disagree (an internal error).
         InferenceError: the rules engine failed.
     """
     assumptions = dict(sorted((assumptions or {}).items()))
+    problems = assumption_problems(assumptions, kb)
+    if problems:
+        raise UserInputError(problems)
     statuses = effective_statuses(kb, facts, assumptions)
     context = dict(facts.context)
     if evaluator == "reference":
@@ -177,7 +193,7 @@ def build_assessment(
             evidence=list(observation.evidence) if observation else [],
             note=observation.note if observation else None,
             observed_on=observation.observed_on if observation else None,
-            reason=observation.reason if observation and observation.status is Characterization.NA else None,
+            reason=observation.reason if observation and statuses[pid] == "NA" else None,
             assumed=pid in assumptions,
         ))
     rules = {r.id: r for r in kb.insights}
@@ -195,6 +211,9 @@ def build_assessment(
     return Assessment(
         organization=facts.organization,
         assessed_on=facts.assessed_on,
+        assessor=facts.assessor,
+        scope=facts.scope,
+        context=dict(sorted(facts.context.items())),
         source=source,
         knowledge_base=kb.fingerprint,
         maturity_level=c.maturity_level,

@@ -93,6 +93,9 @@ def parse(text: str, name: str) -> Document:
         raise UserInputError([Problem(name, "", f"not valid YAML/JSON: {what}", line)]) from None
     except YAMLError as exc:
         raise UserInputError([Problem(name, "", f"not valid YAML/JSON: {exc}")]) from None
+    except (ValueError, OverflowError) as exc:
+        # ruamel builds dates while parsing: ``2026-13-45`` fails here, not in validation.
+        raise UserInputError([Problem(name, "", f"not valid YAML/JSON: {exc} (dates are YYYY-MM-DD)")]) from None
     lines: dict[Path_, int] = {}
     return Document(name, _plain(raw, (), lines), lines)
 
@@ -106,9 +109,14 @@ def _duplicate_key(exc: DuplicateKeyError) -> str:
 
 def read(path: Path) -> Document:
     """Read and parse a file; a missing or unreadable file is a :class:`UserInputError`."""
+    return parse(read_text(path), str(path))
+
+
+def read_text(path: Path) -> str:
+    """A file's text; a missing, unreadable or non-UTF-8 file is a :class:`UserInputError`."""
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UserInputError([Problem(name, "", "file not found")]) from None
     except IsADirectoryError:
@@ -117,7 +125,6 @@ def read(path: Path) -> Document:
         raise UserInputError([Problem(name, "", f"not UTF-8 text ({exc.reason})")]) from None
     except OSError as exc:
         raise UserInputError([Problem(name, "", f"cannot be read: {exc.strerror}")]) from None
-    return parse(text, name)
 
 
 def validation_problems(doc: Document, error: ValidationError, prefix: Path_ = ()) -> list[Problem]:
@@ -137,8 +144,11 @@ def validation_problems(doc: Document, error: ValidationError, prefix: Path_ = (
     return problems
 
 
-def suggest(word: str, candidates: Iterable[str]) -> str:
-    """`` (did you mean X?)`` for the closest candidate, or an empty string."""
+def suggest(word: object, candidates: Iterable[str]) -> str:
+    """``; did you mean X?`` for the closest candidate, or an empty string."""
+    if not isinstance(word, str):
+        return ""
+    candidates = [c for c in candidates if isinstance(c, str)]
     matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     if not matches:
         lowered = {c.lower(): c for c in candidates}
@@ -165,5 +175,5 @@ def fast_load(text: str, name: str) -> Any:
     which raises the located error."""
     try:
         return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, OverflowError):
         return parse(text, name).data

@@ -38,12 +38,6 @@ _MEANINGS = {
     "NA": "not applicable",
 }
 
-SATISFIED = frozenset({"FI", "LI"})
-"""Characterizations that satisfy a practice."""
-
-NOT_OBSERVED = "not_observed"
-"""The status of a practice the fact file does not mention."""
-
 
 class Observation(BaseModel):
     """One practice as the assessor characterized it, with the evidence behind the characterization."""
@@ -128,9 +122,11 @@ def check_fact_file(doc: documents.Document, kb: KnowledgeBase) -> FactFile:
     if isinstance(practices, dict):
         kept = {}
         for pid, value in practices.items():
-            path = ("practices", pid)
+            path = ("practices", str(pid))
             found = len(problems)
-            if pid not in kb.practices:
+            if not isinstance(pid, str):
+                problems.append(doc.problem(path, f"practice ids are text like ml.model-registry, got {pid!r}"))
+            elif pid not in kb.practices:
                 problems.append(doc.problem(path, "unknown practice id" + documents.suggest(pid, kb.practices)))
             status = value if isinstance(value, str) else value.get("status") if isinstance(value, dict) else None
             if isinstance(status, str) and status not in _STATUSES:
@@ -150,6 +146,9 @@ def check_fact_file(doc: documents.Document, kb: KnowledgeBase) -> FactFile:
     if isinstance(context, dict):
         kept_context = {}
         for name, value in context.items():
+            if not isinstance(name, str):
+                problems.append(doc.problem(("context", str(name)), f"attribute names are text, got {name!r}"))
+                continue
             found = _check_attribute(doc, kb, name, value)
             problems.extend(found)
             if not found:

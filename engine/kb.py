@@ -207,7 +207,7 @@ _CACHE: dict[tuple[str, ...], tuple[KnowledgeBase, list[Issue]]] = {}
 
 def _load(overlay: Path | None, base: Path | None = None) -> tuple[KnowledgeBase, list[Issue]]:
     files = collect_files(overlay, base)
-    texts = {rel: path.read_text(encoding="utf-8") for rel, path in files.items()}
+    texts = {rel: documents.read_text(path) for rel, path in files.items()}
     digest = hashlib.sha256()
     for rel, text in texts.items():
         digest.update(rel.encode() + b"\0" + text.encode() + b"\0")

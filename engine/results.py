@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 GoalStatus = Literal["satisfied", "unsatisfied", "not_rated", "not_applicable"]
 PracticeStatus = Literal["FI", "LI", "PI", "NI", "NY", "NA", "not_observed"]
@@ -115,6 +115,9 @@ class Assessment(Result):
     schema_version: str = SCHEMA_VERSION
     organization: str
     assessed_on: dt.date
+    assessor: str | None = None
+    scope: str | None = None
+    context: dict[str, bool | int | str] = Field(default={}, description="The fact file's context attributes.")
     source: str | None = Field(default=None, description="The fact file assessed.")
     knowledge_base: str = Field(description="Fingerprint of the knowledge base used.")
     maturity_level: int

@@ -65,6 +65,18 @@ CASES = {
         HEAD + "practices:\n  ml.model-registry: FI\n   bad: indentation\n",
         ["F: line 5: not valid YAML/JSON: mapping values are not allowed here"],
     ),
+    "impossible-date": (
+        "organization: Acme\nassessed_on: 2026-13-45\n",
+        ["F: not valid YAML/JSON: month must be in 1..12 (dates are YYYY-MM-DD)"],
+    ),
+    "non-text-practice-id": (
+        HEAD + "practices:\n  1: FI\n",
+        ["F: line 4: practices.1: practice ids are text like ml.model-registry, got 1"],
+    ),
+    "non-text-attribute": (
+        HEAD + "context:\n  true: 1\n",
+        ["F: line 4: context.True: attribute names are text, got True"],
+    ),
     "not-a-mapping": ("- just\n- a list\n", ["F: expected a mapping with organization, assessed_on, practices"]),
     "json-unknown-status": (
         '{"organization": "Acme", "assessed_on": "2026-10-01", "practices": {"ml.model-registry": "XX"}}',
@@ -126,3 +138,66 @@ def test_usage_error_is_exit_2(runner: CliRunner) -> None:
     result = runner.invoke(app, ["assess"])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_not_utf8(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("organization: Caf\xe9\nassessed_on: 2026-10-01\n".encode("latin-1"))
+    result = runner.invoke(app, ["assess", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: {path}: not UTF-8 text (invalid continuation byte)"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("bad-date.yaml", b"attributes:\n  - {id: x, description: d, type: integer, source: 2026-02-30}\n",
+         "not valid YAML/JSON: day is out of range for month (dates are YYYY-MM-DD)"),
+        ("latin1.yaml", "attributes: [caf\xe9]\n".encode("latin-1"), "not UTF-8 text (invalid continuation byte)"),
+    ],
+)
+def test_broken_overlay_file(name: str, content: bytes, message: str, runner: CliRunner, tmp_path: Path) -> None:
+    overlay = tmp_path / "kb"
+    overlay.mkdir()
+    (overlay / name).write_bytes(content)
+    facts = tmp_path / "facts.yaml"
+    facts.write_text(HEAD, encoding="utf-8")
+    result = runner.invoke(app, ["assess", str(facts), "--kb", str(overlay)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: {overlay / name}: {message}"
+
+
+def test_conflicting_assumptions(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "facts.yaml"
+    path.write_text(HEAD, encoding="utf-8")
+    result = runner.invoke(app, ["assess", str(path), "--assume", "ml.model-registry=FI",
+                                 "--assume", "ml.model-registry=NI"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == ("error: --assume: ml.model-registry=NI: ml.model-registry is already assumed FI; "
+                                     "assume it once")
+
+
+def test_markup_in_user_text_is_printed_verbatim(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "facts.yaml"
+    path.write_text("organization: ACME [/x]\nassessed_on: 2026-10-01\npractices:\n"
+                    "  ml.model-registry: {status: FI, evidence: ['see [bold]wiki[/bold]']}\n", encoding="utf-8")
+    result = runner.invoke(app, ["assess", str(path)])
+    assert result.exit_code == 0, result.stderr
+    assert "ACME [/x]" in result.stdout and "see [bold]wiki[/bold]" in result.stdout
+
+
+def test_unexpected_errors_are_exit_4_without_traceback(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlops_maturity.engine import api
+
+    def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(api, "assess_file", broken)
+    path = tmp_path / "facts.yaml"
+    path.write_text(HEAD, encoding="utf-8")
+    result = runner.invoke(app, ["assess", str(path)])
+    assert result.exit_code == 4
+    assert result.stderr.splitlines()[0] == "error: internal error: KeyError: 'surprise'".replace("error: ", "", 1)
+    assert "Traceback" not in result.stderr

@@ -101,3 +101,19 @@ def test_many_assessments_do_not_leak(kb: KnowledgeBase) -> None:
         assess(kb, facts, verify=False)
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     assert after - before < 20_000  # KiB: flat, not growing with the number of sessions
+
+
+def test_public_assess_checks_assumptions(kb: KnowledgeBase) -> None:
+    from mlops_maturity.engine.errors import UserInputError
+
+    for bad in ({"ml.model-registry": "fi"}, {"ml.model-registry": "NO"}, {"ml.model-registy": "FI"}):
+        with pytest.raises(UserInputError):
+            assess(kb, _facts({}), bad)
+
+
+def test_assumed_status_hides_the_na_reason(kb: KnowledgeBase) -> None:
+    facts = FactFile.model_validate({"organization": "t", "assessed_on": "2026-01-01",
+                                     "practices": {"sup.supplier-acceptance": {"status": "NA", "reason": "none"}}})
+    assert assess(kb, facts).practice("sup.supplier-acceptance").reason == "none"
+    assumed = assess(kb, facts, {"sup.supplier-acceptance": "FI"}).practice("sup.supplier-acceptance")
+    assert assumed.status == "FI" and assumed.assumed and assumed.reason is None
