@@ -31,7 +31,10 @@ def _agrees(value: bool | None) -> str:
 def crosswalk_table(result: Crosswalk) -> str:
     """The crosswalk as a terminal table, followed by each framework's note on a disagreement."""
     buffer = io.StringIO()
-    console = Console(file=buffer, width=140, force_terminal=False, color_system=None, highlight=False)
+    # No markup, emoji or highlighting: names and notes come from the (possibly overlaid) knowledge base and are
+    # printed verbatim.
+    console = Console(file=buffer, width=140, force_terminal=False, color_system=None, highlight=False,
+                      markup=False, emoji=False)
     table = Table(title="Crosswalk: CMMI maturity level of each framework's full practice set", title_justify="left")
     for column in ("Framework", "Practices", "Computed ML", "Article verdict", "Agrees", "Covers ML2 / ML3 practices",
                    "Process areas satisfied (CL)", "GG2 / GG3", "Blocking the next level"):

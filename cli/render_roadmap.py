@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import io
 
-from mlops_maturity.engine.roadmap import EffortRange, Estimate, LevelState, Roadmap, RoadmapItem, Wave
+from mlops_maturity.engine.roadmap import (
+    EffortRange,
+    Estimate,
+    LevelState,
+    Roadmap,
+    RoadmapItem,
+    Wave,
+    plain_number,
+)
 from rich.console import Console
 from rich.table import Table
 
@@ -13,12 +21,15 @@ STATUS_WORDS = {"not_observed": "not observed", "NY": "NY (not yet)"}
 
 def _console(width: int = 140) -> tuple[Console, io.StringIO]:
     buffer = io.StringIO()
-    return Console(file=buffer, width=width, force_terminal=False, color_system=None, highlight=False), buffer
+    # No markup, emoji or highlighting: organization names, evidence and notes are user text, printed verbatim
+    # ("[bold]" stays "[bold]", a stray "[/x]" cannot raise a markup error).
+    return Console(file=buffer, width=width, force_terminal=False, color_system=None, highlight=False,
+                   markup=False, emoji=False), buffer
 
 
 def _num(value: float) -> str:
-    """``2.0`` -> ``2``, ``1.25`` -> ``1.25``."""
-    return f"{value:g}"
+    """``2.0`` -> ``2``, ``1.25`` -> ``1.25``, ``1234567.0`` -> ``1234567`` (never an exponent)."""
+    return plain_number(value)
 
 
 def _level(value: int | None) -> str:

@@ -49,13 +49,12 @@ def report_command(
     with handle_errors():
         from mlops_maturity.engine import report
 
-        ref = report.resolve_template(template if template in report.BUILTIN_TEMPLATES else Path(template))
+        ref = report.resolve_template(template)  # once: a built-in name, else a path
         if ref.format == "docx" and to_stdout(out):
             raise UserInputError("a Word report needs --out FILE.docx (it cannot go to stdout)")
         if not to_stdout(out):
             check_destination(out, force=force)  # fail before the (slow) rendering
-        rendered = report.report_file(facts, template=template if template in report.BUILTIN_TEMPLATES
-                                      else Path(template), target=target, capacity=capacity, kb_dir=kb,
+        rendered = report.report_file(facts, template=ref, target=target, capacity=capacity, kb_dir=kb,
                                       assume=assume or [], verify=not no_verify)
         write_output(rendered.content if rendered.format == "docx" else rendered.text, out, force=force)
         if not to_stdout(out):

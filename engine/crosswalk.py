@@ -15,6 +15,7 @@ from mlops_maturity.engine.assessment import assess
 from mlops_maturity.engine.facts import FactFile
 from mlops_maturity.engine.inference import required_capability
 from mlops_maturity.engine.kb import KnowledgeBase
+from mlops_maturity.engine.levels import next_level
 from mlops_maturity.engine.results import SCHEMA_VERSION, Result
 from pydantic import Field
 
@@ -127,12 +128,13 @@ def crosswalk_row(kb: KnowledgeBase, framework_id: str, *, verify: bool = True) 
                                     capability_level=pa.capability_level)
 
     computed = result.maturity_level
+    following = next_level(computed)
     blocking: list[CrosswalkProcessArea] = []
-    if computed < 5:
-        needed = required_capability(computed + 1)
+    if following is not None:  # at level 5 nothing blocks
+        needed = required_capability(following)
         blocking = [
             area(pa.id) for pa in result.process_areas
-            if pa.maturity_level <= computed + 1 and pa.status != "not_applicable"
+            if pa.maturity_level <= following and pa.status != "not_applicable"
             and (pa.capability_level or 0) < needed
         ]
     verdict = framework.article_verdict

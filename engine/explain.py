@@ -48,6 +48,7 @@ from mlops_maturity.engine.assessment import assess, parse_assumptions
 from mlops_maturity.engine.errors import InferenceError, Problem, UserInputError
 from mlops_maturity.engine.facts import FactFile, load_fact_file
 from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
+from mlops_maturity.engine.levels import check_framework_level, check_maturity_level, next_level
 from mlops_maturity.engine.results import Assessment, Assumption, Derivation, PracticeResult
 from mlops_maturity.engine.roadmap import Roadmap, plan_roadmap
 from pydantic import BaseModel, ConfigDict, Field
@@ -552,11 +553,6 @@ def _counts(status: str) -> bool:
 # --- why / how a maturity level ------------------------------------------------------------------------------
 
 
-def _check_level(level: int) -> None:
-    if level not in range(1, 6):
-        raise UserInputError([Problem("--level", str(level), "maturity levels are 1 to 5")])
-
-
 def _header(kb: KnowledgeBase, a: Assessment) -> dict[str, Any]:
     return {"organization": a.organization, "assessed_on": a.assessed_on, "source": a.source,
             "assumptions": list(a.assumptions), "maturity_level": a.maturity_level,
@@ -704,7 +700,7 @@ def explain_level(
     Args:
         kb: the knowledge base.
         facts: the fact file.
-        level: 1-5; by default the level above the assessed one (5 at most).
+        level: 1-5; by default the level above the assessed one (at level 5: level 5, how it was reached).
         assumptions: what-if statuses (practice id -> FI/LI/PI/NI/NY) applied before explaining.
         source: the fact file's name, recorded in the explanation.
         verify: cross-check the rules engine against the reference evaluator on every run.
@@ -713,11 +709,12 @@ def explain_level(
         UserInputError: ``level`` is not 1-5.
         InferenceError: the trace disagrees with the assessment (an internal error).
     """
+    if level is not None:
+        check_maturity_level(level, option="--level")
     assumptions = dict(assumptions or {})
     a = assess(kb, facts, assumptions, verify=verify, source=source)
-    if level is None:
-        level = min(a.maturity_level + 1, 5)
-    _check_level(level)
+    if level is None:  # the next level; at level 5 there is none: how level 5 was reached
+        level = next_level(a.maturity_level) or a.maturity_level
     t = Trace(kb, a)
     reached = t.level_met(level)
     _agree(reached == (a.maturity_level >= level), f"level {level} met={reached}, maturity {a.maturity_level}")
@@ -860,10 +857,10 @@ def explain_practice(
         return PracticeLink(id=q, name=r.name, status=r.status, characterization=CHARACTERIZATION[r.status],
                             satisfied=r.satisfied)
 
-    next_level = a.maturity_level + 1 if a.maturity_level < 5 else None
+    following = next_level(a.maturity_level)  # None at level 5: no next level to be needed for
     needed: Literal["adopt", "no", "satisfied"] = "satisfied" if p.satisfied else "no"
-    if next_level is not None and not p.satisfied:
-        areas, generic = _level_gaps(t, next_level)
+    if following is not None and not p.satisfied:
+        areas, generic = _level_gaps(t, following)
         adoption, _, _ = _level_adoption(t, areas, generic)
         if practice_id in {x.id for x in adoption}:
             needed = "adopt"
@@ -880,7 +877,7 @@ def explain_practice(
         ready=ready, serving_level=kb.serving_level[practice_id], summary=[], evidences=goals,
         frameworks=frameworks, required_by=[link(q) for q in kb.dependents[practice_id]],
         requires=[link(q) for q in practice.requires], waits_for=t.prerequisite_tree(practice_id),
-        next_level=next_level, needed_for_next_level=needed, roadmap=position,
+        next_level=following, needed_for_next_level=needed, roadmap=position,
     )
     return explanation.model_copy(update={"summary": _practice_summary(kb, explanation)})
 
@@ -999,14 +996,7 @@ def _practice_summary(kb: KnowledgeBase, e: PracticeExplanation) -> list[str]:
 
 
 def _check_framework(kb: KnowledgeBase, framework: str, level: int | None) -> None:
-    if framework not in kb.frameworks:
-        raise UserInputError([Problem("--framework", framework,
-                                      "unknown framework" + documents.suggest(framework, kb.frameworks)
-                                      + f" (known: {', '.join(kb.frameworks)})")])
-    levels = [lv.level for lv in kb.frameworks[framework].levels]
-    if level is not None and level not in levels:
-        raise UserInputError([Problem("--level", str(level),
-                                      f"{framework} has levels {levels[0]} to {levels[-1]}")])
+    check_framework_level(kb, framework, level, option="--framework", level_option="--level")
 
 
 def explain_framework(
@@ -1152,7 +1142,7 @@ def explain_file(
     if framework is not None:
         _check_framework(kb, framework, level)
     if level is not None and framework is None:
-        _check_level(level)
+        check_maturity_level(level, option="--level")
     facts = load_fact_file(path, kb)
     assumptions = parse_assumptions(list(assume), kb)
     source = str(path)

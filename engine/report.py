@@ -49,8 +49,9 @@ from mlops_maturity.engine.explain import LevelExplanation, explain_level
 from mlops_maturity.engine.facts import Characterization, FactFile, Observation
 from mlops_maturity.engine.inference import required_capability
 from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
+from mlops_maturity.engine.levels import check_maturity_level, next_level
 from mlops_maturity.engine.results import Assessment, Assumption, Finding, GoalResult
-from mlops_maturity.engine.roadmap import Roadmap, plan_roadmap
+from mlops_maturity.engine.roadmap import Roadmap, plain_number, plan_roadmap
 from pydantic import BaseModel, ConfigDict, Field
 
 CONTEXT_SCHEMA_VERSION = "1.0"
@@ -296,12 +297,10 @@ def tool_version() -> str:
         return "0+unknown"
 
 
-def _check_target(target: int | None, reached: int) -> int | None:
-    if target is None:
-        return None if reached >= 5 else reached + 1
-    if isinstance(target, bool) or not isinstance(target, int) or not 1 <= target <= 5:
-        raise UserInputError([Problem("--target", "", f"expected a maturity level 1-5, got {target!r}")])
-    return target
+def _target_level(target: int | None, reached: int) -> int | None:
+    """The level the report aims at: the one given, or the next one (``None`` at level 5: no roadmap, no
+    explanation, and the report says the organization is already at the highest level)."""
+    return next_level(reached) if target is None else target
 
 
 def build_context(
@@ -329,9 +328,11 @@ def build_context(
         UserInputError: ``target`` is not a maturity level 1-5.
         VerificationError: the rules engine and the reference evaluator disagree (an internal error).
     """
+    if target is not None:
+        check_maturity_level(target)
     assumptions = dict(sorted((assumptions or {}).items()))
     result = assess(kb, facts, assumptions, verify=verify, source=source)
-    level = _check_target(target, result.maturity_level)
+    level = _target_level(target, result.maturity_level)
     explanation = None
     if level is not None:
         explanation = explain_level(kb, facts, level, assumptions=assumptions, source=source, verify=verify)
@@ -342,20 +343,37 @@ def build_context(
     return _context(kb, facts, result, level, plan, explanation, crosswalk(kb, verify=verify))
 
 
+def facts_from_assessment(assessment: Assessment, kb: KnowledgeBase) -> tuple[FactFile, dict[str, str]]:
+    """Rebuild the fact file and the assumptions of an assessment (for :func:`render` given an Assessment).
 
+    The organization, date, assessor, scope, context attributes and every observation (status, evidence, note,
+    date, reason) come back as the fact file stated them, so assessing the result again gives the same
+    assessment. One thing an assessment does not record is the fact file's own status of a practice that an
+    assumption overrode: such a practice comes back with the assumed status when it carries evidence, a note or
+    a date (so they are kept), and is left out otherwise; either way the assumption decides its status again.
 
-def facts_from_assessment(assessment: Assessment) -> tuple[FactFile, dict[str, str]]:
-    """Rebuild a fact file and the assumptions from an assessment (for :func:`render` given an Assessment).
-
-    The assessment does not carry the fact file's context attributes, assessor or scope: those are left out.
+    Raises:
+        UserInputError: the assessment was made with another knowledge base (its fingerprint differs from
+            ``kb``'s): re-assessing would not give the same result.
     """
+    if assessment.knowledge_base != kb.fingerprint:
+        raise UserInputError([Problem(
+            assessment.source or "the assessment", "knowledge_base",
+            f"the assessment was made with another knowledge base ({assessment.knowledge_base}; this one is "
+            f"{kb.fingerprint}): assess the fact file again with this knowledge base, or pass the knowledge base "
+            "it was made with",
+        )])
     practices = {}
     for p in assessment.practices:
-        if p.status == "not_observed" or p.assumed:
+        if p.status == "not_observed":
+            continue
+        if p.assumed and not (p.evidence or p.note or p.observed_on):
             continue
         practices[p.id] = Observation(status=Characterization(p.status), evidence=p.evidence, note=p.note,
                                       observed_on=p.observed_on, reason=p.reason)
-    facts = FactFile(organization=assessment.organization, assessed_on=assessment.assessed_on, practices=practices)
+    facts = FactFile(organization=assessment.organization, assessed_on=assessment.assessed_on,
+                     assessor=assessment.assessor, scope=assessment.scope, context=dict(assessment.context),
+                     practices=practices)
     return facts, {a.practice: a.status for a in assessment.assumptions}
 
 
@@ -422,7 +440,7 @@ def _context(
         knowledge_base=a.knowledge_base,
         maturity=MaturityInfo(
             level=a.maturity_level, name=a.maturity_level_name, description=current.description,
-            ml_meaning=current.ml_meaning, next_level=a.maturity_level + 1 if a.maturity_level < 5 else None,
+            ml_meaning=current.ml_meaning, next_level=next_level(a.maturity_level),
             levels=[LevelInfo(level=lv.level, name=lv.name, description=lv.description, ml_meaning=lv.ml_meaning,
                               median_months_from_previous=lv.median_months_from_previous,
                               reached=lv.level <= a.maturity_level) for lv in kb.maturity_levels],
@@ -493,7 +511,7 @@ def effort(value: Any) -> str:
         return ""
 
     def num(x: Any) -> str:
-        return f"{x:g}" if isinstance(x, (int, float)) else str(x)
+        return plain_number(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else str(x)
 
     unit = "person-week" if low == high == 1 else "person-weeks"
     return f"{num(low)} {unit}" if low == high else f"{num(low)}-{num(high)} {unit}"
@@ -752,13 +770,21 @@ class TemplateRef:
     """The user's template directory ('' for the built-ins)."""
 
 
-def resolve_template(template: str | Path) -> TemplateRef:
+TemplateSpec = str | Path | TemplateRef
+"""A template as :func:`render` and :func:`report_file` take it: a built-in name, a path, or already resolved."""
+
+
+def resolve_template(template: TemplateSpec) -> TemplateRef:
     """Find a template: a built-in name, a ``.docx`` file, a Jinja2 template file, or a directory with one
-    ``report.*`` template in it.
+    ``report.*`` template in it. A :class:`TemplateRef` (resolved already) is returned as is.
+
+    A built-in name wins over a file of the same name; anything else is a path.
 
     Raises:
         UserInputError: no such template, or a directory without exactly one ``report.*`` entry template.
     """
+    if isinstance(template, TemplateRef):
+        return template
     spec = str(template)
     if spec in BUILTIN_TEMPLATES:
         name = BUILTIN_TEMPLATES[spec]
@@ -895,7 +921,7 @@ ReportSubject = ReportContext | Assessment | FactFile
 
 def render(
     subject: ReportSubject,
-    template: str | Path = "markdown",
+    template: TemplateSpec = "markdown",
     *,
     kb: KnowledgeBase | None = None,
     target: int | None = None,
@@ -908,8 +934,10 @@ def render(
 
     Args:
         subject: a :class:`ReportContext` (rendered as is), a :class:`FactFile` (assessed first) or an
-            :class:`Assessment` (its fact file is rebuilt from it, without context attributes).
-        template: ``markdown``, ``html``, ``docx``, or the path of a template file or directory.
+            :class:`Assessment` (its fact file is rebuilt from it, see :func:`facts_from_assessment`, and assessed
+            again with ``kb``, which must be the knowledge base it was made with).
+        template: ``markdown``, ``html``, ``docx``, the path of a template file or directory, or a
+            :class:`TemplateRef` from :func:`resolve_template`.
         kb: the knowledge base for a fact file or assessment (default: the shipped one).
         target: the level the roadmap and explanation aim at (default: the next level).
         capacity: person-weeks per quarter for the roadmap's waves (default: unbounded waves).
@@ -918,7 +946,8 @@ def render(
         charts: draw the charts (False leaves a placeholder: quicker, and independent of the plotting library).
 
     Raises:
-        UserInputError: the template is missing, fails, or tries to leave the sandbox (located: template, line).
+        UserInputError: the template is missing, fails, or tries to leave the sandbox (located: template, line);
+            the target is not a maturity level 1-5; an assessment made with another knowledge base.
     """
     ref = resolve_template(template)
     context = to_context(subject, kb=kb, target=target, capacity=capacity, assumptions=assumptions, verify=verify)
@@ -952,7 +981,7 @@ def to_context(
         return subject
     kb = kb or load_knowledge_base()
     if isinstance(subject, Assessment):
-        facts, assumed = facts_from_assessment(subject)
+        facts, assumed = facts_from_assessment(subject, kb)
         return build_context(kb, facts, target=target, capacity=capacity,
                              assumptions={**assumed, **(assumptions or {})}, verify=verify, source=subject.source)
     return build_context(kb, subject, target=target, capacity=capacity, assumptions=assumptions, verify=verify)
@@ -1013,7 +1042,7 @@ def normalize_docx(data: bytes) -> bytes:
 def report_file(
     path: Path,
     *,
-    template: str | Path = "markdown",
+    template: TemplateSpec = "markdown",
     target: int | None = None,
     capacity: float | None = None,
     kb_dir: Path | None = None,
@@ -1023,7 +1052,8 @@ def report_file(
 ) -> RenderedReport:
     """Load a fact file and render its report (what ``maturity report`` does).
 
-    The template is resolved first, so a missing template fails before any inference runs.
+    The template is resolved first (once; pass a :class:`TemplateRef` to reuse one already resolved), so a
+    missing template fails before any inference runs.
 
     Raises:
         UserInputError: bad fact file, template, target, capacity or assumption; a template that fails.
@@ -1031,13 +1061,13 @@ def report_file(
     from mlops_maturity.engine.assessment import parse_assumptions
     from mlops_maturity.engine.facts import load_fact_file
 
-    resolve_template(template)
+    ref = resolve_template(template)
     kb = load_knowledge_base(kb_dir)
     facts = load_fact_file(path, kb)
     assumptions = parse_assumptions(list(assume), kb)
     context = build_context(kb, facts, target=target, capacity=capacity, assumptions=assumptions, verify=verify,
                             source=str(path))
-    return render(context, template, charts=charts)
+    return render(context, ref, charts=charts)
 
 
 # --- embedding in a firm's own Jinja2 environment -------------------------------------------------------------------

@@ -20,8 +20,10 @@ How a roadmap is made (DESIGN.md, Roadmap):
    another item, and every item of the scope is necessary (without it, its goal or framework level fails).
 4. **Order.** A topological order of the planned items (no item before a planned prerequisite); among the items
    available at the same time: the lowest maturity level the item serves first, then the one that unblocks
-   more planned items (counted transitively), then the higher value per person-week (``value / effort.mid``),
-   then the id.
+   more planned items (counted transitively), then the higher value per person-week (``value / effort.mid``;
+   an item of no effort first), then the id. The third key follows issue 4 (the roadmap issue: "... then value
+   per effort, then id"), the newer specification; DESIGN.md's Roadmap section, written before it, says "then
+   by effort", which ignores the value the knowledge base records for each practice.
 5. **Waves.** Wave k holds the items whose planned prerequisites are all in earlier waves. Without a capacity a
    wave holds every such item (the waves are the layers of the prerequisite graph). With a capacity in
    person-weeks per quarter, a wave is one quarter: items are taken in order while their mid effort fits
@@ -42,7 +44,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from mlops_maturity.engine import documents, reference
 from mlops_maturity.engine.assessment import ASSUMABLE, assess, effective_statuses, parse_assumptions
@@ -51,6 +53,7 @@ from mlops_maturity.engine.facts import FactFile, load_fact_file
 from mlops_maturity.engine.inference import NOT_OBSERVED, PRACTICE_CLASSES, UNRATED, UNSAT, Conclusions
 from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
 from mlops_maturity.engine.knowledge import PracticeCondition
+from mlops_maturity.engine.levels import check_framework_level, check_maturity_level, next_level
 from mlops_maturity.engine.results import Assessment, Assumption, GoalStatus, Result
 from pydantic import Field
 
@@ -277,59 +280,41 @@ def parse_target(text: str, kb: KnowledgeBase) -> int | tuple[str, int]:
     """
     raw = text.strip()
     if re.fullmatch(r"[0-9]+", raw):
-        level = int(raw)
-        _check_maturity_target(level, text)
-        return level
+        return check_maturity_level(int(raw), shown=text)
     name, sep, level_text = raw.partition(":")
     name, level_text = name.strip(), level_text.strip()
-    if name not in kb.frameworks:
-        hint = documents.suggest(name, kb.frameworks)
-        if sep:
-            message = f"unknown framework {name!r}{hint} (known: {', '.join(kb.frameworks)})"
-        else:
-            message = (f"expected a maturity level 1-5 or FRAMEWORK:LEVEL, e.g. 3 or google:2{hint}"
-                       f" (frameworks: {', '.join(kb.frameworks)})")
-        raise UserInputError([Problem("--target", text, message)])
+    if not sep and name not in kb.frameworks:
+        raise UserInputError([Problem("--target", text, "expected a maturity level 1-5 or FRAMEWORK:LEVEL, e.g. 3 "
+                                      f"or google:2{documents.suggest(name, kb.frameworks)} "
+                                      f"(frameworks: {', '.join(kb.frameworks)})")])
+    check_framework_level(kb, name, None, shown=text)
     if not sep:
         levels = ", ".join(str(lv.level) for lv in kb.frameworks[name].levels)
         raise UserInputError([Problem("--target", text, f"give a level: {name}:LEVEL (levels: {levels})")])
     if not re.fullmatch(r"[0-9]+", level_text):
         raise UserInputError([Problem("--target", text, f"level {level_text!r} is not a whole number")])
     level = int(level_text)
-    _check_framework_target(kb, name, level, text)
+    check_framework_level(kb, name, level, shown=text)
     return name, level
 
 
-def _check_maturity_target(level: int, shown: str) -> None:
-    if not 1 <= level <= 5:
-        raise UserInputError([Problem("--target", shown, f"CMMI maturity levels are 1-5, got {level}")])
-
-
-def _check_framework_target(kb: KnowledgeBase, framework: str, level: int, shown: str) -> None:
-    if framework not in kb.frameworks:
-        hint = documents.suggest(framework, kb.frameworks)
-        raise UserInputError([Problem("--target", shown, f"unknown framework {framework!r}{hint} "
-                                      f"(known: {', '.join(kb.frameworks)})")])
-    levels = [lv.level for lv in kb.frameworks[framework].levels]
-    if level not in levels:
-        hint = documents.suggest(str(level), [str(n) for n in levels])
-        raise UserInputError([Problem("--target", shown, f"framework {framework} has no level {level}"
-                                      f"{hint} (levels: {', '.join(map(str, levels))})")])
-
-
 def _resolve_target(kb: KnowledgeBase, spec: TargetSpec, start_level: int) -> Target:
+    """The target a :data:`TargetSpec` names, checked; ``None``: the next maturity level (at level 5, level 5
+    itself, which is reached: the "already at the highest level" roadmap)."""
     if isinstance(spec, str):
         spec = parse_target(spec, kb)
     if spec is None:
-        level = min(start_level + 1, 5)
-        return _maturity_target(kb, level, default=True)
-    if isinstance(spec, bool) or not isinstance(spec, (int, tuple)):
-        raise UserInputError([Problem("--target", repr(spec), "expected a maturity level or (framework, level)")])
-    if isinstance(spec, int):
-        _check_maturity_target(spec, str(spec))
-        return _maturity_target(kb, spec, default=False)
+        following = next_level(start_level)
+        return _maturity_target(kb, start_level if following is None else following, default=True)
+    if isinstance(spec, int) and not isinstance(spec, bool):
+        return _maturity_target(kb, check_maturity_level(spec), default=False)
+    if not isinstance(spec, (tuple, list)) or len(spec) != 2:
+        raise UserInputError([Problem("--target", repr(spec), "expected a maturity level 1-5, (framework, level) "
+                                      "or FRAMEWORK:LEVEL, e.g. 3, ('google', 2) or 'google:2'")])
     framework, level = spec
-    _check_framework_target(kb, framework, level, f"{framework}:{level}")
+    shown = f"{framework}:{level}"
+    check_framework_level(kb, framework, level, shown=shown)
+    framework, level = cast(str, framework), cast(int, level)  # checked just above
     fw = kb.frameworks[framework]
     name = next(lv.name for lv in fw.levels if lv.level == level)
     return Target(kind="framework", framework=framework, level=level, name=name,
@@ -664,6 +649,17 @@ def _waves(kb: KnowledgeBase, order: list[str], prerequisites: Mapping[str, list
     return waves
 
 
+def plain_number(value: float) -> str:
+    """A number in fixed decimal notation, never with an exponent: ``2.0`` -> ``2``, ``1.25`` -> ``1.25``,
+    ``1234567.0`` -> ``1234567``; at most six decimals (efforts are rounded to six)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not math.isfinite(value):
+        return str(value)
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 def _shown(status: str) -> Literal["PI", "NI", "NY", "not_observed"]:
     return "not_observed" if status == NOT_OBSERVED else status  # type: ignore[return-value]
 
@@ -771,6 +767,7 @@ __all__ = [
     "Target",
     "Wave",
     "parse_target",
+    "plain_number",
     "plan_roadmap",
     "roadmap_file",
 ]

@@ -186,3 +186,13 @@ def test_crosswalk_of_any_practice_set_is_inferred_and_monotone(left_out: list[s
     assert {pa.id for pa in small.process_areas_satisfied} <= {pa.id for pa in large.process_areas_satisfied}
     assert small.article_verdict is None and small.agrees is None
     assert large.framework_level_reached == 1
+
+
+def test_table_prints_knowledge_base_text_verbatim(result: Crosswalk) -> None:
+    """Names and notes can come from a knowledge-base overlay: Rich markup in them is text, never interpreted."""
+    from mlops_maturity.cli.crosswalk_cmd import crosswalk_table
+
+    row = next(r for r in result.rows if r.agrees is not True)
+    odd = row.model_copy(update={"framework": "acme [/x]", "crosswalk_note": "see [bold]wiki[/bold] :smile:"})
+    text = crosswalk_table(result.model_copy(update={"rows": [odd]}))
+    assert "acme [/x]" in text and "see [bold]wiki[/bold] :smile:" in text

@@ -140,8 +140,11 @@ def test_no_evidence_and_not_implemented_are_kept_apart_in_markdown(mini_kb: Kno
 
 
 def test_bad_level_is_a_user_error(mini_kb: KnowledgeBase) -> None:
-    with pytest.raises(UserInputError, match="maturity levels are 1 to 5"):
+    with pytest.raises(UserInputError, match="CMMI maturity levels are 1-5, got 6") as caught:
         explain_level(mini_kb, facts_of({}), 6)
+    assert (caught.value.problems[0].file, caught.value.problems[0].field) == ("--level", "6")
+    with pytest.raises(UserInputError, match="CMMI maturity levels are 1-5, got True"):
+        explain_level(mini_kb, facts_of({}), True)
 
 
 # --- the trace is the source, and it is checked against the assessment ----------------------------------------
@@ -248,8 +251,9 @@ def test_framework_level_reached_and_default_level(mini_kb: KnowledgeBase) -> No
 def test_unknown_framework_and_level(mini_kb: KnowledgeBase) -> None:
     with pytest.raises(UserInputError, match="did you mean toy"):
         explain_framework(mini_kb, facts_of({}), "tyo")
-    with pytest.raises(UserInputError, match="toy has levels 0 to 2"):
+    with pytest.raises(UserInputError, match=r"framework toy has no level 3 \(levels: 0, 1, 2\)") as caught:
         explain_framework(mini_kb, facts_of({}), "toy", 3)
+    assert (caught.value.problems[0].file, caught.value.problems[0].field) == ("--level", "3")
 
 
 # --- the command line, on the shipped knowledge base --------------------------------------------------------------
@@ -337,8 +341,8 @@ def test_why_practice_and_framework(facts: Path, runner: CliRunner) -> None:
     [
         (["--practice", "ml.model-regsitry"], "did you mean ml.model-registry?"),
         (["--framework", "gogle"], "did you mean google?"),
-        (["--framework", "google", "--level", "7"], "google has levels 0 to 2"),
-        (["--level", "9"], "maturity levels are 1 to 5"),
+        (["--framework", "google", "--level", "7"], "framework google has no level 7 (levels: 0, 1, 2)"),
+        (["--level", "9"], "--level: 9: CMMI maturity levels are 1-5, got 9"),
         (["--practice", "ml.model-registry", "--level", "2"], "use --practice alone"),
         (["--assume", "ml.model-registry=XX"], "unknown status 'XX'"),
     ],

@@ -3,10 +3,13 @@ Python API for embedding, the example consulting template."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
+import io
 import json
 import subprocess
 import sys
+import zipfile
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -18,16 +21,20 @@ from mlops_maturity.cli.app import app
 from mlops_maturity.engine import charts
 from mlops_maturity.engine.assessment import assess
 from mlops_maturity.engine.errors import UserInputError
-from mlops_maturity.engine.facts import load_fact_file
+from mlops_maturity.engine.facts import Characterization, FactFile, Observation, load_fact_file
 from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
+from mlops_maturity.engine.levels import next_level
 from mlops_maturity.engine.report import (
     FILTERS,
     ReportContext,
+    TemplateRef,
     build_context,
     builtin_loader,
+    facts_from_assessment,
     register_jinja,
     render,
     resolve_template,
+    to_context,
 )
 from typer.testing import CliRunner
 
@@ -79,7 +86,7 @@ def test_context_has_every_part_and_validates_against_its_schema(stem: str) -> N
         pa.capability_level for pa in assessment.process_areas]
     assert {fw.id: fw.level for fw in context.frameworks} == {fw.id: fw.level for fw in assessment.frameworks}
     assert [f.rule for f in context.findings] == [f.rule for f in assessment.findings]
-    assert context.target.level == min(assessment.maturity_level + 1, 5)
+    assert context.target.level == next_level(assessment.maturity_level)
     assert context.roadmap is not None and context.explanation is not None
     assert context.roadmap.target.level == context.target.level == context.explanation.level
     assert context.roadmap.reached == context.explanation.reached == (assessment.maturity_level >= 5)
@@ -98,7 +105,7 @@ def test_target_option_moves_roadmap_and_explanation() -> None:
     assert all(pa.target_capability is None for pa in context.process_areas if pa.maturity_level == 5)
     reached = build_context(kb, facts, target=2)
     assert reached.target.reached and reached.roadmap.reached and reached.explanation.reached  # type: ignore[union-attr]
-    with pytest.raises(UserInputError, match="maturity level 1-5"):
+    with pytest.raises(UserInputError, match="CMMI maturity levels are 1-5, got 6"):
         build_context(kb, facts, target=6)
 
 
@@ -201,6 +208,92 @@ def test_render_accepts_an_assessment() -> None:
     assert "(`org.training-records`)" not in text.split("## Roadmap")[1].split("## Crosswalk")[0]
 
 
+@pytest.mark.parametrize(("stem", "assumptions"), [
+    ("aws-centric-team", {}),
+    ("enterprise-near-l3", {"org.training-records": "FI", "ml.model-registry": "NY"}),
+])
+def test_report_from_an_assessment_is_the_report_from_its_fact_file(stem: str, assumptions: dict[str, str]) -> None:
+    """The fact file rebuilt from an assessment keeps context attributes, assessor and scope: the same findings,
+    in fact the same context, as from the fact file itself."""
+    kb = _kb()
+    path = EXAMPLES / f"{stem}.yaml"
+    facts = load_fact_file(path, kb)
+    from_facts = build_context(kb, facts, assumptions=assumptions, source=str(path), verify=False)
+    assessment = assess(kb, facts, assumptions, source=str(path))
+    from_assessment = to_context(assessment, kb=kb, verify=False)
+    assert [f.rule for f in from_assessment.findings] == [f.rule for f in assessment.findings]
+    assert from_assessment.findings == from_facts.findings
+    assert from_assessment.organization == from_facts.organization
+    assert from_assessment == from_facts
+    rebuilt, assumed = facts_from_assessment(assessment, kb)
+    assert (rebuilt.context, rebuilt.assessor, rebuilt.scope) == (facts.context, facts.assessor, facts.scope)
+    assert assumed == assumptions
+    assert assess(kb, rebuilt, assumed, source=str(path)) == assessment
+
+
+def test_aws_example_findings_survive_the_round_trip_through_an_assessment() -> None:
+    """The reviewed case: single-cloud-lock-in rests on the context attribute cloud_vendor_count."""
+    kb = _kb()
+    facts = load_fact_file(EXAMPLES / "aws-centric-team.yaml", kb)
+    assessment = assess(kb, facts)
+    assert "single-cloud-lock-in" in {f.rule for f in assessment.findings}
+    text = render(assessment, "markdown", kb=kb, verify=False).text
+    assert text == render(facts, "markdown", kb=kb, verify=False).text
+    lock_in = next(f for f in assessment.findings if f.rule == "single-cloud-lock-in")
+    assert f"**{lock_in.severity}: {lock_in.name}.**" in text
+
+
+def test_an_assessment_from_another_knowledge_base_is_refused() -> None:
+    kb = _kb()
+    assessment = assess(kb, load_fact_file(EXAMPLES / "notebook-startup.yaml", kb))
+    other = assessment.model_copy(update={"knowledge_base": "0" * 16})
+    with pytest.raises(UserInputError, match="the assessment was made with another knowledge base"):
+        render(other, "markdown", kb=kb)
+    with pytest.raises(UserInputError, match="another knowledge base"):
+        facts_from_assessment(other, kb)
+
+
+def test_at_the_highest_level_there_is_no_roadmap_and_the_report_says_so() -> None:
+    kb = _kb()
+    facts = FactFile(organization="Top Co", assessed_on=dt.date(2026, 1, 1),
+                     practices={pid: Observation(status=Characterization.FI) for pid in kb.practices})
+    context = build_context(kb, facts, verify=False)
+    assert context.maturity.level == 5 and context.maturity.next_level is None
+    assert context.target.level is None and context.roadmap is None and context.explanation is None
+    markdown = render(context, "markdown").text
+    assert "already at the highest level" in markdown and "## Roadmap" not in markdown
+    html = render(context, "html", charts=False).text
+    assert "already at the highest level" in html and 'id="roadmap"' not in html
+    docx = render(context, "docx", charts=False).content
+    document = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode("utf-8")
+    assert "Already at the highest level" in document and "Roadmap toward" not in document
+    # An explicit target still gives a (reached) roadmap.
+    at_five = build_context(kb, facts, target=5, verify=False)
+    assert at_five.roadmap is not None and at_five.roadmap.reached and at_five.target.level == 5
+
+
+@pytest.mark.parametrize("target", [0, 6, True, "3", 2.0])
+def test_bad_report_target_is_an_input_error(target: object) -> None:
+    kb = _kb()
+    facts = load_fact_file(EXAMPLES / "notebook-startup.yaml", kb)
+    with pytest.raises(UserInputError, match="CMMI maturity levels are 1-5") as caught:
+        build_context(kb, facts, target=target, verify=False)  # type: ignore[arg-type]
+    assert caught.value.problems[0].file == "--target"
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (2, "2 person-weeks"),
+    (1, "1 person-week"),
+    (1.5, "1.5 person-weeks"),
+    ({"min": 0.25, "max": 4.0}, "0.25-4 person-weeks"),
+    (1234567.0, "1234567 person-weeks"),
+    ((1000000, 12345678.5), "1000000-12345678.5 person-weeks"),
+    (0.1 + 0.2, "0.3 person-weeks"),
+])
+def test_effort_filter_never_uses_an_exponent(value: object, shown: str) -> None:
+    assert FILTERS["effort"](value) == shown
+
+
 @pytest.mark.parametrize("name", sorted(charts.CHARTS))
 def test_charts_are_deterministic_and_carry_their_content(name: str) -> None:
     context = context_of("notebook-startup")
@@ -243,6 +336,28 @@ def test_resolve_template_names_and_paths(tmp_path: Path) -> None:
     with pytest.raises(UserInputError, match="exactly one entry template"):
         resolve_template(tmp_path)
     assert resolve_template(tmp_path / "report.md.j2").format == "markdown"
+
+
+def test_cli_report_resolves_the_template_once(runner: CliRunner, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlops_maturity.engine import report
+
+    calls: list[object] = []
+    real = report.resolve_template
+
+    def counting(template: object) -> TemplateRef:
+        calls.append(template)
+        return real(template)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(report, "resolve_template", counting)
+    (tmp_path / "report.md.j2").write_text("{{ organization.name }}\n", encoding="utf-8")
+    result = runner.invoke(app, ["report", str(EXAMPLES / "notebook-startup.yaml"), "--no-verify",
+                                 "-t", str(tmp_path / "report.md.j2")])
+    assert result.exit_code == 0, result.output
+    # Resolved once from the option; later steps receive the TemplateRef and pass it through untouched.
+    assert [c for c in calls if not isinstance(c, TemplateRef)] == [str(tmp_path / "report.md.j2")]
+    ref = real("markdown")
+    assert real(ref) is ref
 
 
 def test_cli_report_markdown_to_stdout(runner: CliRunner) -> None:

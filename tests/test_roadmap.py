@@ -21,6 +21,7 @@ from mlops_maturity.engine.assessment import assess
 from mlops_maturity.engine.errors import UserInputError
 from mlops_maturity.engine.facts import FactFile
 from mlops_maturity.engine.kb import KnowledgeBase
+from mlops_maturity.engine.levels import check_framework_level, check_maturity_level, next_level
 from mlops_maturity.engine.roadmap import Roadmap, parse_target, plan_roadmap
 from typer.testing import CliRunner
 
@@ -223,6 +224,50 @@ def test_bad_target_in_the_api(mini_kb: KnowledgeBase) -> None:
         plan_roadmap(mini_kb, all_ni(mini_kb), assumptions={"ml.regisrty": "FI"})
 
 
+def test_next_level_is_none_only_at_the_highest_level() -> None:
+    assert [next_level(n) for n in range(1, 6)] == [2, 3, 4, 5, None]
+
+
+def test_level_checks_are_shared_and_suggest(mini_kb: KnowledgeBase) -> None:
+    assert check_maturity_level(3) == 3
+    for bad in (0, 6, True, "3", None):
+        with pytest.raises(UserInputError, match="CMMI maturity levels are 1-5"):
+            check_maturity_level(bad, option="--level")
+    check_framework_level(mini_kb, "toy", 2)
+    check_framework_level(mini_kb, "toy", None)
+    with pytest.raises(UserInputError, match="unknown framework 'Toy'; did you mean toy?") as caught:
+        check_framework_level(mini_kb, "Toy", 1, option="--framework", level_option="--level")
+    assert caught.value.problems[0].file == "--framework"
+    with pytest.raises(UserInputError, match=r"no level 3 \(levels: 0, 1, 2\)") as caught:
+        check_framework_level(mini_kb, "toy", 3, option="--framework", level_option="--level")
+    assert caught.value.problems[0].file == "--level"
+
+
+@pytest.mark.parametrize(("target", "message"), [
+    (("toy",), "expected a maturity level 1-5, (framework, level) or FRAMEWORK:LEVEL"),
+    (("toy", 1, 2), "expected a maturity level 1-5, (framework, level) or FRAMEWORK:LEVEL"),
+    ((), "expected a maturity level 1-5, (framework, level) or FRAMEWORK:LEVEL"),
+    (True, "expected a maturity level 1-5, (framework, level) or FRAMEWORK:LEVEL"),
+    (2.0, "expected a maturity level 1-5, (framework, level) or FRAMEWORK:LEVEL"),
+    ((1, 2), "unknown framework 1"),
+    ((["toy"], 1), "unknown framework ['toy']"),
+    (("tyo", 1), "unknown framework 'tyo'; did you mean toy?"),
+    (("toy", "1"), "framework toy has no level '1'"),
+    (("toy", True), "framework toy has no level True"),
+    (("toy", 1.0), "framework toy has no level 1.0"),
+])
+def test_malformed_targets_in_the_api_are_input_errors(mini_kb: KnowledgeBase, target: object, message: str) -> None:
+    with pytest.raises(UserInputError) as caught:
+        plan_roadmap(mini_kb, all_ni(mini_kb), target=target, verify=False)  # type: ignore[arg-type]
+    assert message in str(caught.value)
+    assert caught.value.problems[0].file == "--target"
+
+
+def test_target_as_a_list_is_accepted(mini_kb: KnowledgeBase) -> None:
+    r = plan_roadmap(mini_kb, all_ni(mini_kb), target=["toy", 1], verify=False)  # type: ignore[arg-type]
+    assert r.target.kind == "framework" and r.target.framework == "toy" and r.target.level == 1
+
+
 def test_user_assumptions_are_the_starting_point(mini_kb: KnowledgeBase) -> None:
     r = plan_roadmap(mini_kb, all_ni(mini_kb), assumptions={"ml.versioning": "FI", "gen.policy": "LI"})
     assert "ml.versioning" not in {i.practice for i in r.items} and "gen.policy" not in {i.practice for i in r.items}
@@ -307,6 +352,36 @@ def test_cli_table_and_markdown(facts_file: Path, runner: CliRunner) -> None:
     assert markdown.stdout.startswith("# ML Ops improvement roadmap: Example Co")
     assert "`ml.model-registry=FI`" in markdown.stdout
     assert "### 1. `ml.model-registry`" not in markdown.stdout
+
+
+def test_cli_table_prints_user_text_verbatim(tmp_path: Path, runner: CliRunner) -> None:
+    """Rich markup in the fact file is text: printed as is, never interpreted ("[/x]" used to crash)."""
+    path = tmp_path / "markup.yaml"
+    path.write_text(
+        'organization: "ACME [/x]"\n'
+        "assessed_on: 2026-05-01\n"
+        "practices:\n"
+        "  ml.source-control:\n"
+        "    status: PI\n"
+        '    evidence: ["see [bold]wiki[/bold]"]\n'
+        "  ml.model-registry: NI\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["roadmap", str(path), "--target", "google:1", "--no-verify"])
+    assert result.exit_code == 0, result.stderr
+    assert "Roadmap: ACME [/x] (assessed 2026-05-01) toward google level 1" in result.stdout
+    assert "ml.source-control" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_table_cells_print_markup_verbatim(mini_kb: KnowledgeBase) -> None:
+    """Cells (names, reasons) come from fact files and knowledge-base overlays: "[bold]" stays "[bold]"."""
+    facts = facts_of({p: "NI" for p in mini_kb.practices})
+    r = plan_roadmap(mini_kb, facts.model_copy(update={"organization": "ACME [/x] :smile:"}), target=("toy", 1),
+                     verify=False)
+    first = r.items[0].model_copy(update={"name": "see [bold]wiki[/bold]"})
+    table = roadmap_table(r.model_copy(update={"items": [first, *r.items[1:]]}))
+    assert "Roadmap: ACME [/x] :smile: (assessed" in table
+    assert "see [bold]wiki[/bold]" in table
 
 
 def test_cli_target_already_reached(facts_file: Path, runner: CliRunner) -> None:

@@ -77,6 +77,8 @@ def build() -> bytes:
     _tag(document, "{%p if target.level is not none %}")
     document.add_paragraph("Target: maturity level {{ target.level }} ({{ target.name }}){% if target.reached %}, "
                            "already reached{% endif %}.")
+    _tag(document, "{%p elif maturity.next_level is none %}")
+    document.add_paragraph("Already at the highest level: there is no roadmap.")
     _tag(document, "{%p endif %}")
 
     document.add_heading("Capability profile", level=1)
