@@ -9,7 +9,7 @@ from typing import Any
 from mlops_maturity.engine import documents, reference
 from mlops_maturity.engine.errors import Problem, UserInputError, VerificationError
 from mlops_maturity.engine.facts import FactFile
-from mlops_maturity.engine.inference import NOT_OBSERVED, SAT, Conclusions, infer
+from mlops_maturity.engine.inference import NOT_OBSERVED, SAT, Conclusions, infer, public_status
 from mlops_maturity.engine.kb import KnowledgeBase
 from mlops_maturity.engine.results import (
     Assessment,
@@ -151,7 +151,7 @@ def build_assessment(
     """Assemble the result object from conclusions (the same for both evaluators)."""
 
     def shown(pid: str) -> Any:
-        return "not_observed" if statuses[pid] == NOT_OBSERVED else statuses[pid]
+        return public_status(statuses[pid])
 
     def goal(gid: str) -> GoalResult:
         return GoalResult(

@@ -47,6 +47,7 @@ from mlops_maturity.engine import documents
 from mlops_maturity.engine.assessment import assess, parse_assumptions
 from mlops_maturity.engine.errors import InferenceError, Problem, UserInputError
 from mlops_maturity.engine.facts import FactFile, load_fact_file
+from mlops_maturity.engine.inference import FAILED, SAT, UNRATED, public_status
 from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
 from mlops_maturity.engine.levels import check_framework_level, check_maturity_level, next_level
 from mlops_maturity.engine.results import Assessment, Assumption, Derivation, PracticeResult
@@ -55,9 +56,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1.0"
 
-SATISFIED_STATUSES = ("FI", "LI")
-NO_EVIDENCE_STATUSES = ("NY", "not_observed")
-NOT_IMPLEMENTED_STATUSES = ("PI", "NI")
+SATISFIED_STATUSES = SAT
+NO_EVIDENCE_STATUSES = tuple(public_status(s) for s in UNRATED)
+NOT_IMPLEMENTED_STATUSES = FAILED
 
 Gap = Literal["no_evidence", "not_implemented", "not_applicable"]
 """Why a practice does not count: nothing was recorded (assess it), it was assessed as not (fully) implemented,

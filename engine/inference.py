@@ -67,6 +67,13 @@ PRACTICE_CLASSES: dict[str, tuple[str, ...]] = {
     "not_applicable": ("NA",),
 }
 
+
+
+def public_status(status: str) -> str:
+    """The status as results show it: the internal ``NO`` reads ``not_observed``."""
+    return "not_observed" if status == NOT_OBSERVED else status
+
+
 PHASES = ("goals1", "goals2", "goals3", "goals4", "areas1", "areas2", "areas3", "areas4",
           "levels1", "levels2", "insights")
 

@@ -50,7 +50,13 @@ from mlops_maturity.engine import documents, reference
 from mlops_maturity.engine.assessment import ASSUMABLE, assess, effective_statuses, parse_assumptions
 from mlops_maturity.engine.errors import InferenceError, Problem, UserInputError
 from mlops_maturity.engine.facts import FactFile, load_fact_file
-from mlops_maturity.engine.inference import NOT_OBSERVED, PRACTICE_CLASSES, UNRATED, UNSAT, Conclusions
+from mlops_maturity.engine.inference import (
+    PRACTICE_CLASSES,
+    UNRATED,
+    UNSAT,
+    Conclusions,
+    public_status,
+)
 from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
 from mlops_maturity.engine.knowledge import PracticeCondition
 from mlops_maturity.engine.levels import check_framework_level, check_maturity_level, next_level
@@ -661,7 +667,7 @@ def plain_number(value: float) -> str:
 
 
 def _shown(status: str) -> Literal["PI", "NI", "NY", "not_observed"]:
-    return "not_observed" if status == NOT_OBSERVED else status  # type: ignore[return-value]
+    return public_status(status)  # type: ignore[return-value]
 
 
 def _effort(pids: Sequence[str], kb: KnowledgeBase) -> EffortRange:
