@@ -24,6 +24,7 @@ from mlops_maturity.cli.common import (
 )
 from mlops_maturity.cli.output import write_text
 from mlops_maturity.engine import api, catalog
+from mlops_maturity.engine.errors import UserInputError
 from mlops_maturity.engine.kb import validate_knowledge_base
 from ruamel.yaml import YAML
 
@@ -45,6 +46,8 @@ def assess(
 ) -> None:
     """Infer the CMMI maturity level, capability profile, framework levels and findings of a fact file."""
     with handle_errors():
+        if trace and format is not Format.json:
+            raise UserInputError("--trace: the inference trace is part of the JSON output; add --format json")
         result = api.assess_file(facts, kb_dir=kb, assume=assume or [], verify=not no_verify)
         if format is Format.json:
             write_text(api.to_json(result, exclude=None if trace else {"derivations"}), None, force=False)

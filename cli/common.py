@@ -17,6 +17,9 @@ from typing import Annotated
 import typer
 from mlops_maturity.engine.errors import InferenceError, UserInputError, VerificationError
 
+MAX_PROBLEMS = 25
+"""Input errors printed at most; the rest are counted."""
+
 EXIT_OK, EXIT_THRESHOLD, EXIT_INPUT, EXIT_MISMATCH, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
 app = typer.Typer(
@@ -56,8 +59,10 @@ def handle_errors() -> Iterator[None]:
     try:
         yield
     except UserInputError as exc:
-        for problem in exc.problems:
+        for problem in exc.problems[:MAX_PROBLEMS]:
             err(f"error: {str(problem).lstrip(': ')}")
+        if len(exc.problems) > MAX_PROBLEMS:
+            err(f"... and {len(exc.problems) - MAX_PROBLEMS} more error(s)")
         raise typer.Exit(EXIT_INPUT) from None
     except VerificationError as exc:
         err(f"internal error: {exc}")

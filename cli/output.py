@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -21,10 +22,10 @@ def check_destination(out: Path, *, force: bool) -> None:
     Raises:
         UserInputError: the file exists and ``force`` is false, or its directory does not exist.
     """
-    if out.exists() and not force:
-        raise UserInputError(f"{out}: file exists; use --force to replace it")
     if out.is_dir():
         raise UserInputError(f"{out}: is a directory; give a file name")
+    if out.exists() and out.resolve().is_file() and not force:
+        raise UserInputError(f"{out}: file exists; use --force to replace it")
     directory = out.parent if str(out.parent) else Path(".")
     if not directory.is_dir():
         raise UserInputError(f"{out}: directory {directory} does not exist")
@@ -33,11 +34,13 @@ def check_destination(out: Path, *, force: bool) -> None:
 def write_output(data: str | bytes, out: Path | None, *, force: bool) -> None:
     """Write ``data`` to ``out`` (stdout when ``None`` or ``-``; text only), atomically, refusing to clobber.
 
-    A temporary file in the same directory is written, flushed and renamed over the target, so a failure
-    never leaves a half-written file and an existing file survives anything short of success.
+    A regular file is written as a temporary file in the same directory, flushed and renamed over the target,
+    so a failure never leaves a half-written file and an existing file survives anything short of success; the
+    new file gets the old file's permissions (or the umask's). A symbolic link is written through to its target.
+    A device or pipe (``/dev/stdout``, a FIFO) is written in place: there is nothing to replace.
 
     Raises:
-        UserInputError: see :func:`check_destination`.
+        UserInputError: see :func:`check_destination`, or the file cannot be written.
     """
     if to_stdout(out):
         if isinstance(data, bytes):
@@ -46,15 +49,35 @@ def write_output(data: str | bytes, out: Path | None, *, force: bool) -> None:
         sys.stdout.flush()
         return
     assert out is not None
+    payload = data.encode("utf-8") if isinstance(data, str) else data
     check_destination(out, force=force)
-    directory = out.parent if str(out.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=directory)
+    target = out.resolve() if out.is_symlink() else out
+    try:
+        if target.exists() and not stat.S_ISREG(target.stat().st_mode):
+            with open(target, "wb") as handle:
+                handle.write(payload)
+            return
+        _replace_atomically(target, payload)
+    except OSError as exc:
+        raise UserInputError(f"{out}: cannot write: {exc.strerror or exc}") from None
+
+
+def _replace_atomically(target: Path, payload: bytes) -> None:
+    directory = target.parent if str(target.parent) else Path(".")
+    if target.exists():
+        mode = stat.S_IMODE(target.stat().st_mode)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+            handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, out)
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -150,6 +150,16 @@ def _level_text(console: Console, e: LevelExplanation) -> None:
 def _practice_text(console: Console, e: PracticeExplanation) -> None:
     _head(console, f"{e.name} ({e.id}): {e.characterization}", e)
     tree = Tree(f"{e.name} ({e.id})")
+    if e.evidence or e.note or e.observed_on or e.reason:
+        recorded = tree.add("Recorded by the assessor")
+        for item in e.evidence:
+            recorded.add(f"Evidence: {item}")
+        if e.note:
+            recorded.add(f"Note: {e.note}")
+        if e.reason:
+            recorded.add(f"Not applicable because: {e.reason}")
+        if e.observed_on:
+            recorded.add(f"Observed on {e.observed_on.isoformat()}")
     goals = tree.add("Gives evidence for")
     for g in e.evidences:
         area = f"{g.process_area} {g.process_area_name}" if g.process_area else "generic goal"

@@ -77,12 +77,42 @@ def _plain(node: Any, path: Path_, lines: dict[Path_, int]) -> Any:
     return node
 
 
+MAX_NODES = 200_000
+"""A document may expand to at most this many YAML nodes (aliases counted at every use)."""
+
+
+def _expanded_size(text: str) -> int:
+    """How many nodes the document has once every alias is expanded, computed without expanding it."""
+    try:
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (yaml.YAMLError, ValueError):
+        return 0  # the real parser reports the error, with its location
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key not in sizes:
+            sizes[key] = 0  # a recursive alias counts once; the parser rejects it anyway
+            if isinstance(node, yaml.MappingNode):
+                sizes[key] = 1 + sum(size(k) + size(v) for k, v in node.value)
+            elif isinstance(node, yaml.SequenceNode):
+                sizes[key] = 1 + sum(size(v) for v in node.value)
+            else:
+                sizes[key] = 1
+        return sizes[key]
+
+    return size(root) if root is not None else 0
+
+
 def parse(text: str, name: str) -> Document:
     """Parse YAML (or JSON, a subset) text; syntax errors and duplicate keys become :class:`UserInputError`."""
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
+    if "*" in text and _expanded_size(text) > MAX_NODES:
+        raise UserInputError([Problem(name, "", f"the document expands to more than {MAX_NODES:,} values through "
+                                      "YAML aliases (*name); write the values out instead")])
+    loader = YAML(typ="rt")
+    loader.allow_duplicate_keys = False
     try:
-        raw = yaml.load(text)
+        raw = loader.load(text)
     except DuplicateKeyError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         key = _duplicate_key(exc)
@@ -130,6 +160,10 @@ def read_text(path: Path) -> str:
 def validation_problems(doc: Document, error: ValidationError, prefix: Path_ = ()) -> list[Problem]:
     """Flatten a pydantic error into located ``field: message`` problems."""
     problems = []
+    missing_siblings: dict[tuple[Any, ...], list[str]] = {}
+    for item in error.errors():
+        if item["type"] == "missing" and item["loc"]:
+            missing_siblings.setdefault(tuple(item["loc"][:-1]), []).append(str(item["loc"][-1]))
     for item in error.errors():
         loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         # Union members add their class names to the location; drop them.
@@ -137,7 +171,7 @@ def validation_problems(doc: Document, error: ValidationError, prefix: Path_ = (
         path = (*prefix, *loc)
         message = item["msg"]
         if item["type"] == "extra_forbidden":
-            message = "unknown field"
+            message = "unknown field" + suggest(str(item["loc"][-1]), missing_siblings.get(tuple(item["loc"][:-1]), []))
         elif item["type"] == "missing":
             message = "required field is missing"
         problems.append(doc.problem(path, message))

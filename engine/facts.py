@@ -96,6 +96,9 @@ def _evidence_list(value: Any) -> Any:
 
 _STATUSES = [c.value for c in Characterization]
 
+MAX_COUNT = 1_000_000_000
+"""Integer context attributes are counts (models, teams, vendors)."""
+
 
 def load_fact_file(path: Path, kb: KnowledgeBase) -> FactFile:
     """Read, parse and check a fact file against the knowledge base.
@@ -176,6 +179,8 @@ def _check_attribute(doc: documents.Document, kb: KnowledgeBase, name: str, valu
         return [doc.problem(path, f"expected true or false, got {value!r}")]
     if kind == "integer" and (not isinstance(value, int) or isinstance(value, bool)):
         return [doc.problem(path, f"expected a whole number, got {value!r}")]
+    if kind == "integer" and not 0 <= value <= MAX_COUNT:
+        return [doc.problem(path, f"expected a count from 0 to {MAX_COUNT:,}, got {value}")]
     if kind == "string":
         if not isinstance(value, str):
             return [doc.problem(path, f"expected text, got {value!r}")]
@@ -206,7 +211,9 @@ def _fact_problems(doc: documents.Document, exc: ValidationError) -> list[Proble
         elif item["type"] == "missing":
             message = "required field is missing"
         elif item["type"].startswith("date"):
-            message = f"expected a date as YYYY-MM-DD, got {item.get('input')!r}"
+            given = item.get("input")
+            shown = given.isoformat() if hasattr(given, "isoformat") else repr(given)
+            message = f"expected a date as YYYY-MM-DD, got {shown}"
         elif item["type"] in _TYPE_MESSAGES:
             message = f"{_TYPE_MESSAGES[item['type']]}, got {item.get('input')!r}"
         elif message.startswith("Value error, "):

@@ -77,6 +77,17 @@ CASES = {
         HEAD + "context:\n  true: 1\n",
         ["F: line 4: context.True: attribute names are text, got True"],
     ),
+    "negative-count": (
+        HEAD + "context:\n  cloud_vendor_count: -5\n",
+        ["F: line 4: context.cloud_vendor_count: expected a count from 0 to 1,000,000,000, got -5"],
+    ),
+    "alias-bomb": (
+        "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+            f"{n}: &{n} [{', '.join(['*' + p] * 10)}]\n" for p, n in zip("abcde", "bcdef", strict=True))
+        + HEAD,
+        ["F: the document expands to more than 200,000 values through YAML aliases (*name); write the values out "
+         "instead"],
+    ),
     "not-a-mapping": ("- just\n- a list\n", ["F: expected a mapping with organization, assessed_on, practices"]),
     "json-unknown-status": (
         '{"organization": "Acme", "assessed_on": "2026-10-01", "practices": {"ml.model-registry": "XX"}}',
@@ -201,3 +212,20 @@ def test_unexpected_errors_are_exit_4_without_traceback(
     assert result.exit_code == 4
     assert result.stderr.splitlines()[0] == "error: internal error: KeyError: 'surprise'".replace("error: ", "", 1)
     assert "Traceback" not in result.stderr
+
+
+def test_many_errors_are_capped(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "facts.yaml"
+    path.write_text(HEAD + "practices:\n" + "".join(f"  bogus.p{i:03d}: FI\n" for i in range(60)), encoding="utf-8")
+    result = runner.invoke(app, ["assess", str(path)])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 26 and lines[-1] == "... and 35 more error(s)"
+
+
+def test_trace_needs_json(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "facts.yaml"
+    path.write_text(HEAD, encoding="utf-8")
+    result = runner.invoke(app, ["assess", str(path), "--trace"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: --trace: the inference trace is part of the JSON output; add --format json"
