@@ -27,6 +27,7 @@ import base64
 import contextvars
 import datetime as dt
 import io
+import json
 import re
 import time
 import zipfile
@@ -540,6 +541,15 @@ FILTERS: dict[str, Callable[..., Any]] = {
 class _Budget:
     started: float
     range_items: int = 0
+    max_string: int = MAX_STRING
+    max_output: int = MAX_OUTPUT
+
+    @classmethod
+    def for_data(cls, data: Any) -> _Budget:
+        """Limits that grow with the data rendered: a large fact file must still render with the built-in
+        templates, while a template can only amplify its input by a bounded factor."""
+        size = len(json.dumps(data, default=str, ensure_ascii=False))
+        return cls(time.monotonic(), max_string=max(MAX_STRING, 4 * size), max_output=max(MAX_OUTPUT, 8 * size))
 
 
 _budget: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("report_budget", default=None)
@@ -557,8 +567,10 @@ def _spend(items: int = 0) -> None:
 
 
 def _sized(value: Any, what: str) -> Any:
-    if isinstance(value, (str, list, tuple, bytes)) and len(value) > MAX_STRING:
-        raise SecurityError(f"{what} would produce {len(value)} items; templates may produce at most {MAX_STRING}")
+    budget = _budget.get()
+    limit = budget.max_string if budget is not None else MAX_STRING
+    if isinstance(value, (str, list, tuple, bytes)) and len(value) > limit:
+        raise SecurityError(f"{what} would produce {len(value)} items; templates may produce at most {limit}")
     return value
 
 
@@ -612,14 +624,15 @@ class BoundedTemplate(jinja2.Template):
 
     def render(self, *args: Any, **kwargs: Any) -> str:
         """Render, stopping at :data:`MAX_OUTPUT` characters or :data:`MAX_SECONDS`."""
-        token = _budget.set(_budget.get() or _Budget(time.monotonic()))
+        budget = _budget.get() or _Budget.for_data([args, kwargs])
+        token = _budget.set(budget)
         try:
             size = 0
             parts = []
             for chunk in self.generate(*args, **kwargs):
                 size += len(chunk)
-                if size > MAX_OUTPUT:
-                    raise SecurityError(f"the rendered output exceeds {MAX_OUTPUT} characters")
+                if size > budget.max_output:
+                    raise SecurityError(f"the rendered output exceeds {budget.max_output} characters")
                 _spend()
                 parts.append(chunk)
             return "".join(parts)

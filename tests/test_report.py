@@ -504,3 +504,17 @@ def test_charts_lay_out_without_warnings_with_and_without_capacity(stem: str) ->
             warnings.simplefilter("error")
             for name in charts.CHARTS:
                 assert charts.render_chart(context, name, "svg").startswith(b"<?xml")
+
+
+def test_a_large_fact_file_renders_with_the_builtin_templates(tmp_path: Path) -> None:
+    """The sandbox's size limits grow with the input, so 20,000 evidence items do not trip them."""
+    from mlops_maturity.engine.facts import FactFile
+    from mlops_maturity.engine.kb import load_knowledge_base
+    from mlops_maturity.engine.report import build_context, render
+
+    kb = load_knowledge_base()
+    evidence = [f"evidence item number {i} with some words" for i in range(20_000)]
+    facts = FactFile.model_validate({"organization": "Big", "assessed_on": "2026-01-01",
+                                     "practices": {"ml.model-registry": {"status": "FI", "evidence": evidence}}})
+    text = render(build_context(kb, facts, verify=False), "markdown", charts=False).text
+    assert "evidence item number 19999 with some words" in text

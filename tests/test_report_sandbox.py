@@ -47,7 +47,7 @@ ATTACKS: dict[str, tuple[str, str]] = {
     "padding-filter": ("{{ 'x' | center(999999999) }}", "largest width"),
     "namespace-doubling": ("{% set ns = namespace(s='x' * 1000) %}{% for p in practices %}"
                            "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s }}", "namespace attribute 's'"),
-    "macro-doubling": ("{% macro d(s) %}{{ d(s ~ s) }}{% endmacro %}{{ d('x') }}", "at most 1000000"),
+    "macro-doubling": ("{% macro d(s) %}{{ d(s ~ s) }}{% endmacro %}{{ d('x') }}", "templates may produce at most"),
     "huge-output": ("{% for i in range(10000) %}{{ 'x' * 999999 }}{% endfor %}", "exceeds"),
     "lipsum-removed": ("{{ lipsum(100000) }}", "'lipsum' is undefined"),
     "include-outside": ("{% include '/etc/passwd' %}", "'/etc/passwd' not found"),
