@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import json
 from typing import TYPE_CHECKING, Annotated
 
 from mlops_maturity.cli.common import KbOption, ShowFormat, app, handle_errors
 from mlops_maturity.cli.output import write_text
+from mlops_maturity.cli.render import text_console
 from mlops_maturity.engine import api
-from rich.console import Console
 from rich.table import Table
 from typer import Option
 
@@ -30,11 +29,8 @@ def _agrees(value: bool | None) -> str:
 
 def crosswalk_table(result: Crosswalk) -> str:
     """The crosswalk as a terminal table, followed by each framework's note on a disagreement."""
-    buffer = io.StringIO()
-    # No markup, emoji or highlighting: names and notes come from the (possibly overlaid) knowledge base and are
-    # printed verbatim.
-    console = Console(file=buffer, width=140, force_terminal=False, color_system=None, highlight=False,
-                      markup=False, emoji=False)
+    # Names and notes come from the (possibly overlaid) knowledge base and are printed verbatim.
+    console, buffer = text_console(140)
     table = Table(title="Crosswalk: CMMI maturity level of each framework's full practice set", title_justify="left")
     for column in ("Framework", "Practices", "Computed ML", "Article verdict", "Agrees", "Covers ML2 / ML3 practices",
                    "Process areas satisfied (CL)", "GG2 / GG3", "Blocking the next level"):

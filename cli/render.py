@@ -17,7 +17,8 @@ STATUS_WORDS = {
 }
 
 
-def _console(width: int = 120) -> tuple[Console, io.StringIO]:
+def text_console(width: int = 120) -> tuple[Console, io.StringIO]:
+    """A plain-text rich console writing into a buffer (no colour, markup, emoji or highlighting)."""
     buffer = io.StringIO()
     # markup=False: an assessor's "[bold]" or "[/x]" is printed as written, never interpreted (or crashing).
     return Console(file=buffer, width=width, force_terminal=False, color_system=None, highlight=False,
@@ -31,7 +32,7 @@ def capability(value: int | None) -> str:
 
 def assessment_table(a: Assessment) -> str:
     """The assessment as terminal tables."""
-    console, buffer = _console()
+    console, buffer = text_console()
     console.print(f"{a.organization} (assessed {a.assessed_on.isoformat()})")
     console.print(f"CMMI maturity level: {a.maturity_level} ({a.maturity_level_name})")
     if a.assumptions:
@@ -139,7 +140,7 @@ def issues_text(issues: list[Issue]) -> str:
 
 def kb_list_table(kb: KnowledgeBase, practice_ids: list[str]) -> str:
     """A table of practices."""
-    console, buffer = _console(140)
+    console, buffer = text_console(140)
     table = Table(title=f"{len(practice_ids)} practice(s)", title_justify="left")
     for column in ("Id", "Name", "Serves ML", "Goals", "Frameworks", "Requires"):
         table.add_column(column)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from mlops_maturity.cli.common import Format
+from mlops_maturity.cli.render import text_console
 from mlops_maturity.engine import explain
 from mlops_maturity.engine.api import to_json
 from mlops_maturity.engine.explain import (
@@ -37,9 +38,7 @@ def render(e: AnyExplanation, format: Format) -> str:
 
 
 def _console() -> tuple[Console, io.StringIO]:
-    buffer = io.StringIO()
-    return Console(file=buffer, width=120, force_terminal=False, color_system=None, highlight=False,
-                   markup=False, emoji=False), buffer
+    return text_console(120)
 
 
 def _prereqs(node: Tree, items: list[Prerequisite]) -> None:

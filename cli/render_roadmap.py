@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from mlops_maturity.cli.render import text_console
 from mlops_maturity.engine.roadmap import (
     EffortRange,
     Estimate,
@@ -19,12 +20,8 @@ from rich.table import Table
 STATUS_WORDS = {"not_observed": "not observed", "NY": "NY (not yet)"}
 
 
-def _console(width: int = 140) -> tuple[Console, io.StringIO]:
-    buffer = io.StringIO()
-    # No markup, emoji or highlighting: organization names, evidence and notes are user text, printed verbatim
-    # ("[bold]" stays "[bold]", a stray "[/x]" cannot raise a markup error).
-    return Console(file=buffer, width=width, force_terminal=False, color_system=None, highlight=False,
-                   markup=False, emoji=False), buffer
+def _console() -> tuple[Console, io.StringIO]:
+    return text_console(140)
 
 
 def _num(value: float) -> str:
