@@ -61,7 +61,7 @@ CASES: dict[str, tuple[int, list[str]]] = {
     ]),
     "unknown-field": (2, [
         "error: {dir}/practices/zz-unknown.yaml: line 3: practices[0].evidence: required field is missing",
-        "error: {dir}/practices/zz-unknown.yaml: line 11: practices[0].evidance: unknown field",
+        "error: {dir}/practices/zz-unknown.yaml: line 11: practices[0].evidance: unknown field; did you mean evidence?",
         "2 error(s), 0 warning(s)",
     ]),
 }
