@@ -16,6 +16,8 @@ every workaround, so the rest of the engine can describe rules as plain data:
 - Conclusions have deterministic ids; a second derivation of the same fact is caught, not an error.
 - Fact identity is a 32-bit hash: after the run we check that every fact we asserted is present.
 - One session (sid) per run, deleted afterwards; one run at a time (a lock), so sessions never share a hash.
+- ``delete_state`` crashes on a session in which no action ever fired: every session opens with a fact whose
+  rule fires once.
 """
 
 from __future__ import annotations
@@ -235,6 +237,10 @@ class _SyncHost(_durable.Host):  # type: ignore[misc]
 
 _SINK_KIND = "__never_asserted__"
 
+_OPEN_KIND = "__session_opened__"
+"""Every session starts with one such fact, whose rule fires once: ``delete_state`` on a session in which no
+action ever ran crashes the engine (SIGSEGV, measured on 2.0.28), so no session may be without one."""
+
 
 class RuleEngine:
     """A compiled rule set: register once per process, then :meth:`run` any number of fact sets.
@@ -272,6 +278,7 @@ class RuleEngine:
             phase = {"ph": {"$and": [{"kind": "phase"}, {"name": rule.phase}]}}
             rules[rule.name] = {"all": [phase] + [p.to_json() for p in rule.patterns]}
         rules["__sink"] = {"all": [{"n": {"kind": _SINK_KIND}}, {"x": {"$ex": {"kind": 1}}}]}
+        rules["__open"] = {"all": [{"o": {"kind": _OPEN_KIND}}]}
         return rules
 
     def _register(self, definition: dict[str, Any]) -> None:
@@ -304,7 +311,7 @@ class RuleEngine:
     def _fire(self, rule_name: str, c: Any) -> None:
         session = self._session
         assert session is not None
-        if rule_name == "__sink":
+        if rule_name in ("__sink", "__open"):
             return
         try:
             rule = self._by_name[rule_name]
@@ -344,15 +351,14 @@ class RuleEngine:
             self._session = session
             _ACTIVE[self.name] = self
             try:
-                batch = []
+                batch = [{"kind": _OPEN_KIND, "id": _OPEN_KIND, "sid": sid}]
                 for item in facts:
                     if item["id"] in session.index.by_id:
                         raise InferenceError(f"duplicate fact id {item['id']}")
                     session.index.add(item)
                     session.asserted.add(item["id"])
                     batch.append({**item, "sid": sid})
-                if batch:
-                    host.assert_facts(self.name, batch)
+                host.assert_facts(self.name, batch)
                 self._check(host, sid, session, "loading facts")
                 for phase in self.phases:
                     phase_fact = {"kind": "phase", "name": phase, "id": f"phase:{phase}", "sid": sid}

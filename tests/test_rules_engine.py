@@ -117,3 +117,24 @@ def test_assumed_status_hides_the_na_reason(kb: KnowledgeBase) -> None:
     assert assess(kb, facts).practice("sup.supplier-acceptance").reason == "none"
     assumed = assess(kb, facts, {"sup.supplier-acceptance": "FI"}).practice("sup.supplier-acceptance")
     assert assumed.status == "FI" and assumed.assumed and assumed.reason is None
+
+
+def test_a_session_in_which_no_rule_fires_is_deleted_safely() -> None:
+    """durable_rules crashed (SIGSEGV) deleting a session where no action ever ran; the adapter prevents it.
+
+    Run in a subprocess so that a regression shows as a failed test, not a crashed test run.
+    """
+    import subprocess
+    import sys
+
+    code = (
+        "from mlops_maturity.engine.rules_engine import RuleEngine, Rule, fact\n"
+        "engine = RuleEngine([Rule('r', 'one', (fact('x', 'never'),), lambda m, i: {})], ['one', 'two'])\n"
+        "for _ in range(3):\n"
+        "    assert engine.run([{'kind': 'other', 'id': 'o1'}]).facts == [{'kind': 'other', 'id': 'o1'}]\n"
+        "    assert engine.run([]).facts == []\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "ok"
