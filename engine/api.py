@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from mlops_maturity.engine.assessment import assess as _assess
 from mlops_maturity.engine.assessment import parse_assumptions
@@ -41,9 +41,6 @@ def assess_file(
     facts = load_facts(path, kb)
     assumptions = parse_assumptions(list(assume), kb)
     return _assess(kb, facts, assumptions, verify=verify, source=str(path))
-
-
-SchemaName = Literal["facts", "assessment", "report-context"]
 
 
 def schema(name: str) -> dict[str, Any]:
