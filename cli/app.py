@@ -13,6 +13,7 @@ from mlops_maturity.cli.common import (
     EXIT_INPUT,
     EXIT_THRESHOLD,
     AssumeOption,
+    EntryFormat,
     Format,
     FormatOption,
     KbOption,
@@ -98,14 +99,14 @@ def kb_show(
     ident: Annotated[
         str | None, typer.Argument(metavar="[ID]", help="Practice, process area, goal, framework, insight, ...")
     ] = None,
-    format: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.json,
+    format: Annotated[EntryFormat, typer.Option("--format", "-f")] = EntryFormat.json,
     kb: KbOption = None,
 ) -> None:
     """Show one knowledge-base entry, or the whole knowledge base without an id."""
     with handle_errors():
         knowledge = api.load_kb(kb)
         doc = catalog.kb_document(knowledge) if ident is None else catalog.entry_document(knowledge, ident)
-        if format is ShowFormat.json:
+        if format is EntryFormat.json:
             write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", None, force=False)
         else:
             yaml = YAML()

@@ -41,6 +41,13 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
+class EntryFormat(str, Enum):
+    """Output formats of ``kb show``: a knowledge-base entry is a document, not a table."""
+
+    yaml = "yaml"
+    json = "json"
+
+
 class ShowFormat(str, Enum):
     """Output formats of ``kb`` commands."""
 

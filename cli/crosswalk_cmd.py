@@ -27,6 +27,10 @@ def _agrees(value: bool | None) -> str:
     return "-" if value is None else "yes" if value else "no"
 
 
+def _words(status: str) -> str:
+    return status.replace("_", " ")
+
+
 def crosswalk_table(result: Crosswalk) -> str:
     """The crosswalk as a terminal table, followed by each framework's note on a disagreement."""
     # Names and notes come from the (possibly overlaid) knowledge base and are printed verbatim.
@@ -43,7 +47,7 @@ def crosswalk_table(result: Crosswalk) -> str:
             row.framework, str(len(row.practices)),
             f"{row.computed_maturity_level} ({row.computed_maturity_level_name})",
             _verdict(row.article_verdict), _agrees(row.agrees), coverage, satisfied,
-            f"{row.generic_goals.get('GG2', '-')} / {row.generic_goals.get('GG3', '-')}", blocking,
+            f"{_words(row.generic_goals.get('GG2', '-'))} / {_words(row.generic_goals.get('GG3', '-'))}", blocking,
         )
     console.print(table)
     console.print(result.method)

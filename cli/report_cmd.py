@@ -16,6 +16,8 @@ from mlops_maturity.cli.common import AssumeOption, KbOption, app, err, handle_e
 from mlops_maturity.cli.output import check_destination, to_stdout, write_output
 from mlops_maturity.engine.errors import UserInputError
 
+_SUFFIXES = {"markdown": (".md", ".markdown"), "html": (".html", ".htm"), "docx": (".docx",)}
+
 
 @app.command("report")
 def report_command(
@@ -59,3 +61,6 @@ def report_command(
         write_output(rendered.content if rendered.format == "docx" else rendered.text, out, force=force)
         if not to_stdout(out):
             err(f"wrote {out} ({rendered.format})")
+            expected = _SUFFIXES.get(rendered.format, ())
+            if expected and out is not None and out.suffix.lower() not in expected:
+                err(f"warning: {out} holds a {rendered.format} report; the usual name ends in {expected[0]}")

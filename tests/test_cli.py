@@ -182,3 +182,12 @@ def test_kb_validate_passes_on_shipped_kb(runner: CliRunner) -> None:
     result = runner.invoke(app, ["kb", "validate"])
     assert result.exit_code == 0
     assert result.stdout.strip().endswith("0 error(s), 0 warning(s)")
+
+
+def test_kb_show_yaml(runner: CliRunner) -> None:
+    from ruamel.yaml import YAML
+
+    result = runner.invoke(app, ["kb", "show", "ml.model-registry", "--format", "yaml"])
+    assert result.exit_code == 0
+    assert YAML(typ="safe").load(result.stdout)["id"] == "ml.model-registry"
+    assert runner.invoke(app, ["kb", "show", "ml.model-registry", "--format", "table"]).exit_code == 2
