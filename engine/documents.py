@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -124,10 +126,28 @@ def parse(text: str, name: str) -> Document:
     except YAMLError as exc:
         raise UserInputError([Problem(name, "", f"not valid YAML/JSON: {exc}")]) from None
     except (ValueError, OverflowError) as exc:
-        # ruamel builds dates while parsing: ``2026-13-45`` fails here, not in validation.
-        raise UserInputError([Problem(name, "", f"not valid YAML/JSON: {exc} (dates are YYYY-MM-DD)")]) from None
+        # ruamel builds dates while parsing: ``2026-13-45`` fails here, not in validation, and without a mark.
+        line, field = _impossible_date(text)
+        raise UserInputError([Problem(name, field, f"not a valid date: {exc} (dates are YYYY-MM-DD)", line)]) from None
     lines: dict[Path_, int] = {}
     return Document(name, _plain(raw, (), lines), lines)
+
+
+_DATE = re.compile(r"(?<![\w-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w-])")
+_KEY_BEFORE = re.compile(r"([\w.-]+)\s*:\s*['\"]?$")
+
+
+def _impossible_date(text: str) -> tuple[int | None, str]:
+    """The line and key of the first date-shaped value that is not a real date (for ruamel's unmarked error)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _DATE.finditer(line.split("#", 1)[0]):
+            year, month, day = (int(part) for part in match.groups())
+            try:
+                dt.date(year, month, day)
+            except ValueError:
+                key = _KEY_BEFORE.search(line[: match.start()])
+                return number, key.group(1) if key else ""
+    return None, ""
 
 
 def _duplicate_key(exc: DuplicateKeyError) -> str:

@@ -67,7 +67,7 @@ CASES = {
     ),
     "impossible-date": (
         "organization: Acme\nassessed_on: 2026-13-45\n",
-        ["F: not valid YAML/JSON: month must be in 1..12 (dates are YYYY-MM-DD)"],
+        ["F: line 2: assessed_on: not a valid date: month must be in 1..12 (dates are YYYY-MM-DD)"],
     ),
     "non-text-practice-id": (
         HEAD + "practices:\n  1: FI\n",
@@ -163,7 +163,7 @@ def test_not_utf8(runner: CliRunner, tmp_path: Path) -> None:
     ("name", "content", "message"),
     [
         ("bad-date.yaml", b"attributes:\n  - {id: x, description: d, type: integer, source: 2026-02-30}\n",
-         "not valid YAML/JSON: day is out of range for month (dates are YYYY-MM-DD)"),
+         "line 2: source: not a valid date: day is out of range for month (dates are YYYY-MM-DD)"),
         ("latin1.yaml", "attributes: [caf\xe9]\n".encode("latin-1"), "not UTF-8 text (invalid continuation byte)"),
     ],
 )
