@@ -11,10 +11,13 @@ every workaround, so the rest of the engine can describe rules as plain data:
 - Join hardening: the engine reads past the end of an ``$and`` group whose last join test is false
   (upstream #381, a SIGSEGV); we repeat the last join test of every group that has one.
 - A sink rule stores facts that no other rule matches (unmatched facts are silently dropped otherwise).
-- Exceptions raised inside actions are swallowed by the engine; the action wrapper records them and the run
-  raises :class:`InferenceError` afterwards, as it does for ``state['exception']``.
+- Actions are dispatched by the adapter itself, straight from the engine's C API (``start_action_for_state``,
+  ``complete_and_start_action``): durable's Python dispatch loop wraps every action in closures, timers and a
+  JSON round trip of the session state, which cost more than the action. Exceptions raised inside an action are
+  recorded and the run raises :class:`InferenceError` afterwards.
 - Conclusions have deterministic ids; a second derivation of the same fact is caught, not an error.
-- Fact identity is a 32-bit hash: after the run we check that every fact we asserted is present.
+- Fact identity is a 32-bit hash (FNV-1 of the id's JSON text, :func:`fact_id_hash`) with no string comparison:
+  before a fact enters a session we check that no other fact of the session has the same hash.
 - One session (sid) per run, deleted afterwards; one run at a time (a lock), so sessions never share a hash.
 - ``delete_state`` crashes on a session in which no action ever fired: every session opens with a fact whose
   rule fires once.
@@ -33,6 +36,40 @@ from durable import engine as _durable
 from mlops_maturity.engine.errors import InferenceError
 
 Fact = dict[str, Any]
+
+_C = _durable.durable_rules_engine
+"""The engine's C extension, as durable's Python layer imports it."""
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+"""How facts are serialised for the engine (durable's own layer uses ``ensure_ascii=False`` too)."""
+
+
+def fact_id_hash(fact_id: str) -> int:
+    """The 32-bit hash durable_rules 2.0.28 identifies a fact by, in a session.
+
+    ``storeMessage`` (src/rules/state.c) hashes the id's text as it appears between the quotes of the JSON it is
+    given, with ``fnv1Hash32``: FNV-1, 32 bits, over C ``char`` values, which are signed on x86-64 (a byte >= 0x80
+    is sign-extended before the xor). Measured: ids with equal values here are rejected as already observed.
+    """
+    h = 0x811C9DC5
+    for b in _encode(str(fact_id))[1:-1].encode("utf-8", "surrogatepass"):
+        if b >= 0x80:
+            b |= 0xFFFFFF00
+        h = ((h ^ b) * 16777619) & 0xFFFFFFFF
+    return h
+
+
+_HASHES: dict[str, int] = {}
+_HASH_CACHE_LIMIT = 200_000
+
+
+def _id_hash(fact_id: str) -> int:
+    h = _HASHES.get(fact_id)
+    if h is None:
+        if len(_HASHES) >= _HASH_CACHE_LIMIT:
+            _HASHES.clear()
+        h = _HASHES[fact_id] = fact_id_hash(fact_id)
+    return h
 
 MAX_PATTERNS = 16
 """A rule joining more facts fails at assert time with error 304 (notes, section 1)."""
@@ -185,15 +222,22 @@ class FactIndex:
         self.by_id: dict[str, Fact] = {}
         self._by_kind: dict[str, list[Fact]] = {}
         self._lookups: dict[tuple[str, str], dict[Any, list[Fact]]] = {}
+        self._kind_lookups: dict[str, list[tuple[str, dict[Any, list[Fact]]]]] = {}
 
     def add(self, item: Fact) -> None:
         """Record a fact (and extend any lookup already built for its kind)."""
         self.by_id[item["id"]] = item
         kind = item["kind"]
-        self._by_kind.setdefault(kind, []).append(item)
-        for (lookup_kind, key), table in self._lookups.items():
-            if lookup_kind == kind and key in item:
-                table.setdefault(item[key], []).append(item)
+        same_kind = self._by_kind.get(kind)
+        if same_kind is None:
+            self._by_kind[kind] = [item]
+        else:
+            same_kind.append(item)
+        lookups = self._kind_lookups.get(kind)
+        if lookups:
+            for key, table in lookups:
+                if key in item:
+                    table.setdefault(item[key], []).append(item)
 
     def of_kind(self, kind: str) -> list[Fact]:
         """Every fact of ``kind``, in assertion order."""
@@ -208,6 +252,7 @@ class FactIndex:
                 if key in item:
                     table.setdefault(item[key], []).append(item)
             self._lookups[(kind, key)] = table
+            self._kind_lookups.setdefault(kind, []).append((key, table))
         return list(table.get(value, ()))
 
 
@@ -225,7 +270,13 @@ class _Session:
     index: FactIndex = field(default_factory=FactIndex)
     derivations: dict[str, Derivation] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
-    asserted: set[str] = field(default_factory=set)
+    hashes: dict[int, str] = field(default_factory=dict)
+    sid_json: str = ""
+
+    def claim(self, fact_id: str) -> str | None:
+        """Reserve ``fact_id``'s hash in this session; the id already holding it if another one does."""
+        owner = self.hashes.setdefault(_id_hash(fact_id), fact_id)
+        return None if owner == fact_id else owner
 
 
 class _SyncHost(_durable.Host):  # type: ignore[misc]
@@ -277,7 +328,16 @@ class RuleEngine:
         for rule in self.rules:
             phase = {"ph": {"$and": [{"kind": "phase"}, {"name": rule.phase}]}}
             rules[rule.name] = {"all": [phase] + [p.to_json() for p in rule.patterns]}
-        rules["__sink"] = {"all": [{"n": {"kind": _SINK_KIND}}, {"x": {"$ex": {"kind": 1}}}]}
+        # The sink only needs the kinds that some fact may have without reaching any other rule's beta node; a
+        # kind some pattern tests with nothing but join tests always reaches one. (Storing every fact in the sink
+        # as well cost 2 ms per assessment.) A fact that still reaches none is reported by the engine as not
+        # handled, which the run turns into an error: facts are never dropped silently.
+        stored = sorted({p.kind for r in self.rules for p in r.patterns if all(t.is_join for t in p.tests)})
+        others: dict[str, Any] = (
+            {"$and": [{"$ex": {"kind": 1}}] + [{"$neq": {"kind": k}} for k in stored]} if stored
+            else {"$ex": {"kind": 1}}
+        )
+        rules["__sink"] = {"all": [{"n": {"kind": _SINK_KIND}}, {"x": others}]}
         rules["__open"] = {"all": [{"o": {"kind": _OPEN_KIND}}]}
         return rules
 
@@ -297,80 +357,117 @@ class RuleEngine:
             RuleEngine._registered.add(self.name)
 
     def _action(self, rule_name: str) -> Callable[[Any], None]:
+        # Registration needs a callable per rule, but actions are dispatched by :meth:`_dispatch`, never by
+        # durable's Python layer; should that layer ever run one, the run fails instead of losing a conclusion.
         # A factory, not a lambda with defaults: durable treats two-parameter callables as async actions.
         engine_name = self.name
 
         def action(c: Any) -> None:
             owner = _ACTIVE.get(engine_name)
-            if owner is None or owner._session is None:
-                return
-            owner._fire(rule_name, c)
+            if owner is not None and owner._session is not None:
+                owner._session.errors.append(f"rule {rule_name}: dispatched outside the adapter")
 
         return action
 
-    def _fire(self, rule_name: str, c: Any) -> None:
+    def _assert(self, handle: int, text: str, what: str) -> None:
+        """Assert facts (JSON text) from outside any action, then run every action they trigger."""
+        code, state_offset = (_C.assert_facts if text.startswith("[") else _C.assert_fact)(handle, text)
+        if code == 1:
+            raise InferenceError(f"{what}: no rule matches the fact(s)")
+        if code == 2:
+            raise InferenceError(f"{what}: fact already observed (32-bit id collision?)")
+        self._dispatch(handle, 0 if code == 3 else state_offset)
+
+    def _dispatch(self, handle: int, state_offset: int) -> None:
+        """Run the session's pending actions one by one, as durable's ``Ruleset.do_actions`` would."""
+        result = _C.start_action_for_state(handle, state_offset)
+        if not result:
+            return
+        message = result[1]
+        try:
+            while message:
+                for rule_name, bound in json.loads(message).items():
+                    self._fire(rule_name, bound, handle)
+                    break
+                message = _C.complete_and_start_action(handle, state_offset)
+        except BaseException:
+            _C.abandon_action(handle, state_offset)
+            raise
+
+    def _fire(self, rule_name: str, m: dict[str, Any], handle: int) -> None:
         session = self._session
         assert session is not None
         if rule_name in ("__sink", "__open"):
             return
         try:
             rule = self._by_name[rule_name]
-            bound = {alias: fact for alias, fact in c._m.items() if alias != "ph" and isinstance(fact, dict)}
+            bound = {alias: fact for alias, fact in m.items() if alias != "ph" and isinstance(fact, dict)}
             conclusion = rule.conclude(bound, session.index)
-            conclusion = {**conclusion, "sid": session.sid}
             fid = conclusion["id"]
             if fid in session.derivations or fid in session.index.by_id:
                 return
+            if "sid" in conclusion:
+                raise ValueError("a conclusion may not carry 'sid'")
             premises = [bound[a]["id"] for a in sorted(bound)]
             if rule.support is not None:
                 premises += [p for p in rule.support(bound, session.index) if p not in premises]
-            try:
-                c.assert_fact(conclusion)
-            except _durable.MessageObservedException:
+            owner = session.claim(fid)
+            if owner is not None:
+                session.errors.append(f"fact id collision: {fid} has the 32-bit hash of {owner}")
+                return
+            code, _ = _C.assert_fact(handle, _encode(conclusion)[:-1] + session.sid_json)
+            if code == 2:
                 session.errors.append(f"fact id collision: {fid} was already observed")
                 return
-            clean = {k: v for k, v in conclusion.items() if k != "sid"}
-            session.index.add(clean)
-            session.asserted.add(fid)
+            if code == 1:
+                session.errors.append(f"rule {rule_name}: no rule matches the conclusion {fid}")
+                return
+            session.index.add(conclusion)
             session.derivations[fid] = Derivation(fid, rule_name, tuple(premises))
-        except Exception as exc:  # noqa: BLE001 - durable would swallow it; we surface it after the run
+        except Exception as exc:  # noqa: BLE001 - surfaced after the run
             session.errors.append(f"rule {rule_name}: {type(exc).__name__}: {exc}")
 
     def run(self, facts: Iterable[Fact]) -> RunResult:
         """Assert ``facts``, run every phase in order, and return working memory and the trace.
 
         Raises:
-            InferenceError: an action failed, the engine recorded an exception, or a fact was lost.
+            InferenceError: an action failed, the engine rejected a fact, or two fact ids share a 32-bit hash.
         """
         host = RuleEngine._host
         assert host is not None
         with RuleEngine._host_lock:
             RuleEngine._sid_counter += 1
             sid = f"s{RuleEngine._sid_counter}"
-            session = _Session(sid)
+            session = _Session(sid, sid_json=',"sid":' + _encode(sid) + "}")
             self._session = session
             _ACTIVE[self.name] = self
+            handle = host.get_ruleset(self.name)._handle
             try:
+                # durable's Python layer stores a state fact ``sid-<sid>`` among the facts; the adapter never
+                # updates the state (measured: no such fact is stored), but its hash is reserved all the same.
+                session.claim(f"sid-{sid}")
                 batch = [{"kind": _OPEN_KIND, "id": _OPEN_KIND, "sid": sid}]
+                session.claim(_OPEN_KIND)
                 for item in facts:
-                    if item["id"] in session.index.by_id:
-                        raise InferenceError(f"duplicate fact id {item['id']}")
+                    fid = item["id"]
+                    if fid in session.index.by_id:
+                        raise InferenceError(f"duplicate fact id {fid}")
+                    owner = session.claim(fid)
+                    if owner is not None:
+                        raise InferenceError(f"fact id collision: {fid} has the 32-bit hash of {owner}")
                     session.index.add(item)
-                    session.asserted.add(item["id"])
                     batch.append({**item, "sid": sid})
-                host.assert_facts(self.name, batch)
-                self._check(host, sid, session, "loading facts")
+                self._assert(handle, _encode(batch), "loading facts")
+                self._check(session, "loading facts")
                 for phase in self.phases:
-                    phase_fact = {"kind": "phase", "name": phase, "id": f"phase:{phase}", "sid": sid}
-                    host.assert_fact(self.name, phase_fact)
-                    self._check(host, sid, session, f"phase {phase}")
-                stored_ids = {f["id"] for f in host.get_facts(self.name, sid)}
-                lost = sorted(session.asserted - stored_ids)
-                if lost:
-                    raise InferenceError(
-                        f"{len(lost)} fact(s) missing from working memory (32-bit id collision?): {lost[:5]}"
-                    )
-                # Working memory holds exactly what we asserted (checked above); our copies have no ``sid``.
+                    phase_fact = {"kind": "phase", "name": phase, "id": f"phase:{phase}"}
+                    owner = session.claim(phase_fact["id"])
+                    if owner is not None:
+                        raise InferenceError(f"fact id collision: {phase_fact['id']} has the 32-bit hash of {owner}")
+                    self._assert(handle, _encode(phase_fact)[:-1] + session.sid_json, f"phase {phase}")
+                    self._check(session, f"phase {phase}")
+                # Every fact entered working memory: no two of them share an id hash (checked as they were
+                # asserted), and the engine rejected none. Our copies have no ``sid``.
                 result = sorted(session.index.by_id.values(), key=lambda f: f["id"])
                 return RunResult(result, dict(session.derivations))
             finally:
@@ -381,13 +478,9 @@ class RuleEngine:
                 self._session = None
                 _ACTIVE.pop(self.name, None)
 
-    def _check(self, host: _SyncHost, sid: str, session: _Session, where: str) -> None:
-        state = host.get_state(self.name, sid)
-        problems = list(session.errors)
-        if state and state.get("exception"):
-            problems.append(str(state["exception"]))
-        if problems:
-            raise InferenceError(f"inference failed in {where}: " + "; ".join(problems))
+    def _check(self, session: _Session, where: str) -> None:
+        if session.errors:
+            raise InferenceError(f"inference failed in {where}: " + "; ".join(session.errors))
 
 
 _ACTIVE: dict[str, RuleEngine] = {}

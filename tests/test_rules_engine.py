@@ -138,3 +138,76 @@ def test_a_session_in_which_no_rule_fires_is_deleted_safely() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "ok"
+
+
+# Pairs of ids with equal FNV-1 hashes (found by search): ASCII, a JSON escape, non-ASCII in the common part, and
+# non-ASCII in the differing part (equal only if bytes >= 0x80 are sign-extended, as C ``char`` is on x86-64).
+_COLLIDING_IDS = [("p:329599", "p:532382"), ('q"\\54718', 'q"\\948486'), ("é:422789", "é:639192"),
+                  ("xçãàáé", "xââçâèä")]
+
+
+def test_fact_id_hash_is_the_identity_durable_uses() -> None:
+    """The adapter's collision check relies on computing durable's hash: ids it says collide really do."""
+    from durable import engine as durable
+    from mlops_maturity.engine.rules_engine import _SyncHost, fact_id_hash
+
+    host = _SyncHost()
+    host.register_rulesets({"hash_probe": {"r": {"all": [{"x": {"$ex": {"kind": 1}}}], "run": lambda c: None}}})
+
+    def accepted(a: str, b: str, sid: str) -> bool:
+        host.assert_fact("hash_probe", {"kind": 1, "id": a, "sid": sid})
+        try:
+            host.assert_fact("hash_probe", {"kind": 1, "id": b, "sid": sid})
+            return True
+        except durable.MessageObservedException:
+            return False
+        finally:
+            host.delete_state("hash_probe", sid)
+
+    for i, (a, b) in enumerate(_COLLIDING_IDS):
+        assert fact_id_hash(a) == fact_id_hash(b)
+        assert not accepted(a, b, f"c{i}")
+        assert fact_id_hash(a) != fact_id_hash(b + "0")
+        assert accepted(a, b + "0", f"d{i}")
+
+
+def test_colliding_fact_ids_are_an_error() -> None:
+    a, b = _COLLIDING_IDS[0]
+    engine = RuleEngine([Rule("copy", "one", (fact("x", "thing"),),
+                              lambda m, index: {"kind": "copy", "id": b} if m["x"]["id"] == a else {})], ["one"])
+    with pytest.raises(InferenceError, match="32-bit hash"):
+        engine.run([{"kind": "thing", "id": a}, {"kind": "thing", "id": b}])
+    with pytest.raises(InferenceError, match="32-bit hash"):
+        engine.run([{"kind": "thing", "id": a}])
+
+
+def test_working_memory_holds_exactly_the_facts_the_run_reports(kb: KnowledgeBase, monkeypatch) -> None:  # noqa: ANN001
+    """The run no longer reads working memory back: check here that the engine stored every fact (inputs and
+    conclusions, including those only the narrowed sink rule stores) and nothing else."""
+    import random
+    from pathlib import Path
+
+    from mlops_maturity.engine import inference
+    from mlops_maturity.engine.facts import load_fact_file
+    from mlops_maturity.engine.rules_engine import _OPEN_KIND
+
+    engine = inference.rule_engine(kb)
+    host = RuleEngine._host
+    stored: list[set[str]] = []
+    delete = host.delete_state
+
+    def capture(name: str, sid: str) -> None:
+        stored.append({f["id"] for f in host.get_facts(name, sid)})
+        delete(name, sid)
+
+    monkeypatch.setattr(host, "delete_state", capture)
+    examples = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.yaml"))
+    rng = random.Random(7)
+    cases = [{p: f.practices[p].status.value for p in f.practices} | {p: "NO" for p in kb.practices
+             if p not in f.practices} for f in (load_fact_file(e, kb) for e in examples)]
+    cases += [{p: rng.choice(["FI", "LI", "PI", "NI", "NY", "NA", "NO"]) for p in kb.practices} for _ in range(20)]
+    for statuses in cases:
+        run = engine.run(inference.build_facts(kb, statuses, {"team_size": 5, "cloud": "aws"}))
+        ids = stored[-1] - {_OPEN_KIND} - {f"phase:{p}" for p in inference.PHASES}
+        ids = {i for i in ids if not i.startswith("sid-")}
+        assert ids == {f["id"] for f in run.facts}
