@@ -60,7 +60,7 @@ def fact_id_hash(fact_id: str) -> int:
 
 
 _HASHES: dict[str, int] = {}
-_HASH_CACHE_LIMIT = 200_000
+_HASH_CACHE_LIMIT = 50_000
 
 
 def _id_hash(fact_id: str) -> int:
@@ -445,7 +445,7 @@ class RuleEngine:
             try:
                 # durable's Python layer stores a state fact ``sid-<sid>`` among the facts; the adapter never
                 # updates the state (measured: no such fact is stored), but its hash is reserved all the same.
-                session.claim(f"sid-{sid}")
+                session.hashes[fact_id_hash(f"sid-{sid}")] = f"sid-{sid}"  # not cached: unique per session
                 batch = [{"kind": _OPEN_KIND, "id": _OPEN_KIND, "sid": sid}]
                 session.claim(_OPEN_KIND)
                 for item in facts:
