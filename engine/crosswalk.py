@@ -163,9 +163,19 @@ def crosswalk_row(kb: KnowledgeBase, framework_id: str, *, verify: bool = True) 
     )
 
 
+_COMPUTED: dict[tuple[str, bool], Crosswalk] = {}
+
+
 def crosswalk(kb: KnowledgeBase, *, verify: bool = True) -> Crosswalk:
-    """The crosswalk for every framework of the knowledge base, in framework-id order."""
-    return Crosswalk(
-        knowledge_base=kb.fingerprint,
-        rows=[crosswalk_row(kb, fid, verify=verify) for fid in sorted(kb.frameworks)],
-    )
+    """The crosswalk for every framework of the knowledge base, in framework-id order.
+
+    It depends on the knowledge base alone (not on any fact file), so it is computed once per knowledge-base
+    fingerprint: every report would otherwise repeat one inference per framework.
+    """
+    key = (kb.fingerprint, verify)
+    if key not in _COMPUTED:
+        _COMPUTED[key] = Crosswalk(
+            knowledge_base=kb.fingerprint,
+            rows=[crosswalk_row(kb, fid, verify=verify) for fid in sorted(kb.frameworks)],
+        )
+    return _COMPUTED[key]
