@@ -47,7 +47,12 @@ from pathlib import Path
 from typing import Literal, cast
 
 from mlops_maturity.engine import documents, reference
-from mlops_maturity.engine.assessment import ASSUMABLE, assess, effective_statuses, parse_assumptions
+from mlops_maturity.engine.assessment import (
+    assess,
+    assumption_problems,
+    effective_statuses,
+    parse_assumptions,
+)
 from mlops_maturity.engine.errors import InferenceError, Problem, UserInputError
 from mlops_maturity.engine.facts import FactFile, load_fact_file
 from mlops_maturity.engine.inference import (
@@ -525,17 +530,11 @@ def roadmap_file(
 
 
 def _check_assumptions(kb: KnowledgeBase, assumptions: Mapping[str, str]) -> dict[str, str]:
-    problems = []
-    for pid, status in sorted(assumptions.items()):
-        if pid not in kb.practices:
-            problems.append(Problem("--assume", f"{pid}={status}",
-                                    "unknown practice id" + documents.suggest(pid, kb.practices)))
-        if status not in ASSUMABLE:
-            problems.append(Problem("--assume", f"{pid}={status}", f"unknown status {status!r}; valid: "
-                                    f"{', '.join(ASSUMABLE)}" + documents.suggest(str(status), ASSUMABLE)))
+    ordered = dict(sorted(assumptions.items()))
+    problems = assumption_problems(ordered, kb)
     if problems:
         raise UserInputError(problems)
-    return dict(sorted(assumptions.items()))
+    return ordered
 
 
 def _content(kb: KnowledgeBase, statuses: Mapping[str, str], scope: Mapping[str, list[str]],
