@@ -11,18 +11,7 @@ from mlops_maturity.engine.errors import Problem, UserInputError, VerificationEr
 from mlops_maturity.engine.facts import FactFile
 from mlops_maturity.engine.inference import NOT_OBSERVED, SAT, Conclusions, infer, public_status
 from mlops_maturity.engine.kb import KnowledgeBase
-from mlops_maturity.engine.results import (
-    Assessment,
-    Assumption,
-    Derivation,
-    Finding,
-    FrameworkLevelResult,
-    FrameworkResult,
-    GoalPractice,
-    GoalResult,
-    PracticeResult,
-    ProcessAreaResult,
-)
+from mlops_maturity.engine.results import Assessment
 
 ASSUMABLE = ("FI", "LI", "PI", "NI", "NY")
 
@@ -148,81 +137,76 @@ def build_assessment(
     c: Conclusions,
     source: str | None,
 ) -> Assessment:
-    """Assemble the result object from conclusions (the same for both evaluators)."""
+    """Assemble the result object from conclusions (the same for both evaluators).
 
-    def shown(pid: str) -> Any:
-        return public_status(statuses[pid])
+    The result is built as plain data and validated once (pydantic validates a whole tree in one call several
+    times faster than model by model).
+    """
+    shown = {pid: public_status(status) for pid, status in statuses.items()}
 
-    def goal(gid: str) -> GoalResult:
-        return GoalResult(
-            id=gid,
-            name=kb.goals[gid].name,
-            status=c.goal_status[gid],  # type: ignore[arg-type]
-            practices=[GoalPractice(id=p, status=shown(p)) for p in kb.goal_practices[gid]],
-        )
+    def goal(gid: str) -> dict[str, Any]:
+        return {"id": gid, "name": kb.goals[gid].name, "status": c.goal_status[gid],
+                "practices": [{"id": p, "status": shown[p]} for p in kb.goal_practices[gid]]}
 
     areas = []
     for pa in kb.process_areas:
         rating, capability = c.pa_status[pa.id]
-        areas.append(ProcessAreaResult(
-            id=pa.id, name=pa.name, category=pa.category.value, maturity_level=pa.maturity_level,
-            status=rating,  # type: ignore[arg-type]
-            capability_level=None if capability < 0 else capability,
-            goals=[goal(g.id) for g in pa.goals],
-        ))
+        areas.append({
+            "id": pa.id, "name": pa.name, "category": pa.category.value, "maturity_level": pa.maturity_level,
+            "status": rating, "capability_level": None if capability < 0 else capability,
+            "goals": [goal(g.id) for g in pa.goals],
+        })
     frameworks = []
     for fid, fw in kb.frameworks.items():
         level = c.framework_level.get(fid)
         names = {lv.level: lv.name for lv in fw.levels}
-        frameworks.append(FrameworkResult(
-            id=fid, name=fw.name, level=level, level_name=names.get(level) if level is not None else None,
-            levels=[
-                FrameworkLevelResult(
-                    level=lv.level, name=lv.name, met=(fid, lv.level) in c.framework_levels_met,
-                    missing=[p for p in lv.practices if not (statuses[p] in SAT or statuses[p] == "NA")],
-                )
+        frameworks.append({
+            "id": fid, "name": fw.name, "level": level, "level_name": names.get(level) if level is not None else None,
+            "levels": [
+                {"level": lv.level, "name": lv.name, "met": (fid, lv.level) in c.framework_levels_met,
+                 "missing": [p for p in lv.practices if not (statuses[p] in SAT or statuses[p] == "NA")]}
                 for lv in fw.levels
             ],
-        ))
+        })
     practices = []
     for pid, practice in kb.practices.items():
         observation = facts.practices.get(pid)
-        practices.append(PracticeResult(
-            id=pid, name=practice.name, status=shown(pid), satisfied=statuses[pid] in SAT,
-            ready=pid in c.ready, blocked_by=c.blocked_by.get(pid, []),
-            evidence=list(observation.evidence) if observation else [],
-            note=observation.note if observation else None,
-            observed_on=observation.observed_on if observation else None,
-            reason=observation.reason if observation and statuses[pid] == "NA" else None,
-            assumed=pid in assumptions,
-        ))
+        practices.append({
+            "id": pid, "name": practice.name, "status": shown[pid], "satisfied": statuses[pid] in SAT,
+            "ready": pid in c.ready, "blocked_by": c.blocked_by.get(pid, []),
+            "evidence": list(observation.evidence) if observation else [],
+            "note": observation.note if observation else None,
+            "observed_on": observation.observed_on if observation else None,
+            "reason": observation.reason if observation and statuses[pid] == "NA" else None,
+            "assumed": pid in assumptions,
+        })
     rules = {r.id: r for r in kb.insights}
     severity_rank = {"high": 0, "medium": 1, "low": 2, "info": 3}
     findings = sorted(
-        (Finding(rule=r, name=rules[r].name, severity=rules[r].severity.value, message=rules[r].finding,
-                 recommendation=rules[r].recommendation, practices=list(rules[r].practices),
-                 source=rules[r].source) for r in c.findings),
-        key=lambda f: (severity_rank[f.severity], f.rule),
+        ({"rule": r, "name": rules[r].name, "severity": rules[r].severity.value, "message": rules[r].finding,
+          "recommendation": rules[r].recommendation, "practices": list(rules[r].practices),
+          "source": rules[r].source} for r in c.findings),
+        key=lambda f: (severity_rank[f["severity"]], f["rule"]),
     )
     derivations = [
-        Derivation(fact=d.fact, rule=d.rule, premises=list(d.premises))
+        {"fact": d.fact, "rule": d.rule, "premises": list(d.premises)}
         for d in sorted(c.derivations.values(), key=lambda d: d.fact)
     ]
-    return Assessment(
-        organization=facts.organization,
-        assessed_on=facts.assessed_on,
-        assessor=facts.assessor,
-        scope=facts.scope,
-        context=dict(sorted(facts.context.items())),
-        source=source,
-        knowledge_base=kb.fingerprint,
-        maturity_level=c.maturity_level,
-        maturity_level_name=kb.level_name(c.maturity_level),
-        process_areas=areas,
-        generic_goals=[goal(gg.id) for gg in kb.generic_goals],
-        frameworks=frameworks,
-        practices=practices,
-        findings=findings,
-        assumptions=[Assumption(practice=p, status=s) for p, s in assumptions.items()],  # type: ignore[arg-type]
-        derivations=derivations,
-    )
+    return Assessment.model_validate({
+        "organization": facts.organization,
+        "assessed_on": facts.assessed_on,
+        "assessor": facts.assessor,
+        "scope": facts.scope,
+        "context": dict(sorted(facts.context.items())),
+        "source": source,
+        "knowledge_base": kb.fingerprint,
+        "maturity_level": c.maturity_level,
+        "maturity_level_name": kb.level_name(c.maturity_level),
+        "process_areas": areas,
+        "generic_goals": [goal(gg.id) for gg in kb.generic_goals],
+        "frameworks": frameworks,
+        "practices": practices,
+        "findings": findings,
+        "assumptions": [{"practice": p, "status": s} for p, s in assumptions.items()],
+        "derivations": derivations,
+    })
