@@ -7,7 +7,9 @@ that produced it and the facts it rests on), never recomputed by separate logic.
 * ``maturity`` <- ``mm:N`` (level N met) <- ``ps:PA`` (process-area rating) <- ``gs:GOAL`` (goal rating)
   <- ``ev:GOAL:PID`` (practice PID evidences GOAL);
 * ``fwl:FW`` <- ``fx:FW:K`` (level K reached) <- ``fm:FW:K`` (level K's own practices met) <- ``fr:FW:K:PID``;
-* ``b:P`` (P waits for its unsatisfied prerequisites) <- ``dep:P:Q`` for each such Q; ``r:P`` (P is ready).
+* ``r:P`` (P is unsatisfied and ready) <- ``dep:P:Q`` for each prerequisite Q. An unsatisfied practice without
+  ``r:P`` is blocked: the ``dep:P:Q`` facts with an unsatisfied Q kept the rule from firing, and the assessment
+  lists those Q as the practice's ``blocked_by``.
 
 Premise ids are mapped back to the knowledge base (names, levels) and to the assessment's practice results
 (characterization, evidence, note, date). The explanation is checked against the assessment as it is built: a
@@ -109,7 +111,6 @@ RULE_MEANING = {
     "framework_level_reached_next": "this level is met and the level below it is reached",
     "framework_level": "the highest level reached whose next level is not reached",
     "framework_no_level": "not even the model's first level is reached",
-    "practice_blocked": "the practice is not satisfied and neither is this prerequisite",
     "practice_ready": "the practice is not satisfied and every prerequisite is",
 }
 """Each rule of the inference (engine/inference.py), in plain words."""
@@ -447,12 +448,9 @@ class Trace:
         self._goal_results = {g.id: g for g in assessment.generic_goals}
         for pa in assessment.process_areas:
             self._goal_results.update({g.id: g for g in pa.goals})
-        self._blocked: dict[str, list[str]] = {}
-        for d in assessment.derivations:
-            if d.rule == "practice_blocked":  # b:P, premises p:P and dep:P:Q for each unsatisfied prerequisite Q
-                pid = d.fact.split(":")[1]
-                prefix = f"dep:{pid}:"
-                self._blocked.setdefault(pid, []).extend(q[len(prefix):] for q in d.premises if q.startswith(prefix))
+        for p in assessment.practices:
+            _agree(not p.blocked_by or not self.has(f"r:{p.id}"),
+                   f"practice {p.id}: derived ready, but the assessment lists prerequisites it waits for")
 
     def has(self, fact: str) -> bool:
         """Whether inference derived ``fact``."""
@@ -490,8 +488,8 @@ class Trace:
         return level == 1 or self.has(f"mm:{level}")
 
     def blocked_by(self, pid: str) -> list[str]:
-        """The unsatisfied prerequisites ``pid`` waits for (premises ``dep:PID:Q`` of fact ``b:PID``)."""
-        return sorted(self._blocked.get(pid, []))
+        """The unsatisfied prerequisites ``pid`` waits for (``dep:PID:Q`` facts that kept ``r:PID`` from firing)."""
+        return list(self.practices[pid].blocked_by)
 
     def prerequisite_tree(self, pid: str) -> list[Prerequisite]:
         """The unsatisfied prerequisites of ``pid``, each with its own beneath it."""
@@ -503,7 +501,7 @@ class Trace:
         ]
 
     def prerequisite_closure(self, pids: Sequence[str]) -> list[str]:
-        """Every unsatisfied prerequisite reachable from ``pids`` through ``b:`` facts, sorted."""
+        """Every unsatisfied prerequisite reachable from ``pids`` through blocking prerequisites, sorted."""
         seen: set[str] = set()
         stack = list(pids)
         while stack:

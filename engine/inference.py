@@ -1,9 +1,14 @@
 """CMMI inference as forward-chaining rules on durable_rules, and the reading of its conclusions.
 
 Knowledge and observations become facts (see :func:`build_facts`); generic rules, in stratified phases,
-derive goal ratings, process-area ratings with capability levels, the maturity level, framework levels,
-blocked and ready practices; each insight rule of the knowledge base is compiled into one more rule.
-Every derived fact carries the rule that produced it and its premises (the explanation trace).
+derive goal ratings, process-area ratings with capability levels, the maturity level, framework levels and
+ready practices (an unsatisfied practice that is not ready is blocked, by the unsatisfied prerequisites its
+``dep`` facts show); each insight rule of the knowledge base is compiled into one more rule. Every derived fact
+carries the rule that produced it and its premises (the explanation trace).
+
+Only facts some pattern can match enter durable_rules (see :meth:`RuleEngine.wanted`): a prerequisite link or
+framework requirement whose practice is satisfied, a link to a not-applicable practice, a conclusion no rule
+reads. They are in working memory all the same, and premises name them.
 
 Fact kinds (all with ``kind`` and a deterministic ``id``):
 
@@ -25,6 +30,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from mlops_maturity.engine.errors import InferenceError
 from mlops_maturity.engine.kb import KnowledgeBase
 from mlops_maturity.engine.knowledge import (
     AttributeCondition,
@@ -183,20 +189,6 @@ def _pa_goals_and_generic(m: Bound, index: FactIndex) -> list[str]:
     return _pa_goals(m, index) + generic
 
 
-def _blocked(m: Bound, index: FactIndex) -> Fact:
-    pid = m["p"]["practice"]
-    return {"kind": "blocked", "id": f"b:{pid}", "practice": pid,
-            "requires": sorted(d["requires"] for d in _unsatisfied_deps(pid, index))}
-
-
-def _unsatisfied_deps(pid: str, index: FactIndex) -> list[Fact]:
-    return [d for d in index.find("dep", "practice", pid) if d["q_status"] in UNSAT]
-
-
-def _blockers(m: Bound, index: FactIndex) -> list[str]:
-    return [d["id"] for d in _unsatisfied_deps(m["p"]["practice"], index)]
-
-
 def _ready(m: Bound, index: FactIndex) -> Fact:
     return {"kind": "ready", "id": f"r:{m['p']['practice']}", "practice": m["p"]["practice"]}
 
@@ -273,11 +265,6 @@ def generic_rules() -> list[Rule]:
               none("e", "ev", any_of("status", UNSAT), join("goal", "g", "goal")),
               none("s", "goal_status", join("goal", "g", "goal"))),
              _goal_status("satisfied"), _goal_links),
-        # practices, phase 2: otherwise it is blocked by its unsatisfied prerequisites
-        Rule("practice_blocked", "goals2",
-             (fact("p", "practice", any_of("status", UNSAT)),
-              none("r", "ready", join("practice", "p", "practice"))),
-             _blocked, _blockers),
         Rule("framework_level_reached_base", "goals2", (fact("m", "fw_met", eq("base", 1)),), _fw_reached),
         Rule("framework_level_reached_next", "goals2",
              (fact("m", "fw_met"), fact("r", "fw_reached", join("fw", "m", "fw"), join("level", "m", "prev"))),
@@ -394,8 +381,7 @@ def infer(kb: KnowledgeBase, statuses: dict[str, str], context: dict[str, Any]) 
     """Run the rules on durable_rules and read their conclusions."""
     run = rule_engine(kb).run(build_facts(kb, statuses, context))
     out = Conclusions(derivations=run.derivations)
-    out.blocked_by = {pid: [] for pid in kb.practices}
-    for item in run.facts:
+    for item in run.derived():
         kind = item["kind"]
         if kind == "goal_status":
             out.goal_status[item["goal"]] = item["status"]
@@ -409,13 +395,31 @@ def infer(kb: KnowledgeBase, statuses: dict[str, str], context: dict[str, Any]) 
             out.framework_levels_met.add((item["fw"], item["level"]))
         elif kind == "fw_level":
             out.framework_level[item["fw"]] = None if item["level"] == -1 else item["level"]
-        elif kind == "blocked":
-            out.blocked_by[item["practice"]] = list(item["requires"])
         elif kind == "ready":
             out.ready.add(item["practice"])
         elif kind == "finding":
             out.findings.append(item["rule"])
-    for reqs in out.blocked_by.values():
-        reqs.sort()
+    out.blocked_by = blocked_by(run.index, statuses, out.ready)
     out.findings.sort()
+    return out
+
+
+def blocked_by(index: FactIndex, statuses: dict[str, str], ready: set[str]) -> dict[str, list[str]]:
+    """Each practice's unsatisfied prerequisites when the rules did not find it ready, read off working memory.
+
+    Readiness is derived by the ``practice_ready`` rule; an unsatisfied practice it did not fire for is blocked,
+    and what blocks it are its ``dep`` facts with an unsatisfied prerequisite (the facts that kept the rule's
+    ``none`` pattern from holding). Listing them is reading, not inference; one ``blocked`` conclusion per
+    practice would cost a rule firing each. A blocked practice without such a fact would mean the rule
+    misfired: that is an error, not an empty list.
+    """
+    out: dict[str, list[str]] = {}
+    for pid, status in statuses.items():
+        if status in UNSAT and pid not in ready:
+            reqs = sorted(d["requires"] for d in index.find("dep", "practice", pid) if d["q_status"] in UNSAT)
+            if not reqs:
+                raise InferenceError(f"practice {pid} is neither ready nor waiting for a prerequisite")
+            out[pid] = reqs
+        else:
+            out[pid] = []
     return out

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 GoalStatus = Literal["satisfied", "unsatisfied", "not_rated", "not_applicable"]
 PracticeStatus = Literal["FI", "LI", "PI", "NI", "NY", "NA", "not_observed"]

@@ -10,7 +10,10 @@ every workaround, so the rest of the engine can describe rules as plain data:
   previous phase finished, and negations only look at facts of earlier phases.
 - Join hardening: the engine reads past the end of an ``$and`` group whose last join test is false
   (upstream #381, a SIGSEGV); we repeat the last join test of every group that has one.
-- A sink rule stores facts that no other rule matches (unmatched facts are silently dropped otherwise).
+- Facts that no pattern can match (a constant test of every pattern of their kind rejects them, see
+  :meth:`RuleEngine.wanted`) never enter the engine: they would only be stored, and storing costs as much as
+  matching. Working memory is the adapter's own :class:`FactIndex`, which holds every fact. A sink rule stores
+  anything durable would otherwise reject as unmatched (unmatched facts are silently dropped inside actions).
 - Actions are dispatched by the adapter itself, straight from the engine's C API (``start_action_for_state``,
   ``complete_and_start_action``): durable's Python dispatch loop wraps every action in closures, timers and a
   JSON round trip of the session state, which cost more than the action. Exceptions raised inside an action are
@@ -27,11 +30,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from durable import engine as _durable
 from mlops_maturity.engine.errors import InferenceError
 
@@ -42,6 +47,18 @@ _C = _durable.durable_rules_engine
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 """How facts are serialised for the engine (durable's own layer uses ``ensure_ascii=False`` too)."""
+
+
+def _dumps(value: Any) -> str:
+    """``_encode(value)``, by orjson: the same text (a test checks every character), several times faster.
+
+    orjson refuses what the standard encoder accepts in a few cases (integers beyond 64 bits, lone surrogates);
+    those take the standard encoder, so the engine sees exactly what it saw before.
+    """
+    try:
+        return orjson.dumps(value).decode()
+    except (orjson.JSONEncodeError, UnicodeDecodeError):
+        return _encode(value)
 
 
 def fact_id_hash(fact_id: str) -> int:
@@ -79,6 +96,16 @@ MAX_JOIN_TESTS = 28
 
 _OPERATORS = {"==": None, "!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
+}
+
+
+def _same_type(a: Any, b: Any) -> bool:
+    """Whether Python's comparison of ``a`` and ``b`` is certainly durable's: both text, or both whole numbers."""
+    return (type(a) is str and type(b) is str) or (type(a) is int and type(b) is int)
+
 
 @dataclass(frozen=True)
 class Test:
@@ -93,6 +120,15 @@ class Test:
     def is_join(self) -> bool:
         """Whether the test compares against another pattern's fact."""
         return self.ref is not None
+
+    def decide(self, item: Fact) -> bool | None:
+        """Whether this constant test passes on ``item``: None when in doubt; join tests pass (they decide joins,
+        not whether the fact is stored)."""
+        if self.ref is not None:
+            return True
+        if self.field not in item or not _same_type(item[self.field], self.value):
+            return None
+        return _COMPARE[self.op](item[self.field], self.value)
 
     def to_json(self) -> dict[str, Any]:
         """The durable_rules JSON form of the test."""
@@ -132,6 +168,12 @@ class AnyOf:
 
     is_join = False
 
+    def decide(self, item: Fact) -> bool | None:
+        """Whether ``item``'s value is one of the values: None when in doubt."""
+        if self.field not in item or not all(_same_type(item[self.field], v) for v in self.values):
+            return None
+        return item[self.field] in self.values
+
     def to_json(self) -> dict[str, Any]:
         """The durable_rules JSON form (an ``$or`` of equalities)."""
         if len(self.values) == 1:
@@ -152,6 +194,14 @@ class Pattern:
     kind: str
     tests: tuple[Test | AnyOf, ...] = ()
     negated: bool = False
+
+    def decide(self, item: Fact) -> bool | None:
+        """Whether ``item`` (of this pattern's kind) passes the pattern's constant tests, join tests aside: such a
+        fact reaches the pattern's node and is stored there. None when in doubt."""
+        verdicts = [t.decide(item) for t in self.tests]
+        if False in verdicts:
+            return False
+        return None if None in verdicts else True
 
     def to_json(self) -> dict[str, Any]:
         """The durable_rules JSON form, with join tests last and the last join test repeated."""
@@ -258,10 +308,20 @@ class FactIndex:
 
 @dataclass
 class RunResult:
-    """What one run produced: every fact in working memory and the derivation of each derived fact."""
+    """What one run produced: working memory and the derivation of each derived fact."""
 
-    facts: list[Fact]
+    index: FactIndex
     derivations: dict[str, Derivation]
+
+    @property
+    def facts(self) -> list[Fact]:
+        """Every fact in working memory (given and derived), by id."""
+        return sorted(self.index.by_id.values(), key=lambda f: f["id"])
+
+    def derived(self) -> list[Fact]:
+        """The derived facts, in the order they were concluded."""
+        by_id = self.index.by_id
+        return [by_id[fid] for fid in self.derivations]
 
 
 @dataclass
@@ -287,6 +347,14 @@ class _SyncHost(_durable.Host):  # type: ignore[misc]
 
 
 _SINK_KIND = "__never_asserted__"
+
+_SINK_MARK = "stored__"
+"""The property that sends a fact to the sink; :meth:`RuleEngine.wanted` adds it to facts it is unsure of."""
+
+_MARK_JSON = f',"{_SINK_MARK}":1'
+
+SKIP, ASSERT, ASSERT_STORED = 0, 1, 2
+"""What :meth:`RuleEngine.wanted` decides for a fact."""
 
 _OPEN_KIND = "__session_opened__"
 """Every session starts with one such fact, whose rule fires once: ``delete_state`` on a session in which no
@@ -317,26 +385,65 @@ class RuleEngine:
         self.rules = list(rules)
         self.phases = list(phases)
         self._by_name = {r.name: r for r in rules}
+        self._ruled_phases = {r.phase for r in rules}
+        self._patterns: dict[str, list[Pattern]] = {}
+        for rule in self.rules:
+            for pattern in rule.patterns:
+                self._patterns.setdefault(pattern.kind, []).append(pattern)
+        # Per kind: how to read the fields its patterns test with constants, and the verdicts seen so far.
+        self._wanted: dict[str, tuple[Callable[[Fact], Any] | None, dict[Any, bool]]] = {}
+        for kind, patterns in self._patterns.items():
+            tested = sorted({t.field for p in patterns for t in p.tests if not t.is_join})
+            self._wanted[kind] = (operator.itemgetter(*tested) if tested else None, {})
         self._session: _Session | None = None
         definition = self._definition()
         digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:16]
         self.name = f"mm_{digest}"
         self._register(definition)
 
+    def wanted(self, item: Fact) -> int:
+        """Whether ``item`` enters the engine: :data:`SKIP`, :data:`ASSERT`, or :data:`ASSERT_STORED`.
+
+        A fact that some pattern's constant tests accept is asserted (it reaches that pattern's node, which stores
+        it). A fact of a kind no pattern names, or one that a constant test of every pattern of its kind rejects
+        (e.g. a prerequisite link whose prerequisite is satisfied, when rules only look for unsatisfied ones),
+        can neither fire nor block a rule: it is skipped, which changes no conclusion. In doubt (a missing field,
+        values of different types) the fact is asserted with the sink's mark, so that it is stored even if no
+        pattern takes it.
+        """
+        entry = self._wanted.get(item["kind"])
+        if entry is None:
+            return SKIP
+        read, verdicts = entry
+        if read is None:  # only join tests: every fact of the kind reaches a node
+            return ASSERT
+        try:
+            key = read(item)
+            known = verdicts.get(key)
+        except (KeyError, TypeError):  # a field missing, or a value that is not hashable: no caching
+            return self._verdict(item)
+        if known is None:
+            if len(verdicts) >= _HASH_CACHE_LIMIT:
+                verdicts.clear()
+            known = verdicts[key] = self._verdict(item)
+        return known
+
+    def _verdict(self, item: Fact) -> int:
+        decisions = [p.decide(item) for p in self._patterns[item["kind"]]]
+        if True in decisions:
+            return ASSERT
+        return ASSERT_STORED if None in decisions else SKIP
+
     def _definition(self) -> dict[str, Any]:
         rules: dict[str, Any] = {}
         for rule in self.rules:
             phase = {"ph": {"$and": [{"kind": "phase"}, {"name": rule.phase}]}}
             rules[rule.name] = {"all": [phase] + [p.to_json() for p in rule.patterns]}
-        # The sink only needs the kinds that some fact may have without reaching any other rule's beta node; a
-        # kind some pattern tests with nothing but join tests always reaches one. (Storing every fact in the sink
-        # as well cost 2 ms per assessment.) A fact that still reaches none is reported by the engine as not
-        # handled, which the run turns into an error: facts are never dropped silently.
-        stored = sorted({p.kind for r in self.rules for p in r.patterns if all(t.is_join for t in p.tests)})
-        others: dict[str, Any] = (
-            {"$and": [{"$ex": {"kind": 1}}] + [{"$neq": {"kind": k}} for k in stored]} if stored
-            else {"$ex": {"kind": 1}}
-        )
+        # The sink stores the facts the adapter is unsure any pattern takes (see :meth:`wanted`), which carry its
+        # mark; every other fact given to the engine reaches a pattern's node. (A sink storing every fact cost
+        # 2 ms per assessment.) A fact that still reaches nothing is reported by the engine as not handled, which
+        # the run turns into an error: facts are never dropped silently.
+        others: dict[str, Any] = {"$ex": {_SINK_MARK: 1}}
         rules["__sink"] = {"all": [{"n": {"kind": _SINK_KIND}}, {"x": others}]}
         rules["__open"] = {"all": [{"o": {"kind": _OPEN_KIND}}]}
         return rules
@@ -386,7 +493,7 @@ class RuleEngine:
         message = result[1]
         try:
             while message:
-                for rule_name, bound in json.loads(message).items():
+                for rule_name, bound in orjson.loads(message).items():
                     self._fire(rule_name, bound, handle)
                     break
                 message = _C.complete_and_start_action(handle, state_offset)
@@ -401,7 +508,10 @@ class RuleEngine:
             return
         try:
             rule = self._by_name[rule_name]
-            bound = {alias: fact for alias, fact in m.items() if alias != "ph" and isinstance(fact, dict)}
+            # The bound facts as the adapter holds them (the engine's copies carry ``sid`` and maybe the sink mark).
+            by_id = session.index.by_id
+            bound = {alias: by_id.get(fact.get("id"), fact) for alias, fact in m.items()
+                     if alias != "ph" and isinstance(fact, dict)}
             conclusion = rule.conclude(bound, session.index)
             fid = conclusion["id"]
             if fid in session.derivations or fid in session.index.by_id:
@@ -411,17 +521,20 @@ class RuleEngine:
             premises = [bound[a]["id"] for a in sorted(bound)]
             if rule.support is not None:
                 premises += [p for p in rule.support(bound, session.index) if p not in premises]
-            owner = session.claim(fid)
-            if owner is not None:
-                session.errors.append(f"fact id collision: {fid} has the 32-bit hash of {owner}")
-                return
-            code, _ = _C.assert_fact(handle, _encode(conclusion)[:-1] + session.sid_json)
-            if code == 2:
-                session.errors.append(f"fact id collision: {fid} was already observed")
-                return
-            if code == 1:
-                session.errors.append(f"rule {rule_name}: no rule matches the conclusion {fid}")
-                return
+            verdict = self.wanted(conclusion)
+            if verdict:
+                owner = session.claim(fid)
+                if owner is not None:
+                    session.errors.append(f"fact id collision: {fid} has the 32-bit hash of {owner}")
+                    return
+                mark = _MARK_JSON if verdict == ASSERT_STORED else ""
+                code, _ = _C.assert_fact(handle, _dumps(conclusion)[:-1] + mark + session.sid_json)
+                if code == 2:
+                    session.errors.append(f"fact id collision: {fid} was already observed")
+                    return
+                if code == 1:
+                    session.errors.append(f"rule {rule_name}: no rule matches the conclusion {fid}")
+                    return
             session.index.add(conclusion)
             session.derivations[fid] = Derivation(fid, rule_name, tuple(premises))
         except Exception as exc:  # noqa: BLE001 - surfaced after the run
@@ -452,24 +565,29 @@ class RuleEngine:
                     fid = item["id"]
                     if fid in session.index.by_id:
                         raise InferenceError(f"duplicate fact id {fid}")
+                    session.index.add(item)
+                    verdict = self.wanted(item)
+                    if not verdict:
+                        continue
                     owner = session.claim(fid)
                     if owner is not None:
                         raise InferenceError(f"fact id collision: {fid} has the 32-bit hash of {owner}")
-                    session.index.add(item)
-                    batch.append({**item, "sid": sid})
-                self._assert(handle, _encode(batch), "loading facts")
+                    batch.append({**item, _SINK_MARK: 1, "sid": sid} if verdict == ASSERT_STORED
+                                 else {**item, "sid": sid})
+                self._assert(handle, _dumps(batch), "loading facts")
                 self._check(session, "loading facts")
                 for phase in self.phases:
+                    if phase not in self._ruled_phases:  # nothing can fire, and nothing would take the fact
+                        continue
                     phase_fact = {"kind": "phase", "name": phase, "id": f"phase:{phase}"}
                     owner = session.claim(phase_fact["id"])
                     if owner is not None:
                         raise InferenceError(f"fact id collision: {phase_fact['id']} has the 32-bit hash of {owner}")
-                    self._assert(handle, _encode(phase_fact)[:-1] + session.sid_json, f"phase {phase}")
+                    self._assert(handle, _dumps(phase_fact)[:-1] + session.sid_json, f"phase {phase}")
                     self._check(session, f"phase {phase}")
-                # Every fact entered working memory: no two of them share an id hash (checked as they were
-                # asserted), and the engine rejected none. Our copies have no ``sid``.
-                result = sorted(session.index.by_id.values(), key=lambda f: f["id"])
-                return RunResult(result, dict(session.derivations))
+                # Every fact the engine was given entered it: no two of them share an id hash (checked as they
+                # were asserted), and it rejected none. Our copies have no ``sid``.
+                return RunResult(session.index, session.derivations)
             finally:
                 try:
                     host.delete_state(self.name, sid)

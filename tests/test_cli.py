@@ -38,7 +38,7 @@ def test_json_contract(facts: Path, runner: CliRunner, kb: KnowledgeBase) -> Non
     result = runner.invoke(app, ["assess", str(facts), "--format", "json"])
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)  # the bare document, nothing else on stdout
-    assert doc["schema_version"] == "1.1"
+    assert doc["schema_version"] == "1.2"
     assert doc["maturity_level"] == 1
     assert {pa["id"] for pa in doc["process_areas"]} == set(kb.process_area)
     pa = doc["process_areas"][0]

@@ -173,8 +173,11 @@ def test_fact_id_hash_is_the_identity_durable_uses() -> None:
 
 def test_colliding_fact_ids_are_an_error() -> None:
     a, b = _COLLIDING_IDS[0]
+    # A second rule reads the copies, so they enter the engine (facts no pattern can match are kept out of it).
     engine = RuleEngine([Rule("copy", "one", (fact("x", "thing"),),
-                              lambda m, index: {"kind": "copy", "id": b} if m["x"]["id"] == a else {})], ["one"])
+                              lambda m, index: {"kind": "copy", "id": b} if m["x"]["id"] == a else {}),
+                         Rule("read", "two", (fact("c", "copy"),), lambda m, index: {"kind": "seen", "id": "seen"})],
+                        ["one", "two"])
     with pytest.raises(InferenceError, match="32-bit hash"):
         engine.run([{"kind": "thing", "id": a}, {"kind": "thing", "id": b}])
     with pytest.raises(InferenceError, match="32-bit hash"):
@@ -182,14 +185,14 @@ def test_colliding_fact_ids_are_an_error() -> None:
 
 
 def test_working_memory_holds_exactly_the_facts_the_run_reports(kb: KnowledgeBase, monkeypatch) -> None:  # noqa: ANN001
-    """The run no longer reads working memory back: check here that the engine stored every fact (inputs and
-    conclusions, including those only the narrowed sink rule stores) and nothing else."""
+    """The run does not read working memory back: check here that the engine stored exactly the facts some
+    pattern can match, and that leaving the others out changes no conclusion and no derivation."""
     import random
     from pathlib import Path
 
     from mlops_maturity.engine import inference
     from mlops_maturity.engine.facts import load_fact_file
-    from mlops_maturity.engine.rules_engine import _OPEN_KIND
+    from mlops_maturity.engine.rules_engine import _OPEN_KIND, ASSERT_STORED
 
     engine = inference.rule_engine(kb)
     host = RuleEngine._host
@@ -206,8 +209,51 @@ def test_working_memory_holds_exactly_the_facts_the_run_reports(kb: KnowledgeBas
     cases = [{p: f.practices[p].status.value for p in f.practices} | {p: "NO" for p in kb.practices
              if p not in f.practices} for f in (load_fact_file(e, kb) for e in examples)]
     cases += [{p: rng.choice(["FI", "LI", "PI", "NI", "NY", "NA", "NO"]) for p in kb.practices} for _ in range(20)]
+    unfiltered = RuleEngine(engine.rules, engine.phases)  # the same rule set, given (and storing) every fact
+    unfiltered.wanted = lambda item: ASSERT_STORED  # type: ignore[method-assign]
+    left_out = 0
     for statuses in cases:
-        run = engine.run(inference.build_facts(kb, statuses, {"team_size": 5, "cloud": "aws"}))
+        facts = inference.build_facts(kb, statuses, {"team_size": 5, "cloud": "aws"})
+        run = engine.run(facts)
         ids = stored[-1] - {_OPEN_KIND} - {f"phase:{p}" for p in inference.PHASES}
         ids = {i for i in ids if not i.startswith("sid-")}
-        assert ids == {f["id"] for f in run.facts}
+        assert ids == {f["id"] for f in run.facts if engine.wanted(f)}
+        left_out += len(run.facts) - len(ids)
+        # Leaving out the facts no pattern can match changes nothing: same working memory, same trace.
+        everything = unfiltered.run(facts)
+        assert stored[-1] >= {f["id"] for f in everything.facts}
+        assert everything.facts == run.facts
+        assert everything.derivations == run.derivations
+    assert left_out > 1000  # the filter does leave facts out
+
+
+def test_facts_are_serialised_as_the_standard_encoder_would() -> None:
+    """orjson writes the facts the engine hashes ids from: its text must be the standard encoder's, character for
+    character (escapes are per character, so one string holding every character checks them all); what orjson
+    refuses falls back to the standard encoder."""
+    from mlops_maturity.engine.rules_engine import _dumps, _encode
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert _dumps(every) == _encode(every)
+    assert _dumps({"id": "x", "kind": "k", "n": 1, "v": [1, "é"]}) == _encode({"id": "x", "kind": "k", "n": 1, "v": [1, "é"]})
+    for refused in ({"n": 10**30}, {"s": "\ud800"}):
+        assert _dumps(refused) == _encode(refused)
+
+
+def test_facts_no_pattern_can_match_stay_out_and_doubtful_ones_are_stored() -> None:
+    from mlops_maturity.engine.rules_engine import ASSERT, ASSERT_STORED, SKIP
+
+    engine = RuleEngine([Rule("one_v", "one", (fact("x", "thing", eq("v", 1)),),
+                              lambda m, index: {"kind": "seen", "id": f"seen:{m['x']['id']}"})], ["one"])
+    assert engine.wanted({"kind": "thing", "id": "a", "v": 1}) == ASSERT
+    assert engine.wanted({"kind": "thing", "id": "b", "v": 2}) == SKIP  # rejected by the only pattern
+    assert engine.wanted({"kind": "other", "id": "c"}) == SKIP  # no pattern names the kind
+    assert engine.wanted({"kind": "thing", "id": "d"}) == ASSERT_STORED  # no v: in doubt
+    assert engine.wanted({"kind": "thing", "id": "e", "v": "1"}) == ASSERT_STORED  # text against a number
+    assert engine.wanted({"kind": "thing", "id": "f", "v": [1]}) == ASSERT_STORED  # not hashable: not cached
+    run = engine.run([{"kind": "thing", "id": i, **v} for i, v in
+                      [("a", {"v": 1}), ("b", {"v": 2}), ("d", {}), ("e", {"v": "1"}), ("f", {"v": [1]})]]
+                     + [{"kind": "other", "id": "c"}])
+    # Every fact is in working memory; the rule fired where durable's own comparison says it matches.
+    assert {f["id"] for f in run.facts} >= {"a", "b", "c", "d", "e", "f", "seen:a"}
+    assert "seen:b" not in run.derivations and "seen:d" not in run.derivations
