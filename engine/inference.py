@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from mlops_maturity.engine.errors import InferenceError
@@ -120,39 +121,74 @@ def required_capability(level: int) -> int:
 
 
 def build_facts(kb: KnowledgeBase, statuses: dict[str, str], context: dict[str, Any]) -> list[Fact]:
-    """Turn the knowledge base and the effective practice statuses into engine facts."""
+    """Turn the knowledge base and the effective practice statuses into engine facts (read-only mappings).
+
+    Facts that depend only on the knowledge base, or on it and one practice's status, are made once per knowledge
+    base and status and shared between runs (the adapter then prepares each only once).
+    """
+    table = _fact_table(kb)
     out: list[Fact] = []
+    append = out.append
+    for pid, variants, make in table:
+        if pid is None:
+            append(variants)
+            continue
+        status = statuses[pid]
+        item = variants.get(status)
+        if item is None:
+            item = variants[status] = MappingProxyType(make(status))
+        append(item)
+    for name, value in sorted(context.items()):
+        attr: Fact = {"kind": "attr", "id": f"a:{name}", "name": name, "text": json.dumps(value)}
+        if isinstance(value, int) and not isinstance(value, bool):
+            attr["num"] = value
+        out.append(MappingProxyType(attr))
+    return out
+
+
+_Slot = tuple[Any, Any, Any]
+"""``(None, fact, None)`` for a fact of the knowledge base alone; ``(practice, {status: fact}, make)`` for one
+that carries a practice's status."""
+
+def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
+    table: list[_Slot] | None = kb.memo.get("inference.facts")
+    if table is not None:
+        return table
+    table = []
+
+    def static(item: Fact) -> None:
+        table.append((None, MappingProxyType(item), None))
+
+    def varying(pid: str, make: Any) -> None:
+        table.append((pid, {}, make))
+
     for pid in kb.practices:
-        out.append({"kind": "practice", "id": f"p:{pid}", "practice": pid, "status": statuses[pid]})
+        varying(pid, lambda st, p=pid: {"kind": "practice", "id": f"p:{p}", "practice": p, "status": st})
         for req in kb.practices[pid].requires:
-            out.append({"kind": "dep", "id": f"dep:{pid}:{req}", "practice": pid, "requires": req,
-                        "q_status": statuses[req]})
+            varying(req, lambda st, p=pid, q=req: {"kind": "dep", "id": f"dep:{p}:{q}", "practice": p,
+                                                   "requires": q, "q_status": st})
     for gid, info in kb.goals.items():
         pids = kb.goal_practices[gid]
-        out.append({"kind": "goal", "id": f"g:{gid}", "goal": gid, "pa": info.process_area or "GG",
-                    "links": len(pids)})
+        static({"kind": "goal", "id": f"g:{gid}", "goal": gid, "pa": info.process_area or "GG", "links": len(pids)})
         for pid in pids:
-            out.append({"kind": "ev", "id": f"ev:{gid}:{pid}", "goal": gid, "practice": pid,
-                        "status": statuses[pid]})
+            varying(pid, lambda st, g=gid, p=pid: {"kind": "ev", "id": f"ev:{g}:{p}", "goal": g, "practice": p,
+                                                   "status": st})
     for pa in kb.process_areas:
-        out.append({"kind": "pa", "id": f"pa:{pa.id}", "pa": pa.id, "ml": pa.maturity_level})
+        static({"kind": "pa", "id": f"pa:{pa.id}", "pa": pa.id, "ml": pa.maturity_level})
     for n in range(1, 6):
-        out.append({"kind": "lvl", "id": f"lvl:{n}", "n": n, "req": required_capability(n), "next": n + 1})
+        static({"kind": "lvl", "id": f"lvl:{n}", "n": n, "req": required_capability(n), "next": n + 1})
     for fid, fw in kb.frameworks.items():
-        out.append({"kind": "fw", "id": f"fw:{fid}", "fw": fid})
+        static({"kind": "fw", "id": f"fw:{fid}", "fw": fid})
         base = fw.levels[0].level
         for level in fw.levels:
-            out.append({"kind": "fwlevel", "id": f"fl:{fid}:{level.level}", "fw": fid, "level": level.level,
-                        "prev": level.level - 1, "base": int(level.level == base)})
+            static({"kind": "fwlevel", "id": f"fl:{fid}:{level.level}", "fw": fid, "level": level.level,
+                    "prev": level.level - 1, "base": int(level.level == base)})
             for pid in level.practices:
-                out.append({"kind": "fwreq", "id": f"fr:{fid}:{level.level}:{pid}", "fw": fid,
-                            "level": level.level, "practice": pid, "status": statuses[pid]})
-    for name, value in sorted(context.items()):
-        item: Fact = {"kind": "attr", "id": f"a:{name}", "name": name, "text": json.dumps(value)}
-        if isinstance(value, int) and not isinstance(value, bool):
-            item["num"] = value
-        out.append(item)
-    return out
+                varying(pid, lambda st, f=fid, k=level.level, p=pid: {"kind": "fwreq", "id": f"fr:{f}:{k}:{p}",
+                                                                      "fw": f, "level": k, "practice": p,
+                                                                      "status": st})
+    kb.memo["inference.facts"] = table
+    return table
 
 
 # --- rule conclusions -------------------------------------------------------------------------------------
@@ -364,16 +400,13 @@ def insight_rule(rule: InsightRule) -> Rule:
     return Rule(f"insight:{rule.id}", "insights", tuple(patterns), conclude)
 
 
-_ENGINES: dict[str, RuleEngine] = {}
-
-
 def rule_engine(kb: KnowledgeBase) -> RuleEngine:
-    """The compiled rule set for a knowledge base (generic rules plus its insight rules), built once."""
-    engine = _ENGINES.get(kb.fingerprint)
+    """The compiled rule set for a knowledge base (generic rules plus its insight rules), built once per object
+    (durable_rules registers a rule set once per process: the same rules are never registered twice)."""
+    engine: RuleEngine | None = kb.memo.get("inference.engine")
     if engine is None:
         rules = generic_rules() + [insight_rule(r) for r in kb.insights]
-        engine = RuleEngine(rules, PHASES)
-        _ENGINES[kb.fingerprint] = engine
+        engine = kb.memo["inference.engine"] = RuleEngine(rules, PHASES)
     return engine
 
 

@@ -79,6 +79,8 @@ class KnowledgeBase:
     files: list[str] = field(default_factory=list)
     origin: dict[str, str] = field(default_factory=dict)
     """File each entity id was loaded from."""
+    memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """What engine modules derive from this object once (a copy made with ``dataclasses.replace`` starts empty)."""
 
     @cached_property
     def process_area(self) -> dict[str, ProcessArea]:

@@ -34,6 +34,7 @@ import operator
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 import orjson
@@ -266,35 +267,47 @@ class Derivation:
 
 
 class FactIndex:
-    """The session's facts by id, and lazily built lookups by (kind, field, value) for ``support`` functions."""
+    """The session's facts by id, and lazily built lookups by kind and by (kind, field, value) for ``support``
+    functions. Facts are read-only mappings: the index never copies or changes them."""
 
     def __init__(self) -> None:
         self.by_id: dict[str, Fact] = {}
+        self._unfiled: list[Fact] = []  # added since the kind lists were last brought up to date
         self._by_kind: dict[str, list[Fact]] = {}
         self._lookups: dict[tuple[str, str], dict[Any, list[Fact]]] = {}
         self._kind_lookups: dict[str, list[tuple[str, dict[Any, list[Fact]]]]] = {}
 
     def add(self, item: Fact) -> None:
-        """Record a fact (and extend any lookup already built for its kind)."""
+        """Record a fact."""
         self.by_id[item["id"]] = item
-        kind = item["kind"]
-        same_kind = self._by_kind.get(kind)
-        if same_kind is None:
-            self._by_kind[kind] = [item]
-        else:
-            same_kind.append(item)
-        lookups = self._kind_lookups.get(kind)
-        if lookups:
-            for key, table in lookups:
-                if key in item:
-                    table.setdefault(item[key], []).append(item)
+        self._unfiled.append(item)
+
+    def _file(self) -> None:
+        """File the facts added since the last lookup by kind (and into any lookup already built)."""
+        unfiled, self._unfiled = self._unfiled, []
+        for item in unfiled:
+            kind = item["kind"]
+            same_kind = self._by_kind.get(kind)
+            if same_kind is None:
+                self._by_kind[kind] = [item]
+            else:
+                same_kind.append(item)
+            lookups = self._kind_lookups.get(kind)
+            if lookups:
+                for key, table in lookups:
+                    if key in item:
+                        table.setdefault(item[key], []).append(item)
 
     def of_kind(self, kind: str) -> list[Fact]:
-        """Every fact of ``kind``, in assertion order."""
+        """Every fact of ``kind``, in the order they were added."""
+        if self._unfiled:
+            self._file()
         return list(self._by_kind.get(kind, ()))
 
     def find(self, kind: str, key: str, value: Any) -> list[Fact]:
-        """Facts of ``kind`` whose ``key`` equals ``value``, in assertion order."""
+        """Facts of ``kind`` whose ``key`` equals ``value``, in the order they were added."""
+        if self._unfiled:
+            self._file()
         table = self._lookups.get((kind, key))
         if table is None:
             table = {}
@@ -386,6 +399,7 @@ class RuleEngine:
         self.phases = list(phases)
         self._by_name = {r.name: r for r in rules}
         self._ruled_phases = {r.phase for r in rules}
+        self._prepared: dict[int, tuple[Fact, tuple[str, str | None, int]]] = {}
         self._patterns: dict[str, list[Pattern]] = {}
         for rule in self.rules:
             for pattern in rule.patterns:
@@ -433,6 +447,32 @@ class RuleEngine:
         if True in decisions:
             return ASSERT
         return ASSERT_STORED if None in decisions else SKIP
+
+    def _prepare(self, item: Fact) -> tuple[str, str | None, int]:
+        """A given fact's id, its engine text without the closing brace (None: it stays out), and its id hash.
+
+        Read-only facts (``types.MappingProxyType``, as inference gives them) are prepared once and remembered by
+        identity; the record keeps the fact alive, so its identity cannot be reused while remembered.
+        """
+        frozen = type(item) is MappingProxyType
+        if frozen:
+            record = self._prepared.get(id(item))
+            if record is not None and record[0] is item:
+                return record[1]
+        fid = item["id"]
+        if "sid" in item:
+            raise InferenceError(f"fact {fid} carries 'sid', which the adapter sets")
+        verdict = self.wanted(item)
+        if verdict == SKIP:
+            prepared: tuple[str, str | None, int] = (fid, None, 0)
+        else:
+            text = _dumps(dict(item))[:-1] + (_MARK_JSON if verdict == ASSERT_STORED else "")
+            prepared = (fid, text, _id_hash(fid))
+        if frozen:
+            if len(self._prepared) >= _HASH_CACHE_LIMIT:
+                self._prepared.clear()
+            self._prepared[id(item)] = (item, prepared)
+        return prepared
 
     def _definition(self) -> dict[str, Any]:
         rules: dict[str, Any] = {}
@@ -559,22 +599,22 @@ class RuleEngine:
                 # durable's Python layer stores a state fact ``sid-<sid>`` among the facts; the adapter never
                 # updates the state (measured: no such fact is stored), but its hash is reserved all the same.
                 session.hashes[fact_id_hash(f"sid-{sid}")] = f"sid-{sid}"  # not cached: unique per session
-                batch = [{"kind": _OPEN_KIND, "id": _OPEN_KIND, "sid": sid}]
                 session.claim(_OPEN_KIND)
+                parts = [_dumps({"kind": _OPEN_KIND, "id": _OPEN_KIND})[:-1]]
+                by_id, hashes, add = session.index.by_id, session.hashes, session.index.add
                 for item in facts:
-                    fid = item["id"]
-                    if fid in session.index.by_id:
+                    fid, text, fid_hash = self._prepare(item)
+                    if fid in by_id:
                         raise InferenceError(f"duplicate fact id {fid}")
-                    session.index.add(item)
-                    verdict = self.wanted(item)
-                    if not verdict:
+                    add(item)
+                    if text is None:
                         continue
-                    owner = session.claim(fid)
-                    if owner is not None:
+                    owner = hashes.setdefault(fid_hash, fid)
+                    if owner != fid:
                         raise InferenceError(f"fact id collision: {fid} has the 32-bit hash of {owner}")
-                    batch.append({**item, _SINK_MARK: 1, "sid": sid} if verdict == ASSERT_STORED
-                                 else {**item, "sid": sid})
-                self._assert(handle, _dumps(batch), "loading facts")
+                    parts.append(text)
+                sid_json = session.sid_json
+                self._assert(handle, "[" + (sid_json + ",").join(parts) + sid_json + "]", "loading facts")
                 self._check(session, "loading facts")
                 for phase in self.phases:
                     if phase not in self._ruled_phases:  # nothing can fire, and nothing would take the fact
