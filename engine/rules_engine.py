@@ -364,8 +364,6 @@ _SINK_KIND = "__never_asserted__"
 _SINK_MARK = "stored__"
 """The property that sends a fact to the sink; :meth:`RuleEngine.wanted` adds it to facts it is unsure of."""
 
-_MARK_JSON = f',"{_SINK_MARK}":1'
-
 SKIP, ASSERT, ASSERT_STORED = 0, 1, 2
 """What :meth:`RuleEngine.wanted` decides for a fact."""
 
@@ -399,6 +397,18 @@ class RuleEngine:
         self.phases = list(phases)
         self._by_name = {r.name: r for r in rules}
         self._ruled_phases = {r.phase for r in rules}
+        # The fields some rule reads from each kind in the engine: tested, or named by another pattern's join.
+        # The engine is given only these (and ``kind``, ``id``); actions read the adapter's full copies.
+        self._read: dict[str, frozenset[str]] = {}
+        read: dict[str, set[str]] = {}
+        for rule in self.rules:
+            kinds = {p.alias: p.kind for p in rule.patterns}
+            for pattern in rule.patterns:
+                read.setdefault(pattern.kind, {"kind", "id"}).update(t.field for t in pattern.tests)
+                for t in pattern.tests:
+                    if isinstance(t, Test) and t.ref is not None and t.ref[0] in kinds:
+                        read.setdefault(kinds[t.ref[0]], {"kind", "id"}).add(t.ref[1])
+        self._read = {kind: frozenset(fields) for kind, fields in read.items()}
         self._prepared: dict[int, tuple[Fact, tuple[str, str | None, int]]] = {}
         self._patterns: dict[str, list[Pattern]] = {}
         for rule in self.rules:
@@ -448,6 +458,13 @@ class RuleEngine:
             return ASSERT
         return ASSERT_STORED if None in decisions else SKIP
 
+    def _engine_copy(self, item: Fact, verdict: int) -> dict[str, Any]:
+        """What the engine is given of ``item``: the fields rules read, or all of it (marked) when in doubt."""
+        if verdict == ASSERT_STORED:
+            return {**item, _SINK_MARK: 1}
+        read = self._read[item["kind"]]
+        return {k: v for k, v in item.items() if k in read}
+
     def _prepare(self, item: Fact) -> tuple[str, str | None, int]:
         """A given fact's id, its engine text without the closing brace (None: it stays out), and its id hash.
 
@@ -466,7 +483,7 @@ class RuleEngine:
         if verdict == SKIP:
             prepared: tuple[str, str | None, int] = (fid, None, 0)
         else:
-            text = _dumps(dict(item))[:-1] + (_MARK_JSON if verdict == ASSERT_STORED else "")
+            text = _dumps(self._engine_copy(item, verdict))[:-1]
             prepared = (fid, text, _id_hash(fid))
         if frozen:
             if len(self._prepared) >= _HASH_CACHE_LIMIT:
@@ -567,8 +584,8 @@ class RuleEngine:
                 if owner is not None:
                     session.errors.append(f"fact id collision: {fid} has the 32-bit hash of {owner}")
                     return
-                mark = _MARK_JSON if verdict == ASSERT_STORED else ""
-                code, _ = _C.assert_fact(handle, _dumps(conclusion)[:-1] + mark + session.sid_json)
+                text = _dumps(self._engine_copy(conclusion, verdict))[:-1] + session.sid_json
+                code, _ = _C.assert_fact(handle, text)
                 if code == 2:
                     session.errors.append(f"fact id collision: {fid} was already observed")
                     return
