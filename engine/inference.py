@@ -8,18 +8,20 @@ carries the rule that produced it and its premises (the explanation trace).
 
 Only facts some pattern can match enter durable_rules (see :meth:`RuleEngine.wanted`): a prerequisite link or
 framework requirement whose practice is satisfied, a link to a not-applicable practice, a conclusion no rule
-reads. They are in working memory all the same, and premises name them.
+reads. They are in working memory all the same, and premises name them. The engine is given only the fields
+rules read: the id tuples below (``deps``, ``evidence``, ``requirements``) are for the trace, which lists a
+conclusion's premises from the bound fact instead of searching working memory.
 
 Fact kinds (all with ``kind`` and a deterministic ``id``):
 
 =========== ===========================================================================
-practice    ``p:ID`` one per practice in the KB: ``status`` FI/LI/PI/NI/NY/NA or NO (not observed)
-goal        ``g:GOAL`` a goal to rate: ``pa`` (``GG`` for generic goals), ``links`` = #practices
+practice    ``p:ID`` one per practice in the KB: ``status`` FI/LI/PI/NI/NY/NA or NO (not observed); ``deps``
+goal        ``g:GOAL`` a goal to rate: ``pa`` (``GG`` for generic goals), ``links`` = #practices; ``evidence``
 ev          ``ev:GOAL:PRACTICE`` the practice evidences the goal; ``status`` is the practice's
 pa          ``pa:ID`` a process area with its maturity level ``ml``
 lvl         ``lvl:N`` maturity level N: ``req`` = capability level its process areas need
 dep         ``dep:P:Q`` P requires Q, with Q's status
-fw          ``fw:F``; fwlevel ``fl:F:K``; fwreq ``fr:F:K:P`` (level K of F calls for P)
+fw          ``fw:F``; fwlevel ``fl:F:K`` (``requirements``); fwreq ``fr:F:K:P`` (level K of F calls for P)
 attr        ``a:NAME`` a context attribute of the fact file
 =========== ===========================================================================
 """
@@ -163,13 +165,16 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
         table.append((pid, {}, make))
 
     for pid in kb.practices:
-        varying(pid, lambda st, p=pid: {"kind": "practice", "id": f"p:{p}", "practice": p, "status": st})
+        deps = tuple(f"dep:{pid}:{req}" for req in kb.practices[pid].requires)
+        varying(pid, lambda st, p=pid, d=deps: {"kind": "practice", "id": f"p:{p}", "practice": p, "status": st,
+                                                "deps": d})
         for req in kb.practices[pid].requires:
             varying(req, lambda st, p=pid, q=req: {"kind": "dep", "id": f"dep:{p}:{q}", "practice": p,
                                                    "requires": q, "q_status": st})
     for gid, info in kb.goals.items():
         pids = kb.goal_practices[gid]
-        static({"kind": "goal", "id": f"g:{gid}", "goal": gid, "pa": info.process_area or "GG", "links": len(pids)})
+        static({"kind": "goal", "id": f"g:{gid}", "goal": gid, "pa": info.process_area or "GG", "links": len(pids),
+                "evidence": tuple(f"ev:{gid}:{pid}" for pid in pids)})
         for pid in pids:
             varying(pid, lambda st, g=gid, p=pid: {"kind": "ev", "id": f"ev:{g}:{p}", "goal": g, "practice": p,
                                                    "status": st})
@@ -182,7 +187,8 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
         base = fw.levels[0].level
         for level in fw.levels:
             static({"kind": "fwlevel", "id": f"fl:{fid}:{level.level}", "fw": fid, "level": level.level,
-                    "prev": level.level - 1, "base": int(level.level == base)})
+                    "prev": level.level - 1, "base": int(level.level == base),
+                    "requirements": tuple(f"fr:{fid}:{level.level}:{pid}" for pid in level.practices)})
             for pid in level.practices:
                 varying(pid, lambda st, f=fid, k=level.level, p=pid: {"kind": "fwreq", "id": f"fr:{f}:{k}:{p}",
                                                                       "fw": f, "level": k, "practice": p,
@@ -204,7 +210,7 @@ def _goal_status(status: str) -> Any:
 
 
 def _goal_links(m: Bound, index: FactIndex) -> list[str]:
-    return [f["id"] for f in index.find("ev", "goal", m["g"]["goal"])]
+    return list(m["g"]["evidence"])
 
 
 def _pa_status(status: str, capability: int) -> Any:
@@ -230,7 +236,7 @@ def _ready(m: Bound, index: FactIndex) -> Fact:
 
 
 def _deps_of(m: Bound, index: FactIndex) -> list[str]:
-    return [f["id"] for f in index.find("dep", "practice", m["p"]["practice"])]
+    return list(m["p"]["deps"])
 
 
 def _fw_met(m: Bound, index: FactIndex) -> Fact:
@@ -240,8 +246,7 @@ def _fw_met(m: Bound, index: FactIndex) -> Fact:
 
 
 def _fw_level_reqs(m: Bound, index: FactIndex) -> list[str]:
-    lv = m["l"]
-    return [f["id"] for f in index.find("fwreq", "fw", lv["fw"]) if f["level"] == lv["level"]]
+    return list(m["l"]["requirements"])
 
 
 def _fw_reached(m: Bound, index: FactIndex) -> Fact:
