@@ -452,9 +452,11 @@ def blocked_by(index: FactIndex, statuses: dict[str, str], ready: set[str]) -> d
     misfired: that is an error, not an empty list.
     """
     out: dict[str, list[str]] = {}
+    by_id = index.by_id
     for pid, status in statuses.items():
         if status in UNSAT and pid not in ready:
-            reqs = sorted(d["requires"] for d in index.find("dep", "practice", pid) if d["q_status"] in UNSAT)
+            links = (by_id[d] for d in by_id[f"p:{pid}"]["deps"])
+            reqs = sorted(d["requires"] for d in links if d["q_status"] in UNSAT)
             if not reqs:
                 raise InferenceError(f"practice {pid} is neither ready nor waiting for a prerequisite")
             out[pid] = reqs
