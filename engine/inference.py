@@ -9,8 +9,9 @@ carries the rule that produced it and its premises (the explanation trace).
 Only facts some pattern can match enter durable_rules (see :meth:`RuleEngine.wanted`): a prerequisite link or
 framework requirement whose practice is satisfied, a link to a not-applicable practice, a conclusion no rule
 reads. They are in working memory all the same, and premises name them. The engine is given only the fields
-rules read: the id tuples below (``deps``, ``evidence``, ``requirements``) are for the trace, which lists a
-conclusion's premises from the bound fact instead of searching working memory.
+rules read: the id tuples below (``deps``, ``evidence``, ``requirements``, ``rated``, ``generic``, ``areas``) are
+for the trace, which lists a conclusion's premises from the bound fact (those in working memory) instead of
+searching working memory.
 
 Fact kinds (all with ``kind`` and a deterministic ``id``):
 
@@ -18,8 +19,8 @@ Fact kinds (all with ``kind`` and a deterministic ``id``):
 practice    ``p:ID`` one per practice in the KB: ``status`` FI/LI/PI/NI/NY/NA or NO (not observed); ``deps``
 goal        ``g:GOAL`` a goal to rate: ``pa`` (``GG`` for generic goals), ``links`` = #practices; ``evidence``
 ev          ``ev:GOAL:PRACTICE`` the practice evidences the goal; ``status`` is the practice's
-pa          ``pa:ID`` a process area with its maturity level ``ml``
-lvl         ``lvl:N`` maturity level N: ``req`` = capability level its process areas need
+pa          ``pa:ID`` a process area with its maturity level ``ml``; ``rated``, ``generic`` (goal ratings)
+lvl         ``lvl:N`` maturity level N: ``req`` = capability level its process areas need; ``areas``
 dep         ``dep:P:Q`` P requires Q, with Q's status
 fw          ``fw:F``; fwlevel ``fl:F:K`` (``requirements``); fwreq ``fr:F:K:P`` (level K of F calls for P)
 attr        ``a:NAME`` a context attribute of the fact file
@@ -178,10 +179,14 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
         for pid in pids:
             varying(pid, lambda st, g=gid, p=pid: {"kind": "ev", "id": f"ev:{g}:{p}", "goal": g, "practice": p,
                                                    "status": st})
+    generic = tuple(f"gs:{gg.id}" for gg in kb.generic_goals)
     for pa in kb.process_areas:
-        static({"kind": "pa", "id": f"pa:{pa.id}", "pa": pa.id, "ml": pa.maturity_level})
+        static({"kind": "pa", "id": f"pa:{pa.id}", "pa": pa.id, "ml": pa.maturity_level,
+                "rated": tuple(f"gs:{g.id}" for g in pa.goals), "generic": generic})
     for n in range(1, 6):
-        static({"kind": "lvl", "id": f"lvl:{n}", "n": n, "req": required_capability(n), "next": n + 1})
+        areas = tuple(sorted(f"ps:{pa.id}" for pa in kb.process_areas if pa.maturity_level <= n))
+        static({"kind": "lvl", "id": f"lvl:{n}", "n": n, "req": required_capability(n), "next": n + 1,
+                "areas": areas})
     for fid, fw in kb.frameworks.items():
         static({"kind": "fw", "id": f"fw:{fid}", "fw": fid})
         base = fw.levels[0].level
@@ -222,13 +227,17 @@ def _pa_status(status: str, capability: int) -> Any:
     return conclude
 
 
+def _present(ids: tuple[str, ...], index: FactIndex) -> list[str]:
+    """The facts of ``ids`` that are in working memory, in that order."""
+    return [i for i in ids if i in index.by_id]
+
+
 def _pa_goals(m: Bound, index: FactIndex) -> list[str]:
-    return [f["id"] for f in index.find("goal_status", "pa", m["a"]["pa"])]
+    return _present(m["a"]["rated"], index)
 
 
 def _pa_goals_and_generic(m: Bound, index: FactIndex) -> list[str]:
-    generic = [f["id"] for f in index.find("goal_status", "pa", "GG")]
-    return _pa_goals(m, index) + generic
+    return _present(m["a"]["rated"] + m["a"]["generic"], index)
 
 
 def _ready(m: Bound, index: FactIndex) -> Fact:
@@ -270,8 +279,7 @@ def _level_met(m: Bound, index: FactIndex) -> Fact:
 
 
 def _level_pas(m: Bound, index: FactIndex) -> list[str]:
-    n = m["l"]["n"]
-    return sorted(f["id"] for f in index.of_kind("pa_status") if f["ml"] <= n)
+    return _present(m["l"]["areas"], index)
 
 
 def _maturity(m: Bound, index: FactIndex) -> Fact:
@@ -279,8 +287,11 @@ def _maturity(m: Bound, index: FactIndex) -> Fact:
     return {"kind": "maturity", "id": "maturity", "level": level}
 
 
+_LEVELS_MET = tuple(f"mm:{n}" for n in range(2, 6))
+
+
 def _maturity_support(m: Bound, index: FactIndex) -> list[str]:
-    return sorted(f["id"] for f in index.of_kind("ml_met"))
+    return _present(_LEVELS_MET, index)
 
 
 def generic_rules() -> list[Rule]:
