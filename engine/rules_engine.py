@@ -35,7 +35,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from durable import engine as _durable
@@ -257,9 +257,9 @@ class Rule:
             raise ValueError(f"rule {self.name} needs a positive pattern besides the phase")
 
 
-@dataclass(frozen=True)
-class Derivation:
-    """How one derived fact came about: the rule and the facts it rests on."""
+class Derivation(NamedTuple):
+    """How one derived fact came about: the rule and the facts it rests on (a named tuple: one is made per
+    conclusion, and a frozen dataclass costs several times as much to make)."""
 
     fact: str
     rule: str
@@ -272,7 +272,8 @@ class FactIndex:
 
     def __init__(self) -> None:
         self.by_id: dict[str, Fact] = {}
-        self._unfiled: list[Fact] = []  # added since the kind lists were last brought up to date
+        self.unfiled: list[Fact] = []
+        """Facts added since the lookups by kind were last brought up to date."""
         self._by_kind: dict[str, list[Fact]] = {}
         self._lookups: dict[tuple[str, str], dict[Any, list[Fact]]] = {}
         self._kind_lookups: dict[str, list[tuple[str, dict[Any, list[Fact]]]]] = {}
@@ -280,11 +281,11 @@ class FactIndex:
     def add(self, item: Fact) -> None:
         """Record a fact."""
         self.by_id[item["id"]] = item
-        self._unfiled.append(item)
+        self.unfiled.append(item)
 
     def _file(self) -> None:
         """File the facts added since the last lookup by kind (and into any lookup already built)."""
-        unfiled, self._unfiled = self._unfiled, []
+        unfiled, self.unfiled = self.unfiled, []
         for item in unfiled:
             kind = item["kind"]
             same_kind = self._by_kind.get(kind)
@@ -300,13 +301,13 @@ class FactIndex:
 
     def of_kind(self, kind: str) -> list[Fact]:
         """Every fact of ``kind``, in the order they were added."""
-        if self._unfiled:
+        if self.unfiled:
             self._file()
         return list(self._by_kind.get(kind, ()))
 
     def find(self, kind: str, key: str, value: Any) -> list[Fact]:
         """Facts of ``kind`` whose ``key`` equals ``value``, in the order they were added."""
-        if self._unfiled:
+        if self.unfiled:
             self._file()
         table = self._lookups.get((kind, key))
         if table is None:
@@ -571,7 +572,7 @@ class RuleEngine:
                      if alias != "ph" and isinstance(fact, dict)}
             conclusion = rule.conclude(bound, session.index)
             fid = conclusion["id"]
-            if fid in session.derivations or fid in session.index.by_id:
+            if fid in by_id:  # derived already (or given): the same conclusion by another path
                 return
             if "sid" in conclusion:
                 raise ValueError("a conclusion may not carry 'sid'")
@@ -618,12 +619,18 @@ class RuleEngine:
                 session.hashes[fact_id_hash(f"sid-{sid}")] = f"sid-{sid}"  # not cached: unique per session
                 session.claim(_OPEN_KIND)
                 parts = [_dumps({"kind": _OPEN_KIND, "id": _OPEN_KIND})[:-1]]
-                by_id, hashes, add = session.index.by_id, session.hashes, session.index.add
+                by_id, hashes, unfiled = session.index.by_id, session.hashes, session.index.unfiled
+                prepared = self._prepared
                 for item in facts:
-                    fid, text, fid_hash = self._prepare(item)
+                    record = prepared.get(id(item))
+                    if record is not None and record[0] is item:  # the fast path of :meth:`_prepare`
+                        fid, text, fid_hash = record[1]
+                    else:
+                        fid, text, fid_hash = self._prepare(item)
                     if fid in by_id:
                         raise InferenceError(f"duplicate fact id {fid}")
-                    add(item)
+                    by_id[fid] = item  # FactIndex.add, inline
+                    unfiled.append(item)
                     if text is None:
                         continue
                     owner = hashes.setdefault(fid_hash, fid)
