@@ -7,15 +7,17 @@ import difflib
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from mlops_maturity.engine.errors import Problem, UserInputError
-from pydantic import ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+    from ruamel.yaml.constructor import DuplicateKeyError
+
+# ruamel.yaml (pure Python, round-trip: line numbers) is imported by the functions that use it, on first use:
+# a command that reads no user YAML, or reads it on the fast path (see :func:`fast_parse`), never pays for it.
 
 Path_ = tuple[str | int, ...]
 
@@ -54,6 +56,8 @@ def dotted(path: Iterable[str | int]) -> str:
 
 
 def _plain(node: Any, path: Path_, lines: dict[Path_, int]) -> Any:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     if isinstance(node, CommentedMap):
         out = {}
         for key in node:
@@ -111,6 +115,10 @@ def parse(text: str, name: str) -> Document:
     if "*" in text and _expanded_size(text) > MAX_NODES:
         raise UserInputError([Problem(name, "", f"the document expands to more than {MAX_NODES:,} values through "
                                       "YAML aliases (*name); write the values out instead")])
+    from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import DuplicateKeyError
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     loader = YAML(typ="rt")
     loader.allow_duplicate_keys = False
     try:
