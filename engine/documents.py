@@ -253,7 +253,7 @@ def fast_load(text: str, name: str) -> Any:
 # locate it (see ``facts.parse_fact_text``).
 
 _UNUSUAL_TEXT = re.compile(
-    r"[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"  # tabs, controls, BOM
+    r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]"  # tabs, CR, controls, BOM, ...
     r"|\\"  # escapes of double-quoted scalars (the parsers do not accept the same set)
     r"|(?:^|[\s\[\]{},:])(?:[&*]\S|!)"  # anchors, aliases and tags
     r"|^%"  # directives (%YAML 1.1 changes how ruamel.yaml reads scalars)
