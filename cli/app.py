@@ -4,8 +4,6 @@ Engine modules, rich (tables) and ruamel.yaml (YAML output) are imported inside 
 command line starts a fresh process, and every module imported at start-up is paid for by every command.
 """
 
-from __future__ import annotations
-
 import gc
 import io
 import json
