@@ -317,8 +317,6 @@ _CACHE_FORMAT = b"mlops-maturity knowledge-base cache 1\n"
 _CACHE_FILES_KEPT = 8
 """Cache files kept per directory (one per knowledge base, installation and Python/pydantic version)."""
 
-_CODE = ("kb.py", "knowledge.py", "documents.py", "errors.py")
-"""The modules whose code decides what a loaded knowledge base holds: a change to any of them is a new cache key."""
 
 
 def cache_directory() -> Path | None:
@@ -361,7 +359,7 @@ class _Unpickler(pickle.Unpickler):
 
 @dataclass(frozen=True)
 class _DiskCache:
-    """One cache file: the shipped knowledge base as validated, for these files, this code and these versions.
+    """One cache file: the shipped knowledge base as validated, for these files, this engine code and these versions.
 
     The file holds a header, the SHA-256 of the pickled ``(KnowledgeBase, issues)`` and the pickle. Anything
     unexpected while reading (no file, another key, a wrong checksum, a foreign class, another fingerprint or file
@@ -379,11 +377,15 @@ class _DiskCache:
             return None
         key = hashlib.sha256(_CACHE_FORMAT)
         key.update(f"{sys.version}\0{sys.implementation.cache_tag}\0{_pydantic_version()}\0".encode())
+        # The engine's code decides what a loaded knowledge base holds (models, validators, checks, derived
+        # indexes): any change to any engine module is a new key, whoever moves what where.
+        code = sorted(Path(__file__).parent.glob("*.py"))
+        if not code:  # no source to key on (a frozen application): no cache
+            return None
         try:
-            here = Path(__file__).parent
-            for module in _CODE:
-                key.update(module.encode() + b"\0" + (here / module).read_bytes() + b"\0")
-        except OSError:  # no source to key on (a frozen application): no cache
+            for module in code:
+                key.update(module.name.encode() + b"\0" + module.read_bytes() + b"\0")
+        except OSError:
             return None
         for rel, path in files.items():
             key.update(f"{rel}\0{path}\0".encode() + texts[rel].encode() + b"\0")

@@ -199,3 +199,23 @@ def test_the_default_directory_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")  # not absolute: ignored, as the XDG spec says
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert cache_directory() == tmp_path / "home" / ".cache" / "mlops-maturity"
+
+
+def test_a_change_to_any_engine_module_is_a_new_key(
+    shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = tmp_path / "engine"
+    shutil.copytree(Path(kbmod.__file__).parent, engine, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(kbmod, "__file__", str(engine / "kb.py"))
+    fresh_load(monkeypatch)
+    assert len(cache_files(tmp_path)) == 1
+    no_parsing(monkeypatch)
+    fresh_load(monkeypatch)  # same code: a hit
+    monkeypatch.undo()
+    monkeypatch.setattr(kbmod, "shipped_directory", lambda: shipped)
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, str(tmp_path / "cache"))
+    monkeypatch.setattr(kbmod, "__file__", str(engine / "kb.py"))
+    with (engine / "roadmap.py").open("a", encoding="utf-8") as handle:
+        handle.write("\n# changed\n")
+    fresh_load(monkeypatch)
+    assert len(cache_files(tmp_path)) == 2
