@@ -4,7 +4,6 @@ Engine modules, rich (tables) and ruamel.yaml (YAML output) are imported inside 
 command line starts a fresh process, and every module imported at start-up is paid for by every command.
 """
 
-import gc
 import io
 import json
 from pathlib import Path
@@ -164,19 +163,7 @@ from mlops_maturity.cli import roadmap_cmd, explain_cmd, crosswalk_cmd, report_c
 
 
 def main() -> None:
-    """Console-script entry point."""
-    # One command is one short process. The cyclic garbage collector would trace the many objects that imports
-    # create and keep (pydantic, typer and the engine make tens of thousands) again and again while the command
-    # runs, and once more at exit, to find almost nothing: a tenth of a cold ``maturity assess``. It runs rarely
-    # here (memory stays bounded), and objects alive at the end are frozen, so the final collection skips them.
-    thresholds = gc.get_threshold()
-    gc.set_threshold(GC_THRESHOLD, *thresholds[1:])
-    try:
-        app()
-    finally:
-        gc.freeze()
-        gc.set_threshold(*thresholds)
+    """Console-script entry point of earlier installations; see :func:`mlops_maturity.cli.main`."""
+    from mlops_maturity.cli import main as run
 
-
-GC_THRESHOLD = 100_000
-"""Allocations between two collections of the youngest generation while a command runs (Python's default: 700)."""
+    run()

@@ -197,7 +197,7 @@ def test_kb_show_yaml(runner: CliRunner) -> None:
 def test_main_restores_the_garbage_collector(monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
 
-    from mlops_maturity.cli.app import main
+    from mlops_maturity.cli import main
 
     before = gc.get_threshold()
     monkeypatch.setattr(sys, "argv", ["maturity", "--help"])
