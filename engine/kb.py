@@ -230,7 +230,7 @@ def _load(
     key = (fingerprint,)
     if key in _CACHE:
         return _CACHE[key]
-    cache = _DiskCache.open(files, texts) if disk_cache else None
+    cache = _DiskCache.open(files, digest.hexdigest()) if disk_cache else None
     if cache is not None:
         cached = cache.read(fingerprint)
         if cached is not None:
@@ -371,7 +371,8 @@ class _DiskCache:
     files: tuple[str, ...]
 
     @classmethod
-    def open(cls, files: dict[str, Path], texts: dict[str, str]) -> _DiskCache | None:
+    def open(cls, files: dict[str, Path], content: str) -> _DiskCache | None:
+        """The cache file for ``files`` (relative path -> path), whose text has the SHA-256 ``content``."""
         directory = cache_directory()
         if directory is None:
             return None
@@ -387,8 +388,9 @@ class _DiskCache:
                 key.update(module.name.encode() + b"\0" + module.read_bytes() + b"\0")
         except OSError:
             return None
+        key.update(content.encode() + b"\0")
         for rel, path in files.items():
-            key.update(f"{rel}\0{path}\0".encode() + texts[rel].encode() + b"\0")
+            key.update(f"{rel}\0{path}\0".encode())
         digest = key.hexdigest()
         return cls(directory / f"kb-{digest[:32]}.pickle", _CACHE_FORMAT + digest.encode() + b"\n",
                    tuple(str(p) for p in files.values()))
