@@ -315,8 +315,7 @@ NO_CACHE_VARIABLE = "MLOPS_MATURITY_NO_CACHE"
 
 _CACHE_FORMAT = b"mlops-maturity knowledge-base cache 1\n"
 _CACHE_FILES_KEPT = 8
-"""Cache files kept per directory (one per knowledge base, installation and Python/pydantic version)."""
-
+"""Cache files kept per directory (one per knowledge base, engine code, installation, Python and pydantic)."""
 
 
 def cache_directory() -> Path | None:
