@@ -1,5 +1,5 @@
 """``python -m mlops_maturity.cli``: the same as the ``maturity`` command."""
 
-from mlops_maturity.cli.app import main
+from mlops_maturity.cli import main
 
 main()

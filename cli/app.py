@@ -1,6 +1,8 @@
-"""The ``maturity`` command: each command parses its options, makes one engine call, and renders."""
+"""The ``maturity`` command: each command parses its options, makes one engine call, and renders.
 
-from __future__ import annotations
+Engine modules, rich (tables) and ruamel.yaml (YAML output) are imported inside the commands that use them: a
+command line starts a fresh process, and every module imported at start-up is paid for by every command.
+"""
 
 import io
 import json
@@ -8,7 +10,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from mlops_maturity.cli import render
 from mlops_maturity.cli.common import (
     EXIT_INPUT,
     EXIT_THRESHOLD,
@@ -24,10 +25,7 @@ from mlops_maturity.cli.common import (
     kb_app,
 )
 from mlops_maturity.cli.output import write_text
-from mlops_maturity.engine import api, catalog
 from mlops_maturity.engine.errors import UserInputError
-from mlops_maturity.engine.kb import validate_knowledge_base
-from ruamel.yaml import YAML
 
 
 @app.command()
@@ -49,12 +47,18 @@ def assess(
     with handle_errors():
         if trace and format is not Format.json:
             raise UserInputError("--trace: the inference trace is part of the JSON output; add --format json")
+        from mlops_maturity.engine import api
+
         result = api.assess_file(facts, kb_dir=kb, assume=assume or [], verify=not no_verify)
         if format is Format.json:
             write_text(api.to_json(result, exclude=None if trace else {"derivations"}), None, force=False)
         elif format is Format.markdown:
+            from mlops_maturity.cli import render
+
             write_text(render.assessment_markdown(result), None, force=False)
         else:
+            from mlops_maturity.cli import render
+
             write_text(render.assessment_table(result), None, force=False)
         if fail_under is not None and result.maturity_level < fail_under:
             err(f"maturity level {result.maturity_level} is below --fail-under {fail_under}")
@@ -65,6 +69,9 @@ def assess(
 def kb_validate(kb: KbOption = None) -> None:
     """Check the knowledge base: ids, references, prerequisite cycles, level inversions, coverage."""
     with handle_errors():
+        from mlops_maturity.cli import render
+        from mlops_maturity.engine.kb import validate_knowledge_base
+
         _, issues = validate_knowledge_base(kb)
         text = render.issues_text(issues)
         if any(i.severity == "error" for i in issues):
@@ -85,12 +92,16 @@ def kb_list(
 ) -> None:
     """List practices, optionally filtered."""
     with handle_errors():
+        from mlops_maturity.engine import api, catalog
+
         knowledge = api.load_kb(kb)
         ids = catalog.list_practices(knowledge, framework=framework, process_area=process_area, search=search)
         if format is ShowFormat.json:
             docs = [catalog.practice_document(knowledge, pid) for pid in ids]
             write_text(json.dumps(docs, indent=2, ensure_ascii=False) + "\n", None, force=False)
         else:
+            from mlops_maturity.cli import render
+
             write_text(render.kb_list_table(knowledge, ids), None, force=False)
 
 
@@ -104,11 +115,15 @@ def kb_show(
 ) -> None:
     """Show one knowledge-base entry, or the whole knowledge base without an id."""
     with handle_errors():
+        from mlops_maturity.engine import api, catalog
+
         knowledge = api.load_kb(kb)
         doc = catalog.kb_document(knowledge) if ident is None else catalog.entry_document(knowledge, ident)
         if format is EntryFormat.json:
             write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", None, force=False)
         else:
+            from ruamel.yaml import YAML
+
             yaml = YAML()
             yaml.default_flow_style = False
             buffer = io.StringIO()
@@ -124,6 +139,8 @@ def init(
 ) -> None:
     """Write a blank fact file listing every practice, commented, ready to fill in."""
     with handle_errors():
+        from mlops_maturity.engine import api, catalog
+
         write_text(catalog.blank_fact_file(api.load_kb(kb)), out, force=force)
         if out is not None and str(out) != "-":
             err(f"wrote {out}")
@@ -135,6 +152,8 @@ def schema(
 ) -> None:
     """Print the JSON Schema of the fact file or of the assessment result."""
     with handle_errors():
+        from mlops_maturity.engine import api
+
         write_text(json.dumps(api.schema(name), indent=2) + "\n", None, force=False)
 
 
@@ -144,5 +163,7 @@ from mlops_maturity.cli import roadmap_cmd, explain_cmd, crosswalk_cmd, report_c
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point of earlier installations; see :func:`mlops_maturity.cli.main`."""
+    from mlops_maturity.cli import main as run
+
+    run()

@@ -5,8 +5,6 @@ Exit codes: 0 ok; 1 a requested threshold not met (``--fail-under``); 2 bad inpu
 4 any other internal error of the rules engine.
 """
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager

@@ -7,9 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 
 from mlops_maturity.cli.common import KbOption, ShowFormat, app, handle_errors
 from mlops_maturity.cli.output import write_text
-from mlops_maturity.cli.render import text_console
-from mlops_maturity.engine import api
-from rich.table import Table
 from typer import Option
 
 if TYPE_CHECKING:
@@ -34,6 +31,9 @@ def _words(status: str) -> str:
 def crosswalk_table(result: Crosswalk) -> str:
     """The crosswalk as a terminal table, followed by each framework's note on a disagreement."""
     # Names and notes come from the (possibly overlaid) knowledge base and are printed verbatim.
+    from mlops_maturity.cli.render import text_console
+    from rich.table import Table
+
     console, buffer = text_console(140)
     table = Table(title="Crosswalk: CMMI maturity level of each framework's full practice set", title_justify="left")
     for column in ("Framework", "Practices", "Computed ML", "Article verdict", "Agrees", "Covers ML2 / ML3 practices",
@@ -67,6 +67,7 @@ def crosswalk_command(
     JSON output is a list with one row per framework (framework, computed_maturity_level, article_verdict, ...).
     """
     with handle_errors():
+        from mlops_maturity.engine import api
         from mlops_maturity.engine.crosswalk import crosswalk
 
         result = crosswalk(api.load_kb(kb))

@@ -5,8 +5,6 @@ object: as terminal trees (``table``), as JSON (the bare document), or as Markdo
 text the golden files hold).
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

@@ -6,8 +6,6 @@ same directory, then renamed) and an existing one is replaced only with ``--forc
 is written.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

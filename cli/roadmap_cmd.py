@@ -1,7 +1,5 @@
 """``maturity roadmap``: an ordered, prerequisite-aware improvement plan toward a target level."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

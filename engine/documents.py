@@ -7,15 +7,17 @@ import difflib
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from mlops_maturity.engine.errors import Problem, UserInputError
-from pydantic import ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+    from ruamel.yaml.constructor import DuplicateKeyError
+
+# ruamel.yaml (pure Python, round-trip: line numbers) is imported by the functions that use it, on first use:
+# a command that reads no user YAML, or reads it on the fast path (see :func:`fast_parse`), never pays for it.
 
 Path_ = tuple[str | int, ...]
 
@@ -54,6 +56,8 @@ def dotted(path: Iterable[str | int]) -> str:
 
 
 def _plain(node: Any, path: Path_, lines: dict[Path_, int]) -> Any:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     if isinstance(node, CommentedMap):
         out = {}
         for key in node:
@@ -111,6 +115,10 @@ def parse(text: str, name: str) -> Document:
     if "*" in text and _expanded_size(text) > MAX_NODES:
         raise UserInputError([Problem(name, "", f"the document expands to more than {MAX_NODES:,} values through "
                                       "YAML aliases (*name); write the values out instead")])
+    from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import DuplicateKeyError
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     loader = YAML(typ="rt")
     loader.allow_duplicate_keys = False
     try:
@@ -231,3 +239,124 @@ def fast_load(text: str, name: str) -> Any:
         return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader
     except (yaml.YAMLError, ValueError, OverflowError):
         return parse(text, name).data
+
+
+# --- The fast path for user documents ---------------------------------------------------------------------------
+#
+# ruamel.yaml's round-trip parser (YAML 1.2, line numbers) is pure Python: a 20 KB fact file takes it over 100 ms,
+# most of a cold ``maturity assess``. libyaml parses the same file in a few milliseconds but speaks YAML 1.1
+# (``yes`` is a boolean there, ``010`` an octal number). :func:`fast_parse` uses libyaml only to find the structure
+# and reads every plain scalar itself, and only where the two parsers cannot disagree; anything else (tags,
+# anchors, aliases, directives, escapes, tabs, numbers other than plain decimal integers, words that either YAML
+# version reads as a boolean or null, duplicate keys, a syntax error, ...) makes it give up and the caller parses
+# with :func:`parse`. It records no line numbers: a caller that finds a problem re-parses with :func:`parse` to
+# locate it (see ``facts.parse_fact_text``).
+
+_UNUSUAL_TEXT = re.compile(
+    r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]"  # tabs, CR, controls, BOM, ...
+    r"|\\"  # escapes of double-quoted scalars (the parsers do not accept the same set)
+    r"|(?:^|[\s\[\]{},:])(?:[&*]\S|!)"  # anchors, aliases and tags
+    r"|^%"  # directives (%YAML 1.1 changes how ruamel.yaml reads scalars)
+    r"|[|>][-+0-9]*#",  # a comment right after a block scalar's header (libyaml takes it, ruamel.yaml does not)
+    re.MULTILINE,
+)
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_OTHER_SPECIAL = frozenset((  # YAML 1.1 booleans (strings in 1.2), merge and value keys
+    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "<<", "=",
+))
+_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+class _GiveUp(Exception):
+    """The fast path cannot be sure to read the document as :func:`parse` does."""
+
+
+def _composer() -> type | None:
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is None:
+        return None
+    from yaml.cyaml import CParser
+
+    class Composer(CParser):  # type: ignore[misc, valid-type]
+        """libyaml's parser and composer; tags are left unresolved (plain scalars are read by ``_plain_scalar``)."""
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            return ""
+
+        def descend_resolver(self, parent: Any, index: Any) -> None:
+            pass
+
+        def ascend_resolver(self) -> None:
+            pass
+
+    return Composer
+
+
+_COMPOSER: list[type | None] = []
+
+
+def _plain_scalar(value: str, in_flow: bool) -> Any:
+    """A plain (unquoted) scalar as ruamel.yaml reads it under YAML 1.2, or :class:`_GiveUp`."""
+    if value in _NULLS:
+        return None
+    if value in _BOOLEANS:
+        return _BOOLEANS[value]
+    if value in _OTHER_SPECIAL or (in_flow and ":" in value):
+        raise _GiveUp
+    if value[0] in "-+.0123456789":  # numbers, dates and timestamps
+        if _INTEGER.fullmatch(value):
+            return int(value)
+        date = _DATE.fullmatch(value)
+        if date:
+            try:
+                return dt.date(*(int(part) for part in date.groups()))
+            except ValueError:
+                raise _GiveUp from None  # parse() reports where
+        raise _GiveUp
+    return value
+
+
+def _fast_node(node: Any, in_flow: bool, seen: set[int]) -> Any:
+    if id(node) in seen:  # an alias (excluded before parsing; checked again)
+        raise _GiveUp
+    seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode):
+        if not node.style:  # plain: libyaml says "", PyYAML None
+            return _plain_scalar(node.value, in_flow)
+        return node.value  # quoted, literal or folded: always a string
+    in_flow = in_flow or bool(node.flow_style)
+    if isinstance(node, yaml.SequenceNode):
+        return [_fast_node(item, in_flow, seen) for item in node.value]
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = _fast_node(key_node, in_flow, seen) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str) or key in out:  # complex, non-text or duplicate keys: parse() decides
+                raise _GiveUp
+            out[key] = _fast_node(value_node, in_flow, seen)
+        return out
+    raise _GiveUp
+
+
+def fast_parse(text: str, name: str) -> Document | None:
+    """The document as :func:`parse` reads it, without line numbers, through libyaml; ``None`` when the fast path
+    does not apply (the caller then uses :func:`parse`, which also reports any error)."""
+    if not _COMPOSER:
+        _COMPOSER.append(_composer())
+    composer = _COMPOSER[0]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")  # both parsers read a line break the same; a lone CR gives up below
+    if composer is None or _UNUSUAL_TEXT.search(text):
+        return None
+    loader = composer(text)
+    try:
+        root = loader.get_single_node()
+        if not isinstance(root, yaml.MappingNode):  # empty, or not a mapping (not a fact file; parse() says why)
+            return None
+        return Document(name, _fast_node(root, False, set()), {})
+    except (_GiveUp, yaml.YAMLError, ValueError, OverflowError, RecursionError):
+        return None
+    finally:
+        loader.dispose()

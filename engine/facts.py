@@ -106,11 +106,22 @@ def load_fact_file(path: Path, kb: KnowledgeBase) -> FactFile:
     Raises:
         UserInputError: every problem found, each located (file, line, field) with a suggestion.
     """
-    return check_fact_file(documents.read(path), kb)
+    return parse_fact_text(documents.read_text(path), str(path), kb)
 
 
 def parse_fact_text(text: str, name: str, kb: KnowledgeBase) -> FactFile:
-    """Like :func:`load_fact_file`, from text already read."""
+    """Like :func:`load_fact_file`, from text already read.
+
+    A file the fast parser reads (:func:`documents.fast_parse`, most fact files) is checked as it reads it; when
+    that finds any problem, or the fast parser does not apply, the file is parsed again with line numbers and
+    checked again, so the problems reported, located, are those of the full parser.
+    """
+    quick = documents.fast_parse(text, name)
+    if quick is not None:
+        try:
+            return check_fact_file(quick, kb)
+        except Exception:  # noqa: BLE001 - anything unexpected, too: the full parser's path decides
+            pass
     return check_fact_file(documents.parse(text, name), kb)
 
 

@@ -1,16 +1,29 @@
-"""Loading and validating the knowledge base (shipped, optionally overlaid by a firm's own files)."""
+"""Loading and validating the knowledge base (shipped, optionally overlaid by a firm's own files).
+
+The shipped knowledge base, validated, is cached between processes (see :func:`cache_directory`): a command line
+starts a fresh process each time, and parsing and validating the shipped YAML files (and building the validators
+for them) was most of a cold ``maturity assess``. Only the shipped knowledge base alone is cached; an overlay
+(``--kb DIR``) or another base is always loaded and validated in full, and so is any knowledge base checked with
+:func:`validate_knowledge_base`.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import io
+import os
+import pickle
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 from mlops_maturity.engine import documents
+from mlops_maturity.engine import knowledge as _knowledge
 from mlops_maturity.engine.errors import KnowledgeBaseError, Problem, UserInputError
 from mlops_maturity.engine.knowledge import (
     Attribute,
@@ -181,12 +194,12 @@ def collect_files(overlay: Path | None = None, base: Path | None = None) -> dict
 
 
 def load_knowledge_base(overlay: Path | None = None, base: Path | None = None) -> KnowledgeBase:
-    """Load and validate the knowledge base.
+    """Load and validate the knowledge base (the shipped one alone comes from the cache when it can).
 
     Raises:
         KnowledgeBaseError: a file does not parse or validate, or a cross-file check fails (warnings pass).
     """
-    kb, issues = _load(overlay, base)
+    kb, issues = _load(overlay, base, disk_cache=overlay is None and base is None)
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise KnowledgeBaseError([Problem(i.file, "", i.message) for i in errors])
@@ -207,7 +220,9 @@ def validate_knowledge_base(
 _CACHE: dict[tuple[str, ...], tuple[KnowledgeBase, list[Issue]]] = {}
 
 
-def _load(overlay: Path | None, base: Path | None = None) -> tuple[KnowledgeBase, list[Issue]]:
+def _load(
+    overlay: Path | None, base: Path | None = None, *, disk_cache: bool = False
+) -> tuple[KnowledgeBase, list[Issue]]:
     files = collect_files(overlay, base)
     texts = {rel: documents.read_text(path) for rel, path in files.items()}
     digest = hashlib.sha256()
@@ -217,6 +232,12 @@ def _load(overlay: Path | None, base: Path | None = None) -> tuple[KnowledgeBase
     key = (fingerprint,)
     if key in _CACHE:
         return _CACHE[key]
+    cache = _DiskCache.open(files, digest.hexdigest()) if disk_cache else None
+    if cache is not None:
+        cached = cache.read(fingerprint)
+        if cached is not None:
+            _CACHE[key] = cached
+            return cached
     sections: dict[str, list[tuple[str, Any]]] = {k: [] for k in _SECTIONS}
     problems: list[Problem] = []
     for rel, path in files.items():
@@ -281,7 +302,154 @@ def _load(overlay: Path | None, base: Path | None = None) -> tuple[KnowledgeBase
     issues.extend(_check(kb, origin))
     if not [i for i in issues if i.severity == "error"]:
         _CACHE[key] = (kb, issues)
+        if cache is not None:
+            cache.write(kb, issues)
     return kb, issues
+
+
+# --- The cache of the validated shipped knowledge base ----------------------------------------------------------
+
+CACHE_DIR_VARIABLE = "MLOPS_MATURITY_CACHE_DIR"
+"""Environment variable naming the cache directory (default: the platform's user cache directory)."""
+
+NO_CACHE_VARIABLE = "MLOPS_MATURITY_NO_CACHE"
+"""Environment variable that, set to anything but an empty string, turns the cache off."""
+
+_CACHE_FORMAT = b"mlops-maturity knowledge-base cache 1\n"
+_CACHE_FILES_KEPT = 8
+"""Cache files kept per directory (one per knowledge base, engine code, installation, Python and pydantic)."""
+
+
+def cache_directory() -> Path | None:
+    """Where the validated shipped knowledge base is cached, or ``None`` when the cache is off.
+
+    ``$MLOPS_MATURITY_NO_CACHE`` (non-empty) turns it off; ``$MLOPS_MATURITY_CACHE_DIR`` names the directory;
+    otherwise it is the user cache directory: ``$XDG_CACHE_HOME/mlops-maturity`` (default
+    ``~/.cache/mlops-maturity``), ``~/Library/Caches/mlops-maturity`` on macOS, ``%LOCALAPPDATA%\\mlops-maturity``
+    on Windows. Nothing is ever written into the installed package.
+    """
+    if os.environ.get(NO_CACHE_VARIABLE):
+        return None
+    configured = os.environ.get(CACHE_DIR_VARIABLE)
+    if configured:
+        return Path(configured)
+    try:
+        if sys.platform == "win32":
+            local = os.environ.get("LOCALAPPDATA")
+            return (Path(local) if local else Path.home() / "AppData" / "Local") / "mlops-maturity"
+        if sys.platform == "darwin":
+            return Path.home() / "Library" / "Caches" / "mlops-maturity"
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        return (Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache") / "mlops-maturity"
+    except (RuntimeError, KeyError, OSError):  # no home directory
+        return None
+
+
+class _Unpickler(pickle.Unpickler):
+    """Unpickles the knowledge base's own classes and nothing else (no other callable can be reached)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == __name__ and name in ("KnowledgeBase", "GoalInfo", "Issue"):
+            return globals()[name]
+        if module == _knowledge.__name__:
+            found = getattr(_knowledge, name, None)
+            if isinstance(found, type) and found.__module__ == module and issubclass(found, (BaseModel, Enum)):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of a knowledge base")
+
+
+@dataclass(frozen=True)
+class _DiskCache:
+    """One cache file: the shipped knowledge base as validated, for these files, this engine code and these versions.
+
+    The file holds a header, the SHA-256 of the pickled ``(KnowledgeBase, issues)`` and the pickle. Anything
+    unexpected while reading (no file, another key, a wrong checksum, a foreign class, another fingerprint or file
+    list) is a miss, and the knowledge base is loaded in full; anything that goes wrong while writing is ignored.
+    """
+
+    path: Path
+    header: bytes
+    files: tuple[str, ...]
+
+    @classmethod
+    def open(cls, files: dict[str, Path], content: str) -> _DiskCache | None:
+        """The cache file for ``files`` (relative path -> path), whose text has the SHA-256 ``content``."""
+        directory = cache_directory()
+        if directory is None:
+            return None
+        key = hashlib.sha256(_CACHE_FORMAT)
+        key.update(f"{sys.version}\0{sys.implementation.cache_tag}\0{_pydantic_version()}\0".encode())
+        # The engine's code decides what a loaded knowledge base holds (models, validators, checks, derived
+        # indexes): any change to any engine module is a new key, whoever moves what where.
+        code = sorted(Path(__file__).parent.glob("*.py"))
+        if not code:  # no source to key on (a frozen application): no cache
+            return None
+        try:
+            for module in code:
+                key.update(module.name.encode() + b"\0" + module.read_bytes() + b"\0")
+        except OSError:
+            return None
+        key.update(content.encode() + b"\0")
+        for rel, path in files.items():
+            key.update(f"{rel}\0{path}\0".encode())
+        digest = key.hexdigest()
+        return cls(directory / f"kb-{digest[:32]}.pickle", _CACHE_FORMAT + digest.encode() + b"\n",
+                   tuple(str(p) for p in files.values()))
+
+    def read(self, fingerprint: str) -> tuple[KnowledgeBase, list[Issue]] | None:
+        try:
+            with open(self.path, "rb") as handle:
+                if hasattr(os, "getuid") and os.fstat(handle.fileno()).st_uid != os.getuid():
+                    return None  # somebody else's file
+                data = handle.read()
+        except OSError:
+            return None
+        checksum = data[len(self.header):len(self.header) + 32]
+        body = data[len(self.header) + 32:]
+        if not data.startswith(self.header) or hashlib.sha256(body).digest() != checksum:
+            return None
+        try:
+            loaded = _Unpickler(io.BytesIO(body)).load()
+        except Exception:  # noqa: BLE001 - any failure to unpickle is a miss
+            return None
+        if not (isinstance(loaded, tuple) and len(loaded) == 2):
+            return None
+        kb, issues = loaded
+        if not (isinstance(kb, KnowledgeBase) and kb.fingerprint == fingerprint and tuple(kb.files) == self.files
+                and isinstance(issues, list) and all(isinstance(i, Issue) and i.severity != "error" for i in issues)):
+            return None
+        return kb, issues
+
+    def write(self, kb: KnowledgeBase, issues: list[Issue]) -> None:
+        import tempfile
+
+        for name, attribute in vars(KnowledgeBase).items():  # derived indexes too: reading them back is cheaper
+            if isinstance(attribute, cached_property):
+                getattr(kb, name)
+        tmp = None
+        try:
+            body = pickle.dumps((kb, issues), protocol=pickle.HIGHEST_PROTOCOL)
+            directory = self.path.parent
+            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, tmp = tempfile.mkstemp(prefix=".kb-", suffix=".tmp", dir=directory)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(self.header + hashlib.sha256(body).digest() + body)
+            os.replace(tmp, self.path)
+            tmp = None
+            stale = sorted(directory.glob("kb-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in stale[_CACHE_FILES_KEPT:]:
+                old.unlink(missing_ok=True)
+        except Exception:  # noqa: BLE001 - a cache that cannot be written is no cache, never an error
+            pass
+        finally:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+
+
+def _pydantic_version() -> str:
+    from pydantic.version import VERSION
+
+    return VERSION
 
 
 def _where(origin: dict[str, str], kind: str, ident: str) -> str:

@@ -19,9 +19,13 @@ GOAL_ID = r"^[A-Z]+\.SG[1-9]$"
 
 
 class Strict(BaseModel):
-    """Base of every knowledge model: unknown fields are errors, instances are immutable."""
+    """Base of every knowledge model: unknown fields are errors, instances are immutable.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Validators are built on first use (``defer_build``), not on import: a process that takes the validated shipped
+    knowledge base from the cache (see ``kb.cache_directory``) never validates one.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Dimension(str, Enum):

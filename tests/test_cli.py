@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,19 @@ def test_kb_show_yaml(runner: CliRunner) -> None:
     assert result.exit_code == 0
     assert YAML(typ="safe").load(result.stdout)["id"] == "ml.model-registry"
     assert runner.invoke(app, ["kb", "show", "ml.model-registry", "--format", "table"]).exit_code == 2
+
+
+def test_main_restores_the_garbage_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from mlops_maturity.cli import main
+
+    before = gc.get_threshold()
+    monkeypatch.setattr(sys, "argv", ["maturity", "--help"])
+    try:
+        with pytest.raises(SystemExit):
+            main()
+        assert gc.get_threshold() == before
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()

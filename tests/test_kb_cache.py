@@ -1,0 +1,221 @@
+"""The cache of the validated shipped knowledge base: used only when it matches, never changes a result."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+from mlops_maturity.engine import catalog, documents
+from mlops_maturity.engine import kb as kbmod
+from mlops_maturity.engine.errors import KnowledgeBaseError
+from mlops_maturity.engine.kb import (
+    CACHE_DIR_VARIABLE,
+    NO_CACHE_VARIABLE,
+    KnowledgeBase,
+    cache_directory,
+    load_knowledge_base,
+    validate_knowledge_base,
+)
+
+SHIPPED = kbmod.shipped_directory()
+
+
+@pytest.fixture()
+def shipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the shipped knowledge base standing in for it, an empty cache directory, no in-memory cache."""
+    copy = tmp_path / "kb"
+    shutil.copytree(SHIPPED, copy, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    monkeypatch.setattr(kbmod, "shipped_directory", lambda: copy)
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, str(tmp_path / "cache"))
+    monkeypatch.delenv(NO_CACHE_VARIABLE, raising=False)
+    monkeypatch.setattr(kbmod, "_CACHE", {})
+    return copy
+
+
+def cache_files(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / "cache").glob("kb-*.pickle"))
+
+
+def fresh_load(monkeypatch: pytest.MonkeyPatch) -> KnowledgeBase:
+    """Load as a new process would: nothing in memory."""
+    monkeypatch.setattr(kbmod, "_CACHE", {})
+    return load_knowledge_base()
+
+
+def no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the knowledge base was parsed although the cache matched")
+
+    monkeypatch.setattr(documents, "fast_load", fail)
+
+
+def same(a: KnowledgeBase, b: KnowledgeBase) -> None:
+    assert catalog.kb_document(a) == catalog.kb_document(b)
+    for name in ("maturity_levels", "process_areas", "generic_goals", "practices", "frameworks", "problem_areas",
+                 "insights", "attributes", "fingerprint", "files", "origin"):
+        assert getattr(a, name) == getattr(b, name), name
+
+
+def test_the_second_process_reads_the_cache_and_gets_the_same_knowledge_base(
+    shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = fresh_load(monkeypatch)
+    assert len(cache_files(tmp_path)) == 1
+    no_parsing(monkeypatch)
+    second = fresh_load(monkeypatch)
+    assert second is not first
+    same(first, second)
+    same(second, load_knowledge_base(base=SHIPPED))  # and the same as a full load of the real files
+
+
+def test_a_changed_file_is_a_new_key(shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = fresh_load(monkeypatch)
+    target = sorted(shipped.rglob("*.yaml"))[0]
+    target.write_text(target.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    after = fresh_load(monkeypatch)
+    assert after.fingerprint != before.fingerprint
+    assert len(cache_files(tmp_path)) == 2
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
+def test_a_damaged_cache_file_is_a_miss_and_is_rewritten(
+    shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    good = fresh_load(monkeypatch)
+    (path,) = cache_files(tmp_path)
+    data = path.read_bytes()
+    damaged = {
+        "truncate": data[: len(data) // 2],
+        "flip": data[:-100] + bytes([data[-100] ^ 0x01]) + data[-99:],
+        "garbage": b"not a cache",
+        "empty": b"",
+    }[damage]
+    path.write_bytes(damaged)
+    same(fresh_load(monkeypatch), good)
+    assert path.read_bytes() == data  # rewritten by the full load
+    no_parsing(monkeypatch)
+    fresh_load(monkeypatch)
+
+
+def _rewrite(path: Path, payload: object) -> None:
+    """Replace the pickle of a cache file, with a correct checksum (as a deliberate tampering would)."""
+    import hashlib
+
+    data = path.read_bytes()
+    header = data[: data.index(b"\n", data.index(b"\n") + 1) + 1]
+    body = pickle.dumps(payload)
+    path.write_bytes(header + hashlib.sha256(body).digest() + body)
+
+
+def test_a_cache_of_another_knowledge_base_is_a_miss(
+    shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = fresh_load(monkeypatch)
+    (path,) = cache_files(tmp_path)
+    other, _ = kbmod._load(None, base=Path(__file__).parent / "fixtures" / "kb" / "mini")
+    _rewrite(path, (other, []))
+    same(fresh_load(monkeypatch), good)
+
+
+class _Boom:
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, ("echo pwned > pwned.txt",))
+
+
+def test_a_cache_naming_a_foreign_callable_is_a_miss_and_nothing_runs(
+    shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    good = fresh_load(monkeypatch)
+    (path,) = cache_files(tmp_path)
+    _rewrite(path, (_Boom(), []))
+    same(fresh_load(monkeypatch), good)
+    assert not (tmp_path / "pwned.txt").exists()
+
+
+def test_an_overlay_is_validated_and_never_cached(
+    shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fresh_load(monkeypatch)
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "bad.yaml").write_text("practices:\n  - id: ml.broken\n    name: x\n", encoding="utf-8")
+    monkeypatch.setattr(kbmod, "_CACHE", {})
+    with pytest.raises(KnowledgeBaseError):
+        load_knowledge_base(overlay)
+    assert len(cache_files(tmp_path)) == 1
+
+
+def test_validate_never_reads_the_cache(shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh_load(monkeypatch)
+
+    def fail(*args: object) -> None:
+        raise AssertionError("kb validate read the cache")
+
+    monkeypatch.setattr(kbmod._DiskCache, "read", fail)
+    monkeypatch.setattr(kbmod, "_CACHE", {})
+    kb, issues = validate_knowledge_base()
+    assert kb is not None and not [i for i in issues if i.severity == "error"]
+
+
+def test_the_cache_can_be_turned_off(shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(NO_CACHE_VARIABLE, "1")
+    assert cache_directory() is None
+    fresh_load(monkeypatch)
+    assert not (tmp_path / "cache").exists()
+
+
+def test_an_unwritable_cache_directory_is_no_error(
+    shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, str(blocker / "cache"))  # a directory below a file cannot be made
+    same(fresh_load(monkeypatch), load_knowledge_base(base=SHIPPED))
+
+
+def test_old_cache_files_are_pruned(shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    directory = tmp_path / "cache"
+    directory.mkdir()
+    for i in range(12):
+        stale = directory / f"kb-{i:032x}.pickle"
+        stale.write_bytes(b"old")
+        os.utime(stale, (1_000_000 + i, 1_000_000 + i))
+    fresh_load(monkeypatch)
+    kept = cache_files(tmp_path)
+    assert len(kept) == kbmod._CACHE_FILES_KEPT
+    assert any(p.stat().st_size > 1000 for p in kept)  # the new one is among them
+
+
+def test_the_default_directory_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv(CACHE_DIR_VARIABLE, raising=False)
+    monkeypatch.delenv(NO_CACHE_VARIABLE, raising=False)
+    monkeypatch.setattr(kbmod.sys, "platform", "linux")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache_directory() == tmp_path / "mlops-maturity"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")  # not absolute: ignored, as the XDG spec says
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_directory() == tmp_path / "home" / ".cache" / "mlops-maturity"
+
+
+def test_a_change_to_any_engine_module_is_a_new_key(
+    shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = tmp_path / "engine"
+    shutil.copytree(Path(kbmod.__file__).parent, engine, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(kbmod, "__file__", str(engine / "kb.py"))
+    fresh_load(monkeypatch)
+    assert len(cache_files(tmp_path)) == 1
+    no_parsing(monkeypatch)
+    fresh_load(monkeypatch)  # same code: a hit
+    monkeypatch.undo()
+    monkeypatch.setattr(kbmod, "shipped_directory", lambda: shipped)
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, str(tmp_path / "cache"))
+    monkeypatch.setattr(kbmod, "__file__", str(engine / "kb.py"))
+    with (engine / "roadmap.py").open("a", encoding="utf-8") as handle:
+        handle.write("\n# changed\n")
+    fresh_load(monkeypatch)
+    assert len(cache_files(tmp_path)) == 2
