@@ -93,7 +93,11 @@ class KnowledgeBase:
     origin: dict[str, str] = field(default_factory=dict)
     """File each entity id was loaded from."""
     memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
-    """What engine modules derive from this object once (a copy made with ``dataclasses.replace`` starts empty)."""
+    """What engine modules derive from this object once (a copy made with ``dataclasses.replace`` starts empty,
+    and so does a pickled copy: what is in it, a compiled rule set for one, belongs to this process)."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "memo": {}}
 
     @cached_property
     def process_area(self) -> dict[str, ProcessArea]:

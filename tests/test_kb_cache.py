@@ -219,3 +219,19 @@ def test_a_change_to_any_engine_module_is_a_new_key(
         handle.write("\n# changed\n")
     fresh_load(monkeypatch)
     assert len(cache_files(tmp_path)) == 2
+
+
+def test_a_pickled_knowledge_base_leaves_this_process_s_memo_behind() -> None:
+    """The memo holds a compiled rule set and facts prepared for this process: a copy starts without them and
+    assesses the same."""
+    from mlops_maturity.engine.assessment import assess
+    from mlops_maturity.engine.facts import FactFile
+
+    kb = load_knowledge_base()
+    facts = FactFile.model_validate({"organization": "x", "assessed_on": "2026-01-01",
+                                     "practices": {next(iter(kb.practices)): "FI"}})
+    first = assess(kb, facts)
+    assert kb.memo
+    copy = pickle.loads(pickle.dumps(kb))
+    assert copy.memo == {}
+    assert assess(copy, facts) == first
