@@ -267,57 +267,15 @@ class Derivation(NamedTuple):
 
 
 class FactIndex:
-    """The session's facts by id, and lazily built lookups by kind and by (kind, field, value) for ``support``
-    functions. Facts are read-only mappings: the index never copies or changes them."""
+    """The session's working memory: every fact (given and derived) by id, as read-only mappings the index never
+    copies or changes. ``support`` functions read it to name the facts a conclusion rests on."""
 
     def __init__(self) -> None:
         self.by_id: dict[str, Fact] = {}
-        self.unfiled: list[Fact] = []
-        """Facts added since the lookups by kind were last brought up to date."""
-        self._by_kind: dict[str, list[Fact]] = {}
-        self._lookups: dict[tuple[str, str], dict[Any, list[Fact]]] = {}
-        self._kind_lookups: dict[str, list[tuple[str, dict[Any, list[Fact]]]]] = {}
 
     def add(self, item: Fact) -> None:
         """Record a fact."""
         self.by_id[item["id"]] = item
-        self.unfiled.append(item)
-
-    def _file(self) -> None:
-        """File the facts added since the last lookup by kind (and into any lookup already built)."""
-        unfiled, self.unfiled = self.unfiled, []
-        for item in unfiled:
-            kind = item["kind"]
-            same_kind = self._by_kind.get(kind)
-            if same_kind is None:
-                self._by_kind[kind] = [item]
-            else:
-                same_kind.append(item)
-            lookups = self._kind_lookups.get(kind)
-            if lookups:
-                for key, table in lookups:
-                    if key in item:
-                        table.setdefault(item[key], []).append(item)
-
-    def of_kind(self, kind: str) -> list[Fact]:
-        """Every fact of ``kind``, in the order they were added."""
-        if self.unfiled:
-            self._file()
-        return list(self._by_kind.get(kind, ()))
-
-    def find(self, kind: str, key: str, value: Any) -> list[Fact]:
-        """Facts of ``kind`` whose ``key`` equals ``value``, in the order they were added."""
-        if self.unfiled:
-            self._file()
-        table = self._lookups.get((kind, key))
-        if table is None:
-            table = {}
-            for item in self._by_kind.get(kind, ()):
-                if key in item:
-                    table.setdefault(item[key], []).append(item)
-            self._lookups[(kind, key)] = table
-            self._kind_lookups.setdefault(kind, []).append((key, table))
-        return list(table.get(value, ()))
 
 
 @dataclass
@@ -400,7 +358,6 @@ class RuleEngine:
         self._ruled_phases = {r.phase for r in rules}
         # The fields some rule reads from each kind in the engine: tested, or named by another pattern's join.
         # The engine is given only these (and ``kind``, ``id``); actions read the adapter's full copies.
-        self._read: dict[str, frozenset[str]] = {}
         read: dict[str, set[str]] = {}
         for rule in self.rules:
             kinds = {p.alias: p.kind for p in rule.patterns}
@@ -619,7 +576,7 @@ class RuleEngine:
                 session.hashes[fact_id_hash(f"sid-{sid}")] = f"sid-{sid}"  # not cached: unique per session
                 session.claim(_OPEN_KIND)
                 parts = [_dumps({"kind": _OPEN_KIND, "id": _OPEN_KIND})[:-1]]
-                by_id, hashes, unfiled = session.index.by_id, session.hashes, session.index.unfiled
+                by_id, hashes = session.index.by_id, session.hashes
                 prepared = self._prepared
                 for item in facts:
                     record = prepared.get(id(item))
@@ -630,7 +587,6 @@ class RuleEngine:
                     if fid in by_id:
                         raise InferenceError(f"duplicate fact id {fid}")
                     by_id[fid] = item  # FactIndex.add, inline
-                    unfiled.append(item)
                     if text is None:
                         continue
                     owner = hashes.setdefault(fid_hash, fid)
