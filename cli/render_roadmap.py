@@ -12,8 +12,8 @@ from mlops_maturity.engine.roadmap import (
     Roadmap,
     RoadmapItem,
     Wave,
-    plain_number,
 )
+from mlops_maturity.engine.roadmap import plain_number as _num  # ``2.0`` -> ``2``, never an exponent
 from rich.console import Console
 from rich.table import Table
 
@@ -22,11 +22,6 @@ STATUS_WORDS = {"not_observed": "not observed", "NY": "NY (not yet)"}
 
 def _console() -> tuple[Console, io.StringIO]:
     return text_console(140)
-
-
-def _num(value: float) -> str:
-    """``2.0`` -> ``2``, ``1.25`` -> ``1.25``, ``1234567.0`` -> ``1234567`` (never an exponent)."""
-    return plain_number(value)
 
 
 def _level(value: int | None) -> str:

@@ -46,7 +46,7 @@ from mlops_maturity.engine import documents
 from mlops_maturity.engine.assessment import assess
 from mlops_maturity.engine.crosswalk import Crosswalk, crosswalk
 from mlops_maturity.engine.errors import Problem, UserInputError
-from mlops_maturity.engine.explain import LevelExplanation, explain_level
+from mlops_maturity.engine.explain import STATUS_WORDS, LevelExplanation, explain_level
 from mlops_maturity.engine.facts import Characterization, FactFile, Observation
 from mlops_maturity.engine.inference import required_capability
 from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
@@ -470,22 +470,19 @@ def _context(
 
 # --- filters and globals --------------------------------------------------------------------------------------------
 
-_GOAL_WORDS = {"satisfied": "satisfied", "unsatisfied": "unsatisfied", "not_rated": "not rated",
-               "not_applicable": "not applicable"}
-
 
 def characterization(status: str | None) -> str:
     """``FI`` -> ``fully implemented``; ``not_observed`` -> ``not observed (no evidence recorded)``."""
     if status is None:
         return ""
-    return _STATUS_MEANING.get(status, _GOAL_WORDS.get(status, str(status)))
+    return _STATUS_MEANING.get(status, STATUS_WORDS.get(status, str(status)))
 
 
 def status_label(status: str | None) -> str:
     """A goal or process-area rating in words (``not_rated`` -> ``not rated``)."""
     if status is None:
         return ""
-    return _GOAL_WORDS.get(status, str(status).replace("_", " "))
+    return STATUS_WORDS.get(status, str(status).replace("_", " "))
 
 
 def capability(value: int | None) -> str:
