@@ -145,7 +145,7 @@ def build_facts(kb: KnowledgeBase, statuses: dict[str, str], context: dict[str, 
         attr: Fact = {"kind": "attr", "id": f"a:{name}", "name": name, "text": json.dumps(value)}
         if isinstance(value, int) and not isinstance(value, bool):
             attr["num"] = value
-        out.append(MappingProxyType(attr))
+        out.append(attr)  # made per run: a plain dict, which the adapter prepares without remembering it
     return out
 
 
