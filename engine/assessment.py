@@ -9,8 +9,18 @@ from typing import Any
 from mlops_maturity.engine import documents, reference
 from mlops_maturity.engine.errors import Problem, UserInputError, VerificationError
 from mlops_maturity.engine.facts import FactFile
-from mlops_maturity.engine.inference import NOT_OBSERVED, SAT, Conclusions, infer, public_status
+from mlops_maturity.engine.inference import infer, public_status
 from mlops_maturity.engine.kb import KnowledgeBase
+from mlops_maturity.engine.rating import (
+    NOT_APPLICABLE,
+    NOT_OBSERVED,
+    SAT,
+    SATISFIED,
+    Conclusions,
+    deciding_alternative,
+    practice_class,
+    required_capability,
+)
 from mlops_maturity.engine.results import Assessment
 
 ASSUMABLE = ("FI", "LI", "PI", "NI", "NY")
@@ -66,6 +76,11 @@ def effective_statuses(kb: KnowledgeBase, facts: FactFile, assumptions: Mapping[
     return out
 
 
+def direct_statuses(facts: FactFile) -> dict[str, str]:
+    """The CMMI practices the fact file characterizes directly: id -> FI/LI/PI/NI/NY."""
+    return {mid: d.status.value for mid, d in sorted(facts.model_practices.items())}
+
+
 def assess(
     kb: KnowledgeBase,
     facts: FactFile,
@@ -96,12 +111,14 @@ def assess(
         raise UserInputError(problems)
     statuses = effective_statuses(kb, facts, assumptions)
     context = dict(facts.context)
+    direct = direct_statuses(facts)
+    scoped = sorted(facts.out_of_scope)
     if evaluator == "reference":
-        conclusions = reference.evaluate(kb, statuses, context)
+        conclusions = reference.evaluate(kb, statuses, context, direct, scoped)
     elif evaluator == "rules":
-        conclusions = infer(kb, statuses, context)
+        conclusions = infer(kb, statuses, context, direct, scoped)
         if verify:
-            expected = reference.evaluate(kb, statuses, context)
+            expected = reference.evaluate(kb, statuses, context, direct, scoped)
             differences = compare(conclusions, expected)
             if differences:
                 raise VerificationError(
@@ -129,6 +146,23 @@ def compare(got: Conclusions, expected: Conclusions) -> list[str]:
     return out
 
 
+_WEAKEST = {"satisfied": ("LI", "FI"), "failed": ("NI", "PI"), "unknown": ("NY", "not_observed"),
+            "not_applicable": ("NA",)}
+"""The characterization shown for an alternative of a class: the weakest of its members' (in this order)."""
+
+_SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2, "info": 3}
+
+NA_FINDING = "not-applicable-cannot-remove-practice"
+"""The finding reported when not-applicable practices leave a CMMI practice with no applicable alternative."""
+
+
+def _weakest(klass: str, shown: list[str]) -> str:
+    for status in _WEAKEST[klass]:
+        if status in shown:
+            return status
+    return _WEAKEST[klass][0]
+
+
 def build_assessment(
     kb: KnowledgeBase,
     facts: FactFile,
@@ -143,30 +177,110 @@ def build_assessment(
     times faster than model by model).
     """
     shown = {pid: public_status(status) for pid, status in statuses.items()}
+    direct = direct_statuses(facts)
+    model: dict[str, dict[str, Any]] = {}
 
-    def goal(gid: str) -> dict[str, Any]:
-        return {"id": gid, "name": kb.goals[gid].name, "status": c.goal_status[gid],
-                "practices": [{"id": p, "status": shown[p]} for p in kb.goal_practices[gid]]}
+    def model_practice(mid: str) -> dict[str, Any]:
+        if mid in model:
+            return model[mid]
+        mp = kb.model_practices[mid]
+        klass = c.mp_status[mid]
+        alts = []
+        for k, alt in enumerate(mp.alternatives, 1):
+            alts.append({"number": k, "status": c.alt_status[f"{mid}#{k}"],
+                         "practices": [{"id": p, "status": shown[p]} for p in alt]})
+        decided = deciding_alternative(kb, c, mid, direct)
+        if decided == "direct":
+            characterization = direct[mid]
+        elif decided == "inherited":
+            characterization = model_practice(mp.inherits or "")["characterization"]
+        elif decided:
+            members = alts[int(decided.split()[1]) - 1]["practices"]
+            characterization = _weakest(klass, [m["status"] for m in members if m["status"] != "NA"])
+        else:
+            characterization = "NA" if klass == NOT_APPLICABLE else "not_observed"
+        d = facts.model_practices.get(mid)
+        model[mid] = out = {
+            "id": mid, "name": mp.name, "status": klass, "characterization": characterization, "decided_by": decided,
+            "direct": {"status": d.status.value, "rationale": d.rationale, "evidence": list(d.evidence)} if d else None,
+            "inherited": mp.inherits is not None and not mp.alternatives and mid not in direct,
+            "alternatives": alts,
+        }
+        return out
+
+    def goal(gid: str, practices: list[str]) -> dict[str, Any]:
+        info = kb.goals.get(gid)
+        rated = [model_practice(m) for m in practices]
+        return {"id": gid, "name": info.name if info else next(g.name for g in kb.generic_goals if g.id == gid),
+                "status": c.goal_status[gid],
+                "coverage": {"satisfied": sum(r["status"] == SATISFIED for r in rated), "total": len(rated)},
+                "practices": rated}
 
     areas = []
     for pa in kb.process_areas:
         rating, capability = c.pa_status[pa.id]
+        goals = [goal(g.id, kb.goal_model_practices[g.id]) for g in pa.goals]
         areas.append({
             "id": pa.id, "name": pa.name, "category": pa.category.value, "maturity_level": pa.maturity_level,
-            "status": rating, "capability_level": None if capability < 0 else capability,
-            "goals": [goal(g.id) for g in pa.goals],
+            "status": rating,
+            "capability_level": None if rating in ("out_of_scope", "not_rated") else capability,
+            "out_of_scope_reason": facts.out_of_scope.get(pa.id),
+            "coverage": {"satisfied": sum(g["coverage"]["satisfied"] for g in goals),
+                         "total": sum(g["coverage"]["total"] for g in goals)},
+            "goals": goals,
+            "generic_goals": [goal(f"{pa.id}.{gg.id}", kb.goal_model_practices[f"{pa.id}.{gg.id}"])
+                              for gg in kb.generic_goals],
         })
+    profiles = []
+    for n in range(2, 6):
+        needed = satisfied = 0
+        short = []
+        for area in areas:
+            if area["maturity_level"] > n or area["status"] == "out_of_scope":
+                continue
+            rated = [m for g in area["goals"] for m in g["practices"]]
+            for gg in area["generic_goals"]:
+                if gg["id"].endswith(".GG2") or n >= 3:
+                    rated += gg["practices"]
+            needed += len(rated)
+            satisfied += sum(m["status"] == SATISFIED for m in rated)
+            if c.pa_status[area["id"]][1] < required_capability(n):
+                short.append(area["id"])
+        profiles.append({"level": n, "met": n in c.levels_met, "coverage": {"satisfied": satisfied, "total": needed},
+                         "areas_short": short})
     frameworks = []
     for fid, fw in kb.frameworks.items():
         level = c.framework_level.get(fid)
         names = {lv.level: lv.name for lv in fw.levels}
+        levels = []
+        for lv in fw.levels:
+            status = c.framework_level_status[(fid, lv.level)]
+            missing = [p for p in lv.practices if p not in lv.optional and statuses[p] not in SAT + ("NA",)]
+            groups = lv.requirement_groups
+            met_groups = 0
+            for i, group in enumerate(groups, 1):
+                if len(group) == 1 and len(group[0]) == 1:
+                    met_groups += practice_class(statuses[group[0][0]]) in (SATISFIED, NOT_APPLICABLE)
+                else:
+                    met_groups += c.mp_status[f"fw:{fid}:{lv.level}:{i}"] in (SATISFIED, NOT_APPLICABLE)
+            levels.append({
+                "level": lv.level, "name": lv.name, "status": status,
+                "reached": level is not None and lv.level <= level, "met": status == "met",
+                "coverage": {"satisfied": met_groups, "total": len(groups)},
+                "missing": missing,
+                "failed": [p for p in missing if statuses[p] in ("PI", "NI")],
+                "unknown": [p for p in missing if statuses[p] not in ("PI", "NI")],
+                "optional": list(lv.optional),
+            })
+        met_levels = [lv["level"] for lv in levels if lv["status"] == "met"]
+        above = [lv for lv in levels if level is None or lv["level"] > level]
         frameworks.append({
-            "id": fid, "name": fw.name, "level": level, "level_name": names.get(level) if level is not None else None,
-            "levels": [
-                {"level": lv.level, "name": lv.name, "met": (fid, lv.level) in c.framework_levels_met,
-                 "missing": [p for p in lv.practices if not (statuses[p] in SAT or statuses[p] == "NA")]}
-                for lv in fw.levels
-            ],
+            "id": fid, "name": fw.name, "provenance": fw.provenance, "level": level,
+            "level_name": names.get(level) if level is not None else None,
+            "highest_met": max(met_levels) if met_levels else None,
+            "next_level": above[0]["level"] if above else None,
+            "next_level_status": above[0]["status"] if above else None,
+            "levels": levels,
         })
     practices = []
     for pid, practice in kb.practices.items():
@@ -179,15 +293,29 @@ def build_assessment(
             "observed_on": observation.observed_on if observation else None,
             "reason": observation.reason if observation and statuses[pid] == "NA" else None,
             "assumed": pid in assumptions,
+            "implements": kb.practice_implements.get(pid, []),
         })
     rules = {r.id: r for r in kb.insights}
-    severity_rank = {"high": 0, "medium": 1, "low": 2, "info": 3}
-    findings = sorted(
-        ({"rule": r, "name": rules[r].name, "severity": rules[r].severity.value, "message": rules[r].finding,
-          "recommendation": rules[r].recommendation, "practices": list(rules[r].practices),
-          "source": rules[r].source} for r in c.findings),
-        key=lambda f: (severity_rank[f["severity"]], f["rule"]),
-    )
+    findings = [{"rule": r, "name": rules[r].name, "severity": rules[r].severity.value, "message": rules[r].finding,
+                 "recommendation": rules[r].recommendation, "practices": list(rules[r].practices),
+                 "source": rules[r].source} for r in c.findings]
+    removed = [mid for mid, klass in c.mp_status.items()
+               if klass == NOT_APPLICABLE and mid in kb.model_practices and kb.model_practices[mid].kind != "generic"]
+    if removed:
+        na = sorted({p for mid in removed for alt in kb.model_practices[mid].alternatives for p in alt
+                     if statuses[p] == "NA"})
+        scopable = ", ".join(kb.scopable_areas) or "none"
+        findings.append({
+            "rule": NA_FINDING, "name": "Not-applicable practices cannot remove a CMMI practice", "severity": "medium",
+            "message": f"Every alternative of {', '.join(removed)} is not applicable, so these CMMI practices are not "
+                       f"rated and their goals cannot be satisfied. NA removes a practice from an alternative, never a "
+                       f"required CMMI practice.",
+            "recommendation": "Characterize the practices marked NA (" + ", ".join(na) + ") as they are, or "
+                              "characterize the CMMI practice directly with the alternative practice observed "
+                              "(model_practices). Only a process area the model allows may be declared out of scope "
+                              f"(out_of_scope: {scopable}, with a reason).",
+            "practices": na, "source": "CMMI-DEV v1.3, required and expected components; SCAMPI A v1.3 scoping"})
+    findings.sort(key=lambda f: (_SEVERITY_RANK[f["severity"]], f["rule"]))
     derivations = [
         {"fact": d.fact, "rule": d.rule, "premises": list(d.premises)}
         for d in sorted(c.derivations.values(), key=lambda d: d.fact)
@@ -203,10 +331,12 @@ def build_assessment(
         "maturity_level": c.maturity_level,
         "maturity_level_name": kb.level_name(c.maturity_level),
         "process_areas": areas,
-        "generic_goals": [goal(gg.id) for gg in kb.generic_goals],
+        "generic_goals": [goal(gg.id, [gp.id for gp in gg.practices]) for gg in kb.generic_goals],
+        "target_profiles": profiles,
         "frameworks": frameworks,
         "practices": practices,
         "findings": findings,
         "assumptions": [{"practice": p, "status": s} for p, s in assumptions.items()],
+        "warnings": facts.warnings,
         "derivations": derivations,
     })

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from mlops_maturity.engine import documents
 from mlops_maturity.engine.errors import Problem, UserInputError
 from mlops_maturity.engine.kb import KnowledgeBase
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 
 class Characterization(str, Enum):
@@ -57,6 +57,28 @@ class Observation(BaseModel):
         return self
 
 
+class DirectCharacterization(BaseModel):
+    """A CMMI practice the assessor characterized directly (SCAMPI's acceptable alternative practice).
+
+    It overrides what the fact file's practices imply for that CMMI practice, and every output says so.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    status: Characterization
+    rationale: Annotated[str, Field(min_length=1, description="Why: the alternative practice the assessor saw.")]
+    evidence: list[str] = []
+
+    @model_validator(mode="after")
+    def _no_na(self) -> DirectCharacterization:
+        if self.status is Characterization.NA:
+            raise ValueError("NA cannot remove a CMMI practice: characterize it FI, LI, PI, NI or NY, or declare "
+                             "its process area out of scope under out_of_scope (allowed for SAM only)")
+        if not self.rationale.strip():
+            raise ValueError("a direct characterization needs a rationale (the alternative practice observed)")
+        return self
+
+
 class FactFile(BaseModel):
     """A fact file: the organization, when it was assessed, and the observed practices."""
 
@@ -72,13 +94,28 @@ class FactFile(BaseModel):
     practices: dict[str, Observation] = Field(
         default={}, description="Practice id -> a status (FI, LI, PI, NI, NY, NA) or an observation."
     )
+    model_practices: dict[str, DirectCharacterization] = Field(
+        default={}, description="CMMI practices characterized directly: a specific practice (CM.SP1.2), an "
+        "organization-level generic practice (GP2.3) or one area's (PPQA.GP2.2), each with a rationale."
+    )
+    out_of_scope: dict[str, Annotated[str, Field(min_length=1)]] = Field(
+        default={}, description="Process areas declared out of scope, with the reason (only those the model "
+        "allows: SAM)."
+    )
+    _warnings: list[str] = PrivateAttr(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the file says that still works but should change (a merged practice id)."""
+        return list(self._warnings)
 
     @model_validator(mode="before")
     @classmethod
     def _short_form(cls, data: Any) -> Any:
         if isinstance(data, dict):
             # A blank file from ``maturity init`` has every practice commented out: ``practices:`` is null.
-            data = {**data, **{k: {} for k in ("practices", "context") if k in data and data[k] is None}}
+            data = {**data, **{k: {} for k in ("practices", "context", "model_practices", "out_of_scope")
+                               if k in data and data[k] is None}}
         if isinstance(data, dict) and isinstance(data.get("practices"), dict):
             data = dict(data)
             data["practices"] = {
@@ -131,6 +168,7 @@ def check_fact_file(doc: documents.Document, kb: KnowledgeBase) -> FactFile:
     if not isinstance(data, dict):
         raise UserInputError([Problem(doc.name, "", "expected a mapping with organization, assessed_on, practices")])
     problems: list[Problem] = []
+    warnings: list[str] = []
     clean = dict(data)
     practices = data.get("practices")
     if isinstance(practices, dict):
@@ -140,6 +178,14 @@ def check_fact_file(doc: documents.Document, kb: KnowledgeBase) -> FactFile:
             found = len(problems)
             if not isinstance(pid, str):
                 problems.append(doc.problem(path, f"practice ids are text like ml.model-registry, got {pid!r}"))
+            elif pid in kb.aliases:
+                new = kb.aliases[pid]
+                if new in practices:
+                    warnings.append(str(doc.problem(path, f"{pid} was merged into {new}, which the file also "
+                                                    f"characterizes: {new}'s characterization is used and this one "
+                                                    "is not; remove this entry")))
+                    continue
+                warnings.append(str(doc.problem(path, f"{pid} was merged into {new}: read as {new}; rename it")))
             elif pid not in kb.practices:
                 problems.append(doc.problem(path, "unknown practice id" + documents.suggest(pid, kb.practices)))
             status = value if isinstance(value, str) else value.get("status") if isinstance(value, dict) else None
@@ -151,7 +197,7 @@ def check_fact_file(doc: documents.Document, kb: KnowledgeBase) -> FactFile:
                 problems.append(doc.problem(path, "expected a status (FI, LI, PI, NI, NY, NA) or a mapping with "
                                             "status, evidence, note, observed_on, reason"))
             if len(problems) == found:
-                kept[pid] = value
+                kept[kb.aliases.get(pid, pid)] = value
         clean["practices"] = kept
     elif practices is not None:
         problems.append(doc.problem(("practices",), "expected a mapping of practice id to status"))
@@ -168,6 +214,34 @@ def check_fact_file(doc: documents.Document, kb: KnowledgeBase) -> FactFile:
             if not found:
                 kept_context[name] = value
         clean["context"] = kept_context
+    direct = data.get("model_practices")
+    if isinstance(direct, dict):
+        kept_direct = {}
+        for mid, value in direct.items():
+            path = ("model_practices", str(mid))
+            if not isinstance(mid, str) or mid not in kb.model_practices:
+                problems.append(doc.problem(path, "unknown CMMI practice (a specific practice such as CM.SP1.2, a "
+                                            "generic practice such as GP2.3, or one area's, such as PPQA.GP2.2)"
+                                            + documents.suggest(str(mid), kb.model_practices)))
+                continue
+            area = kb.model_practices[mid].process_area
+            if area and area in (data.get("out_of_scope") or {}):
+                problems.append(doc.problem(path, f"{mid} belongs to {area}, which the file declares out of scope"))
+                continue
+            kept_direct[mid] = value
+        clean["model_practices"] = kept_direct
+    scoped = data.get("out_of_scope")
+    if isinstance(scoped, dict):
+        areas = [pa.id for pa in kb.process_areas]
+        allowed = kb.scopable_areas
+        for pa in scoped:
+            path = ("out_of_scope", str(pa))
+            if pa not in areas:
+                problems.append(doc.problem(path, "unknown process area" + documents.suggest(str(pa), areas)))
+            elif pa not in allowed:
+                problems.append(doc.problem(path, f"{pa} cannot be out of scope: CMMI rates every process area of a "
+                                            "level, and not-applicable practices never remove one; only "
+                                            f"{', '.join(allowed) or 'none'} may be declared out of scope"))
     # Structural validation of what passed the checks above, so that every problem is reported at once.
     try:
         facts = FactFile.model_validate(clean)
@@ -175,6 +249,7 @@ def check_fact_file(doc: documents.Document, kb: KnowledgeBase) -> FactFile:
         problems.extend(_fact_problems(doc, exc))
     if problems:
         raise UserInputError(sorted(problems, key=lambda p: (p.line is None, p.line or 0, p.field)))
+    facts._warnings.extend(warnings)
     return facts
 
 
@@ -216,8 +291,10 @@ def _fact_problems(doc: documents.Document, exc: ValidationError) -> list[Proble
         loc = tuple(item["loc"])
         message = item["msg"]
         if item["type"] == "extra_forbidden":
-            top = ["organization", "assessed_on", "assessor", "scope", "context", "practices"]
-            fields = top if len(loc) == 1 else ["status", "evidence", "note", "observed_on", "reason"]
+            top = ["organization", "assessed_on", "assessor", "scope", "context", "practices", "model_practices",
+                   "out_of_scope"]
+            fields = top if len(loc) == 1 else (["status", "rationale", "evidence"] if loc[0] == "model_practices"
+                                                else ["status", "evidence", "note", "observed_on", "reason"])
             message = f"unknown field{documents.suggest(str(loc[-1]), fields)} (valid: {', '.join(fields)})"
         elif item["type"] == "missing":
             message = "required field is missing"

@@ -1,28 +1,29 @@
 """CMMI inference as forward-chaining rules on durable_rules, and the reading of its conclusions.
 
-Knowledge and observations become facts (see :func:`build_facts`); generic rules, in stratified phases,
-derive goal ratings, process-area ratings with capability levels, the maturity level, framework levels and
-ready practices (an unsatisfied practice that is not ready is blocked, by the unsatisfied prerequisites its
-``dep`` facts show); each insight rule of the knowledge base is compiled into one more rule. Every derived fact
-carries the rule that produced it and its premises (the explanation trace).
+Knowledge and observations become facts (see :func:`build_facts`); generic rules, in stratified phases, rate each
+alternative (our practices that together implement a CMMI practice), each CMMI practice (specific practices,
+organization-level generic practices, and one area's generic practices where they differ from the organization's),
+each goal, each process area with its capability level, the maturity level, framework levels and ready practices
+(an unsatisfied practice that is not ready is blocked, by the unsatisfied prerequisites its ``dep`` facts show);
+each insight rule of the knowledge base is compiled into one more rule. Every derived fact carries the rule that
+produced it and its premises (the explanation trace). The semantics are ``engine/rating.py``'s.
 
-Only facts some pattern can match enter durable_rules (see :meth:`RuleEngine.wanted`): a prerequisite link or
-framework requirement whose practice is satisfied, a link to a not-applicable practice, a conclusion no rule
-reads. They are in working memory all the same, and premises name them. The engine is given only the fields
-rules read: the id tuples below (``deps``, ``evidence``, ``requirements``, ``rated``, ``generic``, ``areas``) are
-for the trace, which lists a conclusion's premises from the bound fact (those in working memory) instead of
-searching working memory.
+An area's generic goal whose generic practices are all the organization's (no evidence of the area's own, no
+direct characterization) is rated from the organization-level goal (``goal_inherited``): its practices would only
+repeat the organization's, and the reading fills them in as ``inherited``.
 
 Fact kinds (all with ``kind`` and a deterministic ``id``):
 
 =========== ===========================================================================
 practice    ``p:ID`` one per practice in the KB: ``status`` FI/LI/PI/NI/NY/NA or NO (not observed); ``deps``
-goal        ``g:GOAL`` a goal to rate: ``pa`` (``GG`` for generic goals), ``links`` = #practices; ``evidence``
-ev          ``ev:GOAL:PRACTICE`` the practice evidences the goal; ``status`` is the practice's
-pa          ``pa:ID`` a process area with its maturity level ``ml``; ``rated``, ``generic`` (goal ratings)
-lvl         ``lvl:N`` maturity level N: ``req`` = capability level its process areas need; ``areas``
 dep         ``dep:P:Q`` P requires Q, with Q's status
-fw          ``fw:F``; fwlevel ``fl:F:K`` (``requirements``); fwreq ``fr:F:K:P`` (level K of F calls for P)
+alt         ``alt:M#K`` alternative K of CMMI practice (or framework any-of requirement) M; ``members``
+am          ``am:M#K:P`` practice P is part of alternative M#K, with P's status
+mp          ``mp:M`` a CMMI practice to rate: ``goal``, ``direct`` (the assessor's class, or ""), ``inherits``
+goal        ``g:G`` a goal to rate: ``pa`` ("" for GG2/GG3 of the organization), ``sg``, ``gg``, ``inherit``
+pa          ``pa:ID`` a process area with its maturity level ``ml``; ``oos`` ``oos:ID`` out of scope
+lvl         ``lvl:N`` maturity level N: ``req`` = capability level its process areas need; ``areas``
+fw          ``fw:F``; fwlevel ``fl:F:K``; fwreq ``fr:F:K:P`` (level K of F requires P alone)
 attr        ``a:NAME`` a context attribute of the fact file
 =========== ===========================================================================
 """
@@ -30,7 +31,7 @@ attr        ``a:NAME`` a context attribute of the fact file
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -44,9 +45,24 @@ from mlops_maturity.engine.knowledge import (
     MaturityCondition,
     PracticeCondition,
 )
+from mlops_maturity.engine.rating import (
+    FAILED,
+    FAILED_,
+    NOT_APPLICABLE,
+    NOT_OBSERVED,
+    SAT,
+    SATISFIED,
+    UNKNOWN,
+    UNRATED,
+    UNSAT,
+    Conclusions,
+    framework_group_id,
+    practice_class,
+    required_capability,
+)
+from mlops_maturity.engine.reference import PRACTICE_CLASSES
 from mlops_maturity.engine.rules_engine import (
     Bound,
-    Derivation,
     Fact,
     FactIndex,
     Pattern,
@@ -61,22 +77,8 @@ from mlops_maturity.engine.rules_engine import (
     none,
 )
 
-NOT_OBSERVED = "NO"
-"""Internal code of a practice the fact file does not mention."""
-
-SAT = ("FI", "LI")
-UNSAT = ("PI", "NI", "NY", NOT_OBSERVED)
-FAILED = ("PI", "NI")
-UNRATED = ("NY", NOT_OBSERVED)
-
-PRACTICE_CLASSES: dict[str, tuple[str, ...]] = {
-    "satisfied": SAT,
-    "not_satisfied": UNSAT,
-    "not_implemented": FAILED,
-    "not_observed": UNRATED,
-    "not_applicable": ("NA",),
-}
-
+__all__ = ["FAILED", "NOT_OBSERVED", "PRACTICE_CLASSES", "SAT", "UNRATED", "UNSAT", "Conclusions", "infer",
+           "public_status", "required_capability", "rule_engine", "rule_limits"]
 
 
 def public_status(status: str) -> str:
@@ -84,51 +86,34 @@ def public_status(status: str) -> str:
     return "not_observed" if status == NOT_OBSERVED else status
 
 
-PHASES = ("goals1", "goals2", "goals3", "goals4", "areas1", "areas2", "areas3", "areas4",
-          "levels1", "levels2", "insights")
+PHASES = ("alts1", "alts2", "alts3", "mps1", "mps2", "mps3", "mps4", "goals1", "goals2", "goals3", "goals4",
+          "areas1", "areas2", "areas3", "areas4", "levels1", "levels2", "insights")
 
 
-@dataclass
-class Conclusions:
-    """What inference concluded, in plain data: both evaluators produce this, and results are built from it."""
-
-    goal_status: dict[str, str] = field(default_factory=dict)
-    pa_status: dict[str, tuple[str, int]] = field(default_factory=dict)
-    levels_met: set[int] = field(default_factory=set)
-    maturity_level: int = 1
-    framework_levels_met: set[tuple[str, int]] = field(default_factory=set)
-    framework_level: dict[str, int | None] = field(default_factory=dict)
-    blocked_by: dict[str, list[str]] = field(default_factory=dict)
-    ready: set[str] = field(default_factory=set)
-    findings: list[str] = field(default_factory=list)
-    derivations: dict[str, Derivation] = field(default_factory=dict)
-
-    def comparable(self) -> dict[str, Any]:
-        """Everything but the trace, in a canonical form for cross-checking two evaluators."""
-        return {
-            "goal_status": dict(sorted(self.goal_status.items())),
-            "pa_status": {k: list(v) for k, v in sorted(self.pa_status.items())},
-            "levels_met": sorted(self.levels_met),
-            "maturity_level": self.maturity_level,
-            "framework_levels_met": sorted(f"{f}:{k}" for f, k in self.framework_levels_met),
-            "framework_level": dict(sorted(self.framework_level.items())),
-            "blocked_by": {k: sorted(v) for k, v in sorted(self.blocked_by.items()) if v},
-            "ready": sorted(self.ready),
-            "findings": sorted(self.findings),
-        }
+def materialized_generic_goals(kb: KnowledgeBase, direct: Collection[str]) -> set[str]:
+    """The areas' generic goals (``PP.GG2``) rated from the area's own generic practices: those where the area has
+    evidence of its own for one of them, or the assessor characterized one directly. Every other area generic goal
+    is the organization's (``goal_inherited``)."""
+    out = set()
+    for mp in kb.model_practices.values():
+        if mp.kind == "area_generic" and (mp.alternatives or mp.id in direct):
+            out.add(mp.goal)
+    return out
 
 
-def required_capability(level: int) -> int:
-    """Capability level every process area of levels 2..N needs for maturity level N (staged rating)."""
-    return 2 if level == 2 else 3
-
-
-def build_facts(kb: KnowledgeBase, statuses: dict[str, str], context: dict[str, Any]) -> list[Fact]:
-    """Turn the knowledge base and the effective practice statuses into engine facts (read-only mappings).
+def build_facts(
+    kb: KnowledgeBase,
+    statuses: Mapping[str, str],
+    context: Mapping[str, Any],
+    direct: Mapping[str, str] | None = None,
+    out_of_scope: Collection[str] = (),
+) -> list[Fact]:
+    """Turn the knowledge base and one run's inputs into engine facts (read-only mappings where they can be shared).
 
     Facts that depend only on the knowledge base, or on it and one practice's status, are made once per knowledge
     base and status and shared between runs (the adapter then prepares each only once).
     """
+    direct = direct or {}
     table = _fact_table(kb)
     out: list[Fact] = []
     append = out.append
@@ -141,17 +126,54 @@ def build_facts(kb: KnowledgeBase, statuses: dict[str, str], context: dict[str, 
         if item is None:
             item = variants[status] = MappingProxyType(make(status))
         append(item)
+    materialized = materialized_generic_goals(kb, direct)
+    static_goals = kb.memo["inference.materialized"]
+    per_run: list[Fact] = []
+    for mp in kb.model_practices.values():
+        area_goal = mp.kind == "area_generic"
+        if mp.id in direct or (area_goal and mp.goal in materialized and mp.goal not in static_goals):
+            per_run.append(_mp_fact(mp.id, mp.goal, practice_class(direct[mp.id]) if mp.id in direct else "",
+                                    mp.inherits or "", len(mp.alternatives)))
+    for gid in sorted(materialized - static_goals):
+        per_run.append(_goal_fact(kb, gid, inherit=""))
+    for gid in sorted(static_goals - materialized):  # cannot happen: static ones have evidence of their own
+        raise InferenceError(f"goal {gid} lost its own generic practices")
+    for pa in sorted(out_of_scope):
+        per_run.append({"kind": "oos", "id": f"oos:{pa}", "pa": pa})
     for name, value in sorted(context.items()):
         attr: Fact = {"kind": "attr", "id": f"a:{name}", "name": name, "text": json.dumps(value)}
         if isinstance(value, int) and not isinstance(value, bool):
             attr["num"] = value
-        out.append(attr)  # made per run: a plain dict, which the adapter prepares without remembering it
+        per_run.append(attr)  # made per run: plain dicts, which the adapter prepares without remembering them
+    if direct or materialized != static_goals:
+        replaced = {f["id"] for f in per_run}
+        out = [f for f in out if f["id"] not in replaced]
+    out.extend(per_run)
     return out
+
+
+def _mp_fact(mp_id: str, goal: str, direct: str, inherits: str, n_alternatives: int) -> Fact:
+    return {"kind": "mp", "id": f"mp:{mp_id}", "mp": mp_id, "goal": goal, "direct": direct, "inherits": inherits,
+            "n_alts": n_alternatives,
+            "alts": tuple(f"as:{mp_id}#{k}" for k in range(1, n_alternatives + 1))
+            + ((f"mps:{inherits}",) if inherits else ())}
+
+
+def _goal_fact(kb: KnowledgeBase, gid: str, inherit: str) -> Fact:
+    info = kb.goals.get(gid)
+    if info is None:  # the organization-level GG2 / GG3
+        pa, sg, gg, rated = "", 0, gid, [gp.id for g in kb.generic_goals if g.id == gid for gp in g.practices]
+    else:
+        pa, sg, gg, rated = info.process_area, int(info.generic is None), info.generic or "", \
+            kb.goal_model_practices[gid]
+    return {"kind": "goal", "id": f"g:{gid}", "goal": gid, "pa": pa, "sg": sg, "gg": gg, "inherit": inherit,
+            "rated": (f"gs:{inherit}",) if inherit else tuple(f"mps:{m}" for m in rated)}
 
 
 _Slot = tuple[Any, Any, Any]
 """``(None, fact, None)`` for a fact of the knowledge base alone; ``(practice, {status: fact}, make)`` for one
 that carries a practice's status."""
+
 
 def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
     table: list[_Slot] | None = kb.memo.get("inference.facts")
@@ -165,6 +187,15 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
     def varying(pid: str, make: Any) -> None:
         table.append((pid, {}, make))
 
+    def alternatives(mp_id: str, alts: Any) -> None:
+        for k, alt in enumerate(alts, 1):
+            aid = f"{mp_id}#{k}"
+            static({"kind": "alt", "id": f"alt:{aid}", "alt": aid, "mp": mp_id,
+                    "members": tuple(f"am:{aid}:{p}" for p in alt)})
+            for pid in alt:
+                varying(pid, lambda st, a=aid, p=pid: {"kind": "am", "id": f"am:{a}:{p}", "alt": a, "practice": p,
+                                                       "status": st})
+
     for pid in kb.practices:
         deps = tuple(f"dep:{pid}:{req}" for req in kb.practices[pid].requires)
         varying(pid, lambda st, p=pid, d=deps: {"kind": "practice", "id": f"p:{p}", "practice": p, "status": st,
@@ -172,17 +203,20 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
         for req in kb.practices[pid].requires:
             varying(req, lambda st, p=pid, q=req: {"kind": "dep", "id": f"dep:{p}:{q}", "practice": p,
                                                    "requires": q, "q_status": st})
+    materialized = materialized_generic_goals(kb, ())
+    kb.memo["inference.materialized"] = materialized
+    for mp in kb.model_practices.values():
+        alternatives(mp.id, mp.alternatives)
+        if mp.kind != "area_generic" or mp.goal in materialized:
+            static(_mp_fact(mp.id, mp.goal, "", mp.inherits or "", len(mp.alternatives)))
+    for gg in kb.generic_goals:
+        static(_goal_fact(kb, gg.id, inherit=""))
     for gid, info in kb.goals.items():
-        pids = kb.goal_practices[gid]
-        static({"kind": "goal", "id": f"g:{gid}", "goal": gid, "pa": info.process_area or "GG", "links": len(pids),
-                "evidence": tuple(f"ev:{gid}:{pid}" for pid in pids)})
-        for pid in pids:
-            varying(pid, lambda st, g=gid, p=pid: {"kind": "ev", "id": f"ev:{g}:{p}", "goal": g, "practice": p,
-                                                   "status": st})
-    generic = tuple(f"gs:{gg.id}" for gg in kb.generic_goals)
+        inherited = info.generic is not None and gid not in materialized
+        static(_goal_fact(kb, gid, inherit=info.generic if inherited else ""))  # type: ignore[arg-type]
     for pa in kb.process_areas:
         static({"kind": "pa", "id": f"pa:{pa.id}", "pa": pa.id, "ml": pa.maturity_level,
-                "rated": tuple(f"gs:{g.id}" for g in pa.goals), "generic": generic})
+                "rated": tuple(f"gs:{g.id}" for g in pa.goals) + (f"gs:{pa.id}.GG2", f"gs:{pa.id}.GG3")})
     for n in range(1, 6):
         areas = tuple(sorted(f"ps:{pa.id}" for pa in kb.process_areas if pa.maturity_level <= n))
         static({"kind": "lvl", "id": f"lvl:{n}", "n": n, "req": required_capability(n), "next": n + 1,
@@ -191,13 +225,22 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
         static({"kind": "fw", "id": f"fw:{fid}", "fw": fid})
         base = fw.levels[0].level
         for level in fw.levels:
-            static({"kind": "fwlevel", "id": f"fl:{fid}:{level.level}", "fw": fid, "level": level.level,
-                    "prev": level.level - 1, "base": int(level.level == base),
-                    "requirements": tuple(f"fr:{fid}:{level.level}:{pid}" for pid in level.practices)})
-            for pid in level.practices:
-                varying(pid, lambda st, f=fid, k=level.level, p=pid: {"kind": "fwreq", "id": f"fr:{f}:{k}:{p}",
-                                                                      "fw": f, "level": k, "practice": p,
-                                                                      "status": st})
+            lid = f"fl:{fid}:{level.level}"
+            requirements = []
+            for i, group in enumerate(level.requirement_groups, 1):
+                if len(group) == 1 and len(group[0]) == 1:
+                    pid = group[0][0]
+                    requirements.append(f"fr:{fid}:{level.level}:{pid}")
+                    varying(pid, lambda st, f=fid, k=level.level, p=pid: {
+                        "kind": "fwreq", "id": f"fr:{f}:{k}:{p}", "fw": f, "level": k, "practice": p,
+                        "status": st})
+                else:
+                    gid = framework_group_id(fid, level.level, i)
+                    requirements.append(f"mps:{gid}")
+                    alternatives(gid, group)
+                    static(_mp_fact(gid, lid, "", "", len(group)))
+            static({"kind": "fwlevel", "id": lid, "fl": lid, "fw": fid, "level": level.level,
+                    "prev": level.level - 1, "base": int(level.level == base), "requirements": tuple(requirements)})
     kb.memo["inference.facts"] = table
     return table
 
@@ -205,39 +248,60 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
 # --- rule conclusions -------------------------------------------------------------------------------------
 
 
-def _goal_status(status: str) -> Any:
-    def conclude(m: Bound, index: FactIndex) -> Fact:
-        g = m["g"]
-        return {"kind": "goal_status", "id": f"gs:{g['goal']}", "goal": g["goal"], "pa": g["pa"],
-                "status": status}
-
-    return conclude
-
-
-def _goal_links(m: Bound, index: FactIndex) -> list[str]:
-    return list(m["g"]["evidence"])
-
-
-def _pa_status(status: str, capability: int) -> Any:
-    def conclude(m: Bound, index: FactIndex) -> Fact:
-        a = m["a"]
-        return {"kind": "pa_status", "id": f"ps:{a['pa']}", "pa": a["pa"], "ml": a["ml"], "status": status,
-                "cl": capability}
-
-    return conclude
-
-
 def _present(ids: tuple[str, ...], index: FactIndex) -> list[str]:
     """The facts of ``ids`` that are in working memory, in that order."""
     return [i for i in ids if i in index.by_id]
 
 
+def _alt_status(status: str) -> Any:
+    def conclude(m: Bound, index: FactIndex) -> Fact:
+        a = m["a"]
+        return {"kind": "as", "id": f"as:{a['alt']}", "alt": a["alt"], "mp": a["mp"], "status": status}
+
+    return conclude
+
+
+def _alt_members(m: Bound, index: FactIndex) -> list[str]:
+    return _present(m["a"]["members"], index)
+
+
+def _mp_status(status: str | None) -> Any:
+    def conclude(m: Bound, index: FactIndex) -> Fact:
+        x = m["x"]
+        return {"kind": "mps", "id": f"mps:{x['mp']}", "mp": x["mp"], "goal": x["goal"],
+                "status": x["direct"] if status is None else status}
+
+    return conclude
+
+
+def _mp_alts(m: Bound, index: FactIndex) -> list[str]:
+    return _present(m["x"]["alts"], index)
+
+
+def _goal_status(status: str | None) -> Any:
+    def conclude(m: Bound, index: FactIndex) -> Fact:
+        g = m["g"]
+        return {"kind": "gs", "id": f"gs:{g['goal']}", "goal": g["goal"], "pa": g["pa"], "sg": g["sg"],
+                "gg": g["gg"], "status": m["o"]["status"] if status is None else status}
+
+    return conclude
+
+
+def _goal_rated(m: Bound, index: FactIndex) -> list[str]:
+    return _present(m["g"]["rated"], index)
+
+
+def _pa_status(status: str, capability: int) -> Any:
+    def conclude(m: Bound, index: FactIndex) -> Fact:
+        a = m["a"]
+        return {"kind": "ps", "id": f"ps:{a['pa']}", "pa": a["pa"], "ml": a["ml"], "status": status,
+                "cl": capability}
+
+    return conclude
+
+
 def _pa_goals(m: Bound, index: FactIndex) -> list[str]:
     return _present(m["a"]["rated"], index)
-
-
-def _pa_goals_and_generic(m: Bound, index: FactIndex) -> list[str]:
-    return _present(m["a"]["rated"] + m["a"]["generic"], index)
 
 
 def _ready(m: Bound, index: FactIndex) -> Fact:
@@ -248,14 +312,17 @@ def _deps_of(m: Bound, index: FactIndex) -> list[str]:
     return list(m["p"]["deps"])
 
 
-def _fw_met(m: Bound, index: FactIndex) -> Fact:
-    lv = m["l"]
-    return {"kind": "fw_met", "id": f"fm:{lv['fw']}:{lv['level']}", "fw": lv["fw"], "level": lv["level"],
-            "prev": lv["prev"], "base": lv["base"]}
+def _fw_level_status(status: str) -> Any:
+    def conclude(m: Bound, index: FactIndex) -> Fact:
+        lv = m["l"]
+        return {"kind": "fls", "id": f"fls:{lv['fw']}:{lv['level']}", "fw": lv["fw"], "level": lv["level"],
+                "prev": lv["prev"], "base": lv["base"], "status": status}
+
+    return conclude
 
 
 def _fw_level_reqs(m: Bound, index: FactIndex) -> list[str]:
-    return list(m["l"]["requirements"])
+    return _present(m["l"]["requirements"], index)
 
 
 def _fw_reached(m: Bound, index: FactIndex) -> Fact:
@@ -294,63 +361,108 @@ def _maturity_support(m: Bound, index: FactIndex) -> list[str]:
     return _present(_LEVELS_MET, index)
 
 
+def _mp_rules() -> list[Rule]:
+    """A CMMI practice (or framework any-of requirement): direct, else the first class some alternative (or the
+    inherited organization-level practice) has, in the order satisfied, unknown, failed, not applicable."""
+    own = (eq("direct", ""),)
+    rules = [Rule("practice_characterized_directly", "mps1", (fact("x", "mp", ne("direct", "")),), _mp_status(None))]
+    for phase, status in (("mps1", SATISFIED), ("mps2", UNKNOWN), ("mps3", FAILED_)):
+        pending = () if phase == "mps1" else (none("y", "mps", join("mp", "x", "mp")),)
+        rules.append(Rule(f"practice_{status}", phase,
+                          (fact("x", "mp", *own), *pending, fact("s", "as", eq("status", status), join("mp", "x", "mp"))),
+                          _mp_status(status), _mp_alts))
+        rules.append(Rule(f"practice_{status}_inherited", phase,
+                          (fact("x", "mp", *own, ne("inherits", "")), *pending,
+                           fact("s", "mps", eq("status", status), join("mp", "x", "inherits"))),
+                          _mp_status(status), _mp_alts))
+    rules.append(Rule("practice_without_alternative", "mps2",
+                      (fact("x", "mp", *own, eq("n_alts", 0), eq("inherits", "")),), _mp_status(UNKNOWN)))
+    rules.append(Rule("practice_not_applicable", "mps4",
+                      (fact("x", "mp", *own), none("y", "mps", join("mp", "x", "mp"))),
+                      _mp_status(NOT_APPLICABLE), _mp_alts))
+    return rules
+
+
 def generic_rules() -> list[Rule]:
-    """The rules that rate goals, process areas, levels, frameworks and practice readiness."""
-    not_na = ne("status", "NA")
+    """The rules that rate alternatives, CMMI practices, goals, areas, levels, frameworks and readiness."""
+    rated = eq("inherit", "")
     return [
-        # goals, phase 1: not applicable when every evidencing practice is NA
-        Rule("goal_not_applicable", "goals1",
-             (fact("g", "goal", cmp("links", ">", 0)), none("e", "ev", not_na, join("goal", "g", "goal"))),
-             _goal_status("not_applicable"), _goal_links),
-        # practices, phase 1: an unsatisfied practice is ready when no prerequisite is unsatisfied
-        Rule("practice_ready", "goals1",
+        # alternatives: failed when a member failed, not applicable when every member is NA
+        Rule("alternative_failed", "alts1",
+             (fact("a", "alt"), fact("m", "am", any_of("status", FAILED), join("alt", "a", "alt"))),
+             _alt_status(FAILED_), _alt_members),
+        Rule("alternative_not_applicable", "alts1",
+             (fact("a", "alt"), none("m", "am", ne("status", "NA"), join("alt", "a", "alt"))),
+             _alt_status(NOT_APPLICABLE), _alt_members),
+        Rule("alternative_satisfied", "alts2",
+             (fact("a", "alt"), none("m", "am", any_of("status", UNSAT), join("alt", "a", "alt")),
+              none("s", "as", join("alt", "a", "alt"))),
+             _alt_status(SATISFIED), _alt_members),
+        Rule("alternative_unknown", "alts3",
+             (fact("a", "alt"), none("s", "as", join("alt", "a", "alt"))), _alt_status(UNKNOWN), _alt_members),
+        # practices: an unsatisfied practice is ready when no prerequisite is unsatisfied
+        Rule("practice_ready", "alts1",
              (fact("p", "practice", any_of("status", UNSAT)),
               none("d", "dep", any_of("q_status", UNSAT), join("practice", "p", "practice"))),
              _ready, _deps_of),
-        Rule("framework_level_met", "goals1",
-             (fact("l", "fwlevel"),
-              none("r", "fwreq", any_of("status", UNSAT), join("fw", "l", "fw"), join("level", "l", "level"))),
-             _fw_met, _fw_level_reqs),
-        # goals, phase 2: satisfied when every evidencing practice is FI, LI or NA
+        *_mp_rules(),
+        # goals
+        Rule("goal_unsatisfied", "goals1",
+             (fact("g", "goal", rated), fact("o", "mps", eq("status", FAILED_), join("goal", "g", "goal"))),
+             _goal_status("unsatisfied"), _goal_rated),
         Rule("goal_satisfied", "goals2",
-             (fact("g", "goal", cmp("links", ">", 0)),
-              none("e", "ev", any_of("status", UNSAT), join("goal", "g", "goal")),
-              none("s", "goal_status", join("goal", "g", "goal"))),
-             _goal_status("satisfied"), _goal_links),
-        Rule("framework_level_reached_base", "goals2", (fact("m", "fw_met", eq("base", 1)),), _fw_reached),
-        Rule("framework_level_reached_next", "goals2",
-             (fact("m", "fw_met"), fact("r", "fw_reached", join("fw", "m", "fw"), join("level", "m", "prev"))),
-             _fw_reached),
-        # goals, phase 3: not rated when nothing failed but something is not observed or not yet
+             (fact("g", "goal", rated), none("o", "mps", ne("status", SATISFIED), join("goal", "g", "goal")),
+              none("s", "gs", join("goal", "g", "goal"))),
+             _goal_status("satisfied"), _goal_rated),
         Rule("goal_not_rated", "goals3",
-             (fact("g", "goal"), none("e", "ev", any_of("status", FAILED), join("goal", "g", "goal")),
-              none("s", "goal_status", join("goal", "g", "goal"))),
-             _goal_status("not_rated"), _goal_links),
-        Rule("framework_level", "goals3",
+             (fact("g", "goal", rated), none("s", "gs", join("goal", "g", "goal"))),
+             _goal_status("not_rated"), _goal_rated),
+        Rule("goal_inherited", "goals4",
+             (fact("g", "goal", ne("inherit", "")), fact("o", "gs", join("goal", "g", "inherit"))),
+             _goal_status(None), _goal_rated),
+        # framework levels: each level's own requirements, then the levels reached in order
+        Rule("framework_level_failed", "goals1",
+             (fact("l", "fwlevel"), fact("r", "fwreq", any_of("status", FAILED), join("fw", "l", "fw"),
+                                         join("level", "l", "level"))),
+             _fw_level_status("failed"), _fw_level_reqs),
+        Rule("framework_level_failed_alternatives", "goals1",
+             (fact("l", "fwlevel"), fact("o", "mps", eq("status", FAILED_), join("goal", "l", "fl"))),
+             _fw_level_status("failed"), _fw_level_reqs),
+        Rule("framework_level_met", "goals2",
+             (fact("l", "fwlevel"),
+              none("r", "fwreq", any_of("status", UNSAT), join("fw", "l", "fw"), join("level", "l", "level")),
+              none("o", "mps", any_of("status", (FAILED_, UNKNOWN)), join("goal", "l", "fl")),
+              none("s", "fls", join("fw", "l", "fw"), join("level", "l", "level"))),
+             _fw_level_status("met"), _fw_level_reqs),
+        Rule("framework_level_undetermined", "goals3",
+             (fact("l", "fwlevel"), none("s", "fls", join("fw", "l", "fw"), join("level", "l", "level"))),
+             _fw_level_status("undetermined"), _fw_level_reqs),
+        Rule("framework_level_reached_base", "goals3",
+             (fact("m", "fls", eq("status", "met"), eq("base", 1)),), _fw_reached),
+        Rule("framework_level_reached_next", "goals3",
+             (fact("m", "fls", eq("status", "met")),
+              fact("r", "fw_reached", join("fw", "m", "fw"), join("level", "m", "prev"))),
+             _fw_reached),
+        Rule("framework_level", "goals4",
              (fact("x", "fw_reached"), none("y", "fw_reached", join("fw", "x", "fw"), join("level", "x", "next"))),
              _fw_level),
-        Rule("framework_no_level", "goals3",
+        Rule("framework_no_level", "goals4",
              (fact("f", "fw"), none("y", "fw_reached", join("fw", "f", "fw"))), _fw_no_level),
-        # goals, phase 4: everything else is unsatisfied
-        Rule("goal_unsatisfied", "goals4",
-             (fact("g", "goal"), none("s", "goal_status", join("goal", "g", "goal"))),
-             _goal_status("unsatisfied"), _goal_links),
         # process areas
-        Rule("area_not_applicable", "areas1",
-             (fact("a", "pa"), none("s", "goal_status", ne("status", "not_applicable"), join("pa", "a", "pa"))),
-             _pa_status("not_applicable", -1), _pa_goals),
+        Rule("area_out_of_scope", "areas1", (fact("a", "pa"), fact("o", "oos", join("pa", "a", "pa"))),
+             _pa_status("out_of_scope", -1)),
         *_area_satisfied_rules(),
         Rule("area_not_rated", "areas3",
-             (fact("a", "pa"), none("s", "goal_status", eq("status", "unsatisfied"), join("pa", "a", "pa")),
-              none("t", "pa_status", join("pa", "a", "pa"))),
+             (fact("a", "pa"), none("s", "gs", eq("sg", 1), eq("status", "unsatisfied"), join("pa", "a", "pa")),
+              none("t", "ps", join("pa", "a", "pa"))),
              _pa_status("not_rated", 0), _pa_goals),
         Rule("area_unsatisfied", "areas4",
-             (fact("a", "pa"), none("t", "pa_status", join("pa", "a", "pa"))),
+             (fact("a", "pa"), none("t", "ps", join("pa", "a", "pa"))),
              _pa_status("unsatisfied", 0), _pa_goals),
         # maturity levels
         Rule("maturity_level_met", "levels1",
              (fact("l", "lvl", cmp("n", ">=", 2)),
-              none("t", "pa_status", ne("status", "not_applicable"), join("ml", "l", "n", "<="),
+              none("t", "ps", ne("status", "out_of_scope"), join("ml", "l", "n", "<="),
                    join("cl", "l", "req", "<"))),
              _level_met, _level_pas),
         Rule("maturity_level_staged", "levels2",
@@ -361,20 +473,22 @@ def generic_rules() -> list[Rule]:
 
 
 def _area_satisfied_rules() -> list[Rule]:
-    """A process area whose specific goals hold: capability 3, 2 or 1 by the organization-wide GG3/GG2."""
+    """A process area whose specific goals hold: capability 3, 2 or 1 by its own GG2 and GG3."""
     base = (fact("a", "pa"),
-            none("s", "goal_status", any_of("status", ("unsatisfied", "not_rated")), join("pa", "a", "pa")),
-            none("t", "pa_status", join("pa", "a", "pa")))
-    gg2 = fact("g2", "goal_status", eq("goal", "GG2"), eq("status", "satisfied"))
-    gg3 = fact("g3", "goal_status", eq("goal", "GG3"), eq("status", "satisfied"))
-    no_gg2 = none("g2", "goal_status", eq("goal", "GG2"), eq("status", "satisfied"))
-    no_gg3 = none("g3", "goal_status", eq("goal", "GG3"), eq("status", "satisfied"))
+            none("s", "gs", eq("sg", 1), any_of("status", ("unsatisfied", "not_rated")), join("pa", "a", "pa")),
+            none("t", "ps", join("pa", "a", "pa")))
+
+    def gg(alias: str, goal: str, present: bool) -> Pattern:
+        build = fact if present else none
+        return build(alias, "gs", eq("gg", goal), eq("status", "satisfied"), join("pa", "a", "pa"))
+
     return [
-        Rule("area_satisfied_defined", "areas2", (*base, gg2, gg3), _pa_status("satisfied", 3), _pa_goals),
-        Rule("area_satisfied_managed", "areas2", (*base, gg2, no_gg3), _pa_status("satisfied", 2),
-             _pa_goals_and_generic),
-        Rule("area_satisfied_performed", "areas2", (*base, no_gg2), _pa_status("satisfied", 1),
-             _pa_goals_and_generic),
+        Rule("area_satisfied_defined", "areas2", (*base, gg("g2", "GG2", True), gg("g3", "GG3", True)),
+             _pa_status("satisfied", 3), _pa_goals),
+        Rule("area_satisfied_managed", "areas2", (*base, gg("g2", "GG2", True), gg("g3", "GG3", False)),
+             _pa_status("satisfied", 2), _pa_goals),
+        Rule("area_satisfied_performed", "areas2", (*base, gg("g2", "GG2", False)),
+             _pa_status("satisfied", 1), _pa_goals),
     ]
 
 
@@ -416,44 +530,84 @@ def insight_rule(rule: InsightRule) -> Rule:
     return Rule(f"insight:{rule.id}", "insights", tuple(patterns), conclude)
 
 
+RULES_PER_CONDITION_LIMIT = 250
+"""durable_rules 2.0.28 fails to create a rule set when more than 255 rules share one test and then join (error
+108, measured); every rule of a phase shares the phase test, so a phase holds at most this many rules."""
+
+
+def _rules(kb: KnowledgeBase) -> list[Rule]:
+    return generic_rules() + [insight_rule(r) for r in kb.insights]
+
+
+def rule_limits(kb: KnowledgeBase) -> list[str]:
+    """What in the knowledge base the rules engine could not run (empty when it can): checked by ``kb validate``
+    without registering anything."""
+    try:
+        rules = _rules(kb)
+    except ValueError as exc:
+        return [f"the rules engine cannot run this knowledge base: {exc}"]
+    out = []
+    for phase in PHASES:
+        count = sum(r.phase == phase for r in rules)
+        if count > RULES_PER_CONDITION_LIMIT:
+            what = "insight rules" if phase == "insights" else f"rules in phase {phase}"
+            out.append(f"{count} {what}: durable_rules cannot run more than {RULES_PER_CONDITION_LIMIT} rules that "
+                       "share a condition (error 108); split or merge insight rules")
+    return out
+
+
 def rule_engine(kb: KnowledgeBase) -> RuleEngine:
     """The compiled rule set for a knowledge base (generic rules plus its insight rules), built once per object
     (durable_rules registers a rule set once per process: the same rules are never registered twice)."""
     engine: RuleEngine | None = kb.memo.get("inference.engine")
     if engine is None:
-        rules = generic_rules() + [insight_rule(r) for r in kb.insights]
-        engine = kb.memo["inference.engine"] = RuleEngine(rules, PHASES)
+        engine = kb.memo["inference.engine"] = RuleEngine(_rules(kb), PHASES)
     return engine
 
 
-def infer(kb: KnowledgeBase, statuses: dict[str, str], context: dict[str, Any]) -> Conclusions:
+def infer(
+    kb: KnowledgeBase,
+    statuses: Mapping[str, str],
+    context: Mapping[str, Any],
+    direct: Mapping[str, str] | None = None,
+    out_of_scope: Collection[str] = (),
+) -> Conclusions:
     """Run the rules on durable_rules and read their conclusions."""
-    run = rule_engine(kb).run(build_facts(kb, statuses, context))
+    direct = direct or {}
+    run = rule_engine(kb).run(build_facts(kb, statuses, context, direct, out_of_scope))
     out = Conclusions(derivations=run.derivations)
     for item in run.derived():
         kind = item["kind"]
-        if kind == "goal_status":
+        if kind == "as":
+            out.alt_status[item["alt"]] = item["status"]
+        elif kind == "mps":
+            out.mp_status[item["mp"]] = item["status"]
+        elif kind == "gs":
             out.goal_status[item["goal"]] = item["status"]
-        elif kind == "pa_status":
+        elif kind == "ps":
             out.pa_status[item["pa"]] = (item["status"], item["cl"])
         elif kind == "ml_met":
             out.levels_met.add(item["n"])
         elif kind == "maturity":
             out.maturity_level = item["level"]
-        elif kind == "fw_met":
-            out.framework_levels_met.add((item["fw"], item["level"]))
+        elif kind == "fls":
+            out.framework_level_status[(item["fw"], item["level"])] = item["status"]
         elif kind == "fw_level":
             out.framework_level[item["fw"]] = None if item["level"] == -1 else item["level"]
         elif kind == "ready":
             out.ready.add(item["practice"])
         elif kind == "finding":
             out.findings.append(item["rule"])
+    # An area generic practice that is the organization's (its goal was rated as inherited) reads as that.
+    for mp in kb.model_practices.values():
+        if mp.id not in out.mp_status and mp.inherits is not None:
+            out.mp_status[mp.id] = out.mp_status[mp.inherits]
     out.blocked_by = blocked_by(run.index, statuses, out.ready)
     out.findings.sort()
     return out
 
 
-def blocked_by(index: FactIndex, statuses: dict[str, str], ready: set[str]) -> dict[str, list[str]]:
+def blocked_by(index: FactIndex, statuses: Mapping[str, str], ready: set[str]) -> dict[str, list[str]]:
     """Each practice's unsatisfied prerequisites when the rules did not find it ready, read off working memory.
 
     Readiness is derived by the ``practice_ready`` rule; an unsatisfied practice it did not fire for is blocked,

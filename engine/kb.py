@@ -32,6 +32,8 @@ from mlops_maturity.engine.knowledge import (
     FrameworkCondition,
     GenericGoal,
     InsightRule,
+    GenericPractice,
+    InterviewEntry,
     MaturityLevelDef,
     Practice,
     PracticeCondition,
@@ -50,7 +52,16 @@ _SECTIONS: dict[str, tuple[type[BaseModel], bool]] = {
     "problem_areas": (ProblemArea, True),
     "insights": (InsightRule, True),
     "attributes": (Attribute, True),
+    "interview": (InterviewEntry, True),
 }
+
+SCOPABLE_AREAS = ("SAM",)
+"""Process areas an appraisal may declare out of scope (not applicable as a whole): in CMMI-DEV v1.3 practice,
+Supplier Agreement Management when the organizational unit has no supplier agreements. Any other area is always
+rated; not-applicable practices never remove it."""
+
+NO_CMMI_LEVEL = 6
+"""Serving level of a practice that implements no CMMI practice (it counts for frameworks only)."""
 
 
 @dataclass(frozen=True)
@@ -68,13 +79,33 @@ class Issue:
 
 @dataclass(frozen=True)
 class GoalInfo:
-    """A goal the engine rates: a specific goal of a process area, or GG2/GG3."""
+    """A goal the engine rates: a specific goal of a process area (``CM.SG1``) or one of its generic goals
+    (``CM.GG2``). ``level`` is the lowest maturity level that needs it."""
 
     id: str
     name: str
-    process_area: str | None
+    process_area: str
     level: int
+    generic: str | None = None
+    """``GG2`` or ``GG3`` for a generic goal."""
 
+
+@dataclass(frozen=True)
+class ModelPractice:
+    """A CMMI practice the engine characterizes from the alternatives that implement it.
+
+    ``specific``: ``CM.SP1.2``; ``generic``: the organization-level ``GP2.6`` every area inherits; ``area_generic``:
+    one area's ``CM.GP2.6``, which inherits ``GP2.6`` and may add alternatives of its own.
+    """
+
+    id: str
+    name: str
+    kind: Literal["specific", "generic", "area_generic"]
+    goal: str
+    process_area: str | None
+    alternatives: tuple[tuple[str, ...], ...]
+    interpretation: str
+    inherits: str | None = None
 
 @dataclass
 class KnowledgeBase:
@@ -89,6 +120,7 @@ class KnowledgeBase:
     insights: list[InsightRule]
     attributes: dict[str, Attribute]
     fingerprint: str
+    interview: dict[str, InterviewEntry] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     origin: dict[str, str] = field(default_factory=dict)
     """File each entity id was loaded from."""
@@ -105,41 +137,92 @@ class KnowledgeBase:
         return {pa.id: pa for pa in self.process_areas}
 
     @cached_property
-    def goals(self) -> dict[str, GoalInfo]:
-        """Every rated goal: specific goals by ``PA.SGn``, plus ``GG2`` and ``GG3``."""
-        out = {}
-        for pa in self.process_areas:
-            for goal in pa.goals:
-                out[goal.id] = GoalInfo(goal.id, goal.name, pa.id, pa.maturity_level)
-        for gg in self.generic_goals:
-            out[gg.id] = GoalInfo(gg.id, gg.name, None, gg.capability_level)
-        return out
+    def generic_practice(self) -> dict[str, GenericPractice]:
+        """Organization-level generic practices by id (``GP2.6``)."""
+        return {gp.id: gp for gg in self.generic_goals for gp in gg.practices}
 
     @cached_property
     def generic_practice_goal(self) -> dict[str, str]:
         """``GP2.6`` -> ``GG2``."""
         return {gp.id: gg.id for gg in self.generic_goals for gp in gg.practices}
 
-    def practice_goals(self, practice: Practice) -> list[str]:
-        """The goals a practice evidences: its specific goals and the generic goals of its GPs."""
-        generic = {self.generic_practice_goal[gp] for gp in practice.generic_practices}
-        return sorted(set(practice.goals) | generic)
-
     @cached_property
-    def goal_practices(self) -> dict[str, list[str]]:
-        """Goal id -> the practices evidencing it (sorted)."""
-        out: dict[str, list[str]] = {g: [] for g in self.goals}
-        for pid in sorted(self.practices):
-            for goal in self.practice_goals(self.practices[pid]):
-                out[goal].append(pid)
+    def goals(self) -> dict[str, GoalInfo]:
+        """Every rated goal, area by area: its specific goals (``CM.SG1``), then its ``CM.GG2`` and ``CM.GG3``."""
+        out = {}
+        for pa in self.process_areas:
+            for goal in pa.goals:
+                out[goal.id] = GoalInfo(goal.id, goal.name, pa.id, pa.maturity_level)
+            for gg in self.generic_goals:
+                gid = f"{pa.id}.{gg.id}"
+                out[gid] = GoalInfo(gid, gg.name, pa.id, max(pa.maturity_level, gg.capability_level), gg.id)
         return out
 
     @cached_property
+    def model_practices(self) -> dict[str, ModelPractice]:
+        """Every CMMI practice the engine characterizes: the organization-level generic practices first, then
+        area by area its specific practices and its own generic practices."""
+        out: dict[str, ModelPractice] = {}
+        for gg in self.generic_goals:
+            for gp in gg.practices:
+                out[gp.id] = ModelPractice(gp.id, gp.name, "generic", gg.id, None,
+                                           tuple(tuple(a) for a in gp.implemented_by), gp.description)
+        for pa in self.process_areas:
+            for goal in pa.goals:
+                for sp in goal.practices:
+                    out[sp.id] = ModelPractice(sp.id, sp.name, "specific", goal.id, pa.id,
+                                               tuple(tuple(a) for a in sp.implemented_by), sp.interpretation)
+            own = {gp.id: gp for gp in pa.generic_practices}
+            for gg in self.generic_goals:
+                for gp in gg.practices:
+                    mine = own.get(gp.id)
+                    out[f"{pa.id}.{gp.id}"] = ModelPractice(
+                        f"{pa.id}.{gp.id}", gp.name, "area_generic", f"{pa.id}.{gg.id}", pa.id,
+                        tuple(tuple(a) for a in mine.implemented_by) if mine else (),
+                        mine.interpretation if mine else gp.description, inherits=gp.id)
+        return out
+
+    @cached_property
+    def goal_model_practices(self) -> dict[str, list[str]]:
+        """Goal id -> the CMMI practices it is rated from, in model order."""
+        out: dict[str, list[str]] = {g: [] for g in self.goals}
+        for mp in self.model_practices.values():
+            if mp.kind != "generic":
+                out[mp.goal].append(mp.id)
+        return out
+
+    @cached_property
+    def practice_implements(self) -> dict[str, list[str]]:
+        """Practice id -> the CMMI practices it is (part of) an alternative of, in model order."""
+        out: dict[str, list[str]] = {pid: [] for pid in self.practices}
+        for mp in self.model_practices.values():
+            for pid in dict.fromkeys(p for alt in mp.alternatives for p in alt):
+                out.setdefault(pid, []).append(mp.id)
+        return out
+
+    def model_practice_level(self, mp_id: str) -> int:
+        """The lowest maturity level that needs a CMMI practice (GP2.x: 2, GP3.x: 3 at organization level)."""
+        mp = self.model_practices[mp_id]
+        if mp.kind == "generic":
+            return 2 if mp.goal == "GG2" else 3
+        return self.goals[mp.goal].level
+
+    @cached_property
     def serving_level(self) -> dict[str, int]:
-        """Practice id -> the lowest maturity level among the goals it evidences."""
-        return {
-            pid: min(self.goals[g].level for g in self.practice_goals(p)) for pid, p in self.practices.items()
-        }
+        """Practice id -> the lowest maturity level among the CMMI practices it implements
+        (:data:`NO_CMMI_LEVEL` for a practice that implements none)."""
+        return {pid: min((self.model_practice_level(m) for m in self.practice_implements[pid]), default=NO_CMMI_LEVEL)
+                for pid in self.practices}
+
+    @cached_property
+    def aliases(self) -> dict[str, str]:
+        """Former practice id -> the practice that replaced it."""
+        return {alias: pid for pid, p in self.practices.items() for alias in p.aliases}
+
+    @cached_property
+    def scopable_areas(self) -> dict[str, str]:
+        """Process areas that may be declared out of scope -> when."""
+        return {pa.id: pa.scoping.when for pa in self.process_areas if pa.scoping and pa.scoping.may_be_out_of_scope}
 
     @cached_property
     def dependents(self) -> dict[str, list[str]]:
@@ -152,11 +235,21 @@ class KnowledgeBase:
 
     @cached_property
     def framework_practices(self) -> dict[str, list[tuple[str, int]]]:
-        """Practice id -> the (framework, level) pairs that call for it."""
+        """Practice id -> the (framework, level) pairs whose requirements name it (in any alternative)."""
         out: dict[str, list[tuple[str, int]]] = {pid: [] for pid in self.practices}
         for fid in sorted(self.frameworks):
             for level in self.frameworks[fid].levels:
-                for pid in level.practices:
+                for pid in dict.fromkeys(p for group in level.requirement_groups for alt in group for p in alt):
+                    out.setdefault(pid, []).append((fid, level.level))
+        return out
+
+    @cached_property
+    def optional_practices(self) -> dict[str, list[tuple[str, int]]]:
+        """Practice id -> the (framework, level) pairs that name it as optional."""
+        out: dict[str, list[tuple[str, int]]] = {}
+        for fid in sorted(self.frameworks):
+            for level in self.frameworks[fid].levels:
+                for pid in level.optional:
                     out.setdefault(pid, []).append((fid, level.level))
         return out
 
@@ -290,6 +383,14 @@ def _load(
     problem_areas = unique("problem area", sections["problem_areas"])
     insights = unique("insight rule", sections["insights"])
     attributes = unique("attribute", sections["attributes"])
+    interview: dict[str, InterviewEntry] = {}
+    for file, entry in sections["interview"]:
+        if entry.practice in interview:
+            issues.append(Issue("error", f"practice {entry.practice} has two interview entries "
+                                f"(also in {origin['interview' + entry.practice]})", file))
+            continue
+        interview[entry.practice] = entry
+        origin["interview" + entry.practice] = file
     kb = KnowledgeBase(
         maturity_levels=sorted(levels.values(), key=lambda lv: lv.level),
         process_areas=sorted(pas.values(), key=lambda pa: (pa.maturity_level, pa.id)),
@@ -300,6 +401,7 @@ def _load(
         insights=sorted(insights.values(), key=lambda r: r.id),
         attributes=dict(sorted(attributes.items())),
         fingerprint=fingerprint,
+        interview=dict(sorted(interview.items())),
         files=[str(p) for p in files.values()],
         origin=dict(origin),
     )
@@ -353,7 +455,7 @@ class _Unpickler(pickle.Unpickler):
     """Unpickles the knowledge base's own classes and nothing else (no other callable can be reached)."""
 
     def find_class(self, module: str, name: str) -> Any:
-        if module == __name__ and name in ("KnowledgeBase", "GoalInfo", "Issue"):
+        if module == __name__ and name in ("KnowledgeBase", "GoalInfo", "ModelPractice", "Issue"):
             return globals()[name]
         if module == _knowledge.__name__:
             found = getattr(_knowledge, name, None)
@@ -461,7 +563,7 @@ def _where(origin: dict[str, str], kind: str, ident: str) -> str:
 
 
 def _check(kb: KnowledgeBase, origin: dict[str, str]) -> list[Issue]:
-    """Cross-file checks: completeness, references, cycles, inversions, unevidenced goals."""
+    """Cross-file checks: completeness, references, alternatives, scoping, cycles, inversions, engine limits."""
     issues: list[Issue] = []
     numbers = [lv.level for lv in kb.maturity_levels]
     if numbers != [1, 2, 3, 4, 5]:
@@ -471,47 +573,92 @@ def _check(kb: KnowledgeBase, origin: dict[str, str]) -> list[Issue]:
             issues.append(Issue("error", f"generic goal {needed} is not declared"))
     if not kb.process_areas:
         issues.append(Issue("error", "no process areas are declared"))
-    goal_ids = {g.id for pa in kb.process_areas for g in pa.goals}
     gp_ids = {gp.id for gg in kb.generic_goals for gp in gg.practices}
-    seen_goals: dict[str, str] = {}
+    seen: dict[str, str] = {}
     for pa in kb.process_areas:
-        for goal in pa.goals:
-            if goal.id in seen_goals:
-                issues.append(Issue("error", f"duplicate goal id {goal.id}", _where(origin, "process area", pa.id)))
-            seen_goals[goal.id] = pa.id
+        file = _where(origin, "process area", pa.id)
+        for ident in [g.id for g in pa.goals] + [sp.id for sp in pa.specific_practices]:
+            if ident in seen:
+                issues.append(Issue("error", f"duplicate id {ident} (also in process area {seen[ident]})", file))
+            seen[ident] = pa.id
+        for gp in pa.generic_practices:
+            if gp.id not in gp_ids:
+                issues.append(Issue("error", f"process area {pa.id}: unknown generic practice {gp.id}"
+                                    + documents.suggest(gp.id, gp_ids), file))
+        if pa.scoping and pa.scoping.may_be_out_of_scope and pa.id not in SCOPABLE_AREAS:
+            issues.append(Issue("error", f"process area {pa.id} may not be declared out of scope: CMMI-DEV rates "
+                                f"every area of a level; only {', '.join(SCOPABLE_AREAS)} may be out of scope "
+                                "(no supplier agreements)", file))
     practice_ids = set(kb.practices)
 
     def dangling(kind: str, ref: str, known: Iterable[str], owner: str, file: str) -> None:
-        issues.append(Issue("error", f"{owner}: unknown {kind} {ref}{documents.suggest(ref, known)}", file))
+        hint = f" (now {kb.aliases[ref]})" if ref in kb.aliases else documents.suggest(ref, known)
+        issues.append(Issue("error", f"{owner}: unknown {kind} {ref}{hint}", file))
 
+    def alternatives(owner: str, alts: Iterable[Iterable[str]], file: str) -> None:
+        keys = []
+        for k, alt in enumerate(alts, 1):
+            alt = list(alt)
+            for pid in alt:
+                if pid not in practice_ids:
+                    dangling("practice", pid, practice_ids, f"{owner} alternative {k}", file)
+            if len(set(alt)) != len(alt):
+                issues.append(Issue("error", f"{owner} alternative {k} names a practice twice: {alt}", file))
+            keys.append(frozenset(alt))
+        for k, key in enumerate(keys, 1):
+            for j, other in enumerate(keys[:k - 1], 1):
+                if other <= key:
+                    issues.append(Issue("warning", f"{owner} alternative {k} adds nothing: alternative {j} is a "
+                                        "subset of it", file))
+
+    for mp in kb.model_practices.values():
+        file = _where(origin, "process area", mp.process_area) if mp.process_area else _where(
+            origin, "generic goal", mp.goal)
+        if mp.kind == "specific" and not mp.alternatives:
+            issues.append(Issue("error", f"specific practice {mp.id} has no alternative: it could never be "
+                                "satisfied", file))
+        alternatives(f"{'specific' if mp.kind == 'specific' else 'generic'} practice {mp.id}", mp.alternatives, file)
+        if mp.kind == "generic" and not mp.alternatives:
+            issues.append(Issue("warning", f"generic practice {mp.id} has no organization-level alternative: an area "
+                                "can satisfy it only by its own evidence or a direct characterization", file))
+    owners: dict[str, str] = {}
     for pid, practice in kb.practices.items():
         file = _where(origin, "practice", pid)
-        for goal in practice.goals:
-            if goal not in goal_ids:
-                dangling("goal", goal, goal_ids, f"practice {pid}", file)
-        for gp in practice.generic_practices:
-            if gp not in gp_ids:
-                dangling("generic practice", gp, gp_ids, f"practice {pid}", file)
         for req in practice.requires:
             if req not in practice_ids:
                 dangling("practice", req, practice_ids, f"practice {pid} requires", file)
+        for alias in practice.aliases:
+            if alias in practice_ids:
+                issues.append(Issue("error", f"practice {pid}: alias {alias} is the id of another practice", file))
+            elif alias in owners:
+                issues.append(Issue("error", f"practice {pid}: alias {alias} is also an alias of {owners[alias]}",
+                                    file))
+            owners[alias] = pid
     for fid, framework in kb.frameworks.items():
         file = _where(origin, "framework", fid)
         for level in framework.levels:
-            for pid in level.practices:
+            for k, group in enumerate(level.requirement_groups, 1):
+                for alt in group:
+                    for pid in alt:
+                        if pid not in practice_ids:
+                            dangling("practice", pid, practice_ids, f"framework {fid} level {level.level}", file)
+            for pid in level.optional:
                 if pid not in practice_ids:
-                    dangling("practice", pid, practice_ids, f"framework {fid} level {level.level}", file)
-            if level is not framework.levels[0] and not level.practices:
-                issues.append(Issue("error", f"framework {fid} level {level.level} lists no practices", file))
+                    dangling("practice", pid, practice_ids, f"framework {fid} level {level.level} optional", file)
+            if level is not framework.levels[0] and not level.required:
+                issues.append(Issue("error", f"framework {fid} level {level.level} requires nothing", file))
         listed = [p for lv in framework.levels for p in lv.practices]
         repeated = sorted({p for p in listed if listed.count(p) > 1})
         if repeated:
-            issues.append(Issue("error", f"framework {fid} lists practices on more than one level: {repeated}", file))
+            issues.append(Issue("error", f"framework {fid} names practices on more than one level: {repeated}", file))
     for area in kb.problem_areas:
         for pid in area.practices:
             if pid not in practice_ids:
                 dangling("practice", pid, practice_ids, f"problem area {area.id}",
                          _where(origin, "problem area", area.id))
+    for pid in kb.interview:
+        if pid not in practice_ids:
+            dangling("practice", pid, practice_ids, "interview entry", _where(origin, "interview", pid))
     for rule in kb.insights:
         file = _where(origin, "insight rule", rule.id)
         for pid in rule.practices:
@@ -541,15 +688,35 @@ def _check(kb: KnowledgeBase, origin: dict[str, str]) -> list[Issue]:
     for pid, practice in kb.practices.items():
         for req in practice.requires:
             mine, theirs = kb.serving_level[pid], kb.serving_level[req]
-            if theirs > mine:
+            if mine < theirs < NO_CMMI_LEVEL:  # a prerequisite outside CMMI is pulled in where it is needed
+                served = f"only level {theirs} and above"
                 issues.append(Issue("error", f"level inversion: {pid} (serves level {mine}) requires {req} "
-                                    f"(serves only level {theirs} and above)", _where(origin, "practice", pid)))
-    for goal, pids in kb.goal_practices.items():
-        if not pids:
-            info = kb.goals[goal]
-            where = f"process area {info.process_area}" if info.process_area else "generic goals"
-            issues.append(Issue("warning", f"goal {goal} ({info.name}, {where}) has no practice evidencing it; "
-                                "it can never be satisfied", _where(origin, "process area", info.process_area or "")))
+                                    f"(serves {served})", _where(origin, "practice", pid)))
+    options = {pid for pid, p in kb.practices.items() if p.option}
+    for mp in kb.model_practices.values():
+        if not mp.alternatives:
+            continue
+        gates = set(mp.alternatives[0]).intersection(*map(set, mp.alternatives[1:]))
+        for pid in sorted(gates & options):
+            issues.append(Issue("error", f"goal {mp.goal} is gated by optional practice {pid}: every alternative of "
+                                f"{mp.id} needs it, but it is one way among several (option: true); add an "
+                                "alternative without it", _where(origin, "process area", mp.process_area or "")))
+    optional = kb.optional_practices
+    for pid in kb.practices:
+        if not kb.practice_implements[pid] and not kb.framework_practices.get(pid) and pid not in optional \
+                and not any(pid in a.practices for a in kb.problem_areas) \
+                and not any(pid in r.practices for r in kb.insights):
+            issues.append(Issue("warning", f"practice {pid} implements no CMMI practice and no framework or problem "
+                                "area names it: it never counts", _where(origin, "practice", pid)))
+    if kb.interview:
+        for pid in kb.practices:
+            if pid not in kb.interview:
+                issues.append(Issue("error", f"practice {pid} has no interview entry (questions, role, rubric)",
+                                    _where(origin, "practice", pid)))
+    from mlops_maturity.engine import inference  # the rule set is the engine's: compiled, not registered
+
+    for problem in inference.rule_limits(kb):
+        issues.append(Issue("error", problem))
     return issues
 
 

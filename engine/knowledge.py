@@ -17,6 +17,20 @@ PRACTICE_ID = r"^[a-z][a-z0-9]*(\.[a-z0-9]+(-[a-z0-9]+)*)+$"
 GOAL_ID = r"^[A-Z]+\.SG[1-9]$"
 """Specific goal ids are the process area's id, a dot and the goal number: ``CM.SG1``."""
 
+SPECIFIC_PRACTICE_ID = r"^[A-Z]+\.SP[1-9]\.[0-9]+$"
+"""Specific practice ids: the process area, ``SP``, the goal number and the practice number: ``CM.SP1.2``."""
+
+GENERIC_PRACTICE_ID = r"^GP[23]\.[0-9]+$"
+"""Generic practice ids as CMMI numbers them: ``GP2.6``; one process area's is written ``CM.GP2.6``."""
+
+PracticeId = Annotated[str, Field(pattern=PRACTICE_ID)]
+
+Alternative = Annotated[list[PracticeId], Field(min_length=1)]
+"""One way to implement a CMMI practice: our practices that together implement it (all of them are needed)."""
+
+Alternatives = Annotated[list[Alternative], Field(min_length=1)]
+"""The ways to implement a CMMI practice; any one of them suffices."""
+
 
 class Strict(BaseModel):
     """Base of every knowledge model: unknown fields are errors, instances are immutable.
@@ -63,12 +77,52 @@ class MaturityLevelDef(Strict):
     source: str
 
 
+class SpecificPractice(Strict):
+    """A specific practice of CMMI-DEV v1.3 (``CM.SP1.2``): expected, met as described or by an alternative."""
+
+    id: Annotated[str, Field(pattern=SPECIFIC_PRACTICE_ID)]
+    name: str = Field(description="The official CMMI-DEV v1.3 title.")
+    interpretation: str = Field(description="What the practice means in an ML organization, in our own words.")
+    implemented_by: Alternatives = Field(
+        description="Alternatives: lists of our practices; one list whose practices are all satisfied suffices."
+    )
+    source: str | None = Field(default=None, description="A more precise citation than the process area's.")
+
+
 class SpecificGoal(Strict):
-    """A specific goal of a process area, e.g. ``CM.SG1`` Establish Baselines."""
+    """A specific goal of a process area, e.g. ``CM.SG1`` Establish Baselines, with its specific practices."""
 
     id: Annotated[str, Field(pattern=GOAL_ID)]
     name: str
     description: str = ""
+    practices: Annotated[list[SpecificPractice], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _practices_belong_to_goal(self) -> SpecificGoal:
+        area, number = self.id.split(".SG")
+        for sp in self.practices:
+            if not sp.id.startswith(f"{area}.SP{number}."):
+                raise ValueError(f"specific practice {sp.id} does not belong to goal {self.id} "
+                                 f"(SP{number}.x belongs to SG{number})")
+        return self
+
+
+class AreaGenericPractice(Strict):
+    """Where a process area's own practices evidence one of its generic practices (PP's GP2.2 is the project plan).
+
+    These alternatives are added to the organization-level ones the area inherits.
+    """
+
+    id: Annotated[str, Field(pattern=GENERIC_PRACTICE_ID)]
+    interpretation: str
+    implemented_by: Alternatives
+
+
+class Scoping(Strict):
+    """That a process area may be declared out of scope by the assessor, and when (SCAMPI: in practice SAM)."""
+
+    may_be_out_of_scope: bool
+    when: str = Field(description="The situation in which the area may be out of scope.")
 
 
 class ProcessArea(Strict):
@@ -81,6 +135,10 @@ class ProcessArea(Strict):
     purpose: str
     ml_interpretation: str = Field(description="What the process area means in an ML organization.")
     goals: Annotated[list[SpecificGoal], Field(min_length=1)]
+    generic_practices: list[AreaGenericPractice] = Field(
+        default=[], description="This area's own evidence for some of its generic practices."
+    )
+    scoping: Scoping | None = None
     source: str
 
     @model_validator(mode="after")
@@ -88,19 +146,30 @@ class ProcessArea(Strict):
         for goal in self.goals:
             if goal.id.split(".")[0] != self.id:
                 raise ValueError(f"goal {goal.id} does not belong to process area {self.id}")
+        ids = [gp.id for gp in self.generic_practices]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"process area {self.id} lists a generic practice twice: {ids}")
         return self
+
+    @property
+    def specific_practices(self) -> list[SpecificPractice]:
+        """Every specific practice of the area, goal by goal."""
+        return [sp for goal in self.goals for sp in goal.practices]
 
 
 class GenericPractice(Strict):
     """A generic practice such as GP2.6 Control Work Products."""
 
-    id: Annotated[str, Field(pattern=r"^GP[23]\.[0-9]+$")]
+    id: Annotated[str, Field(pattern=GENERIC_PRACTICE_ID)]
     name: str
     description: str
+    implemented_by: list[Alternative] = Field(
+        default=[], description="Organization-level alternatives: the default every process area inherits."
+    )
 
 
 class GenericGoal(Strict):
-    """GG2 (a managed process) or GG3 (a defined process), rated organization-wide."""
+    """GG2 (a managed process) or GG3 (a defined process), rated for each process area."""
 
     id: Literal["GG2", "GG3"]
     name: str
@@ -135,13 +204,14 @@ class Practice(Strict):
     name: str
     description: str
     dimension: Dimension
-    goals: list[Annotated[str, Field(pattern=GOAL_ID)]] = Field(
-        default=[], description="Specific goals this practice gives evidence for."
+    aliases: list[PracticeId] = Field(
+        default=[], description="Former ids (merged or renamed practices) that fact files may still use."
     )
-    generic_practices: list[Annotated[str, Field(pattern=r"^GP[23]\.[0-9]+$")]] = Field(
-        default=[], description="Generic practices (GG2/GG3) this practice gives evidence for."
+    option: bool = Field(
+        default=False, description="One way among several to implement what CMMI asks (a tool or technique choice): "
+        "never the only way to a CMMI practice."
     )
-    requires: list[Annotated[str, Field(pattern=PRACTICE_ID)]] = []
+    requires: list[PracticeId] = []
     effort: Effort
     value: Annotated[int, Field(ge=1, le=5, description="Business value, 1 (low) to 5 (critical).")]
     guidance: str
@@ -149,11 +219,11 @@ class Practice(Strict):
     source: str
 
     @model_validator(mode="after")
-    def _evidences_something(self) -> Practice:
-        if not self.goals and not self.generic_practices:
-            raise ValueError("a practice must evidence at least one specific goal or generic practice")
+    def _not_self(self) -> Practice:
         if self.id in self.requires:
             raise ValueError(f"practice {self.id} requires itself")
+        if self.id in self.aliases:
+            raise ValueError(f"practice {self.id} lists its own id as an alias")
         return self
 
 
@@ -162,7 +232,23 @@ class ArticleVerdict(Strict):
 
     maturity_level: Annotated[int, Field(ge=1, le=5)]
     potential_level: Annotated[int | None, Field(ge=1, le=5)] = None
+    near_miss: bool = Field(default=False, description="The article calls the framework a near miss of the level above.")
     text: str
+
+
+class AnyOf(Strict):
+    """A framework requirement the source lets an organization meet in more than one way."""
+
+    any_of: Alternatives
+
+
+Requirement = PracticeId | AnyOf
+"""A framework level's requirement: one practice, or alternatives of which one suffices."""
+
+
+Provenance = Literal["sourced", "constructed", "reconstructed"]
+"""Where a framework's level contents come from: its own text; sourced capabilities placed on levels of ours; our
+reading of a summary."""
 
 
 class FrameworkLevel(Strict):
@@ -171,9 +257,27 @@ class FrameworkLevel(Strict):
     level: Annotated[int, Field(ge=0, le=9)]
     name: str
     description: str
-    practices: list[Annotated[str, Field(pattern=PRACTICE_ID)]] = Field(
-        default=[], description="Practices this level adds; a level also needs every lower level's practices."
+    required: list[Requirement] = Field(
+        default=[], description="What this level adds; a level also needs every lower level's requirements."
     )
+    optional: list[PracticeId] = Field(
+        default=[], description="Practices the source names as optional at this level: listed, never required."
+    )
+
+    @property
+    def practices(self) -> list[str]:
+        """Every practice the level names, required (in any alternative) or optional, in order, once each."""
+        out: list[str] = []
+        for item in self.required:
+            for pid in ([item] if isinstance(item, str) else [p for alt in item.any_of for p in alt]):
+                if pid not in out:
+                    out.append(pid)
+        return out + [p for p in self.optional if p not in out]
+
+    @property
+    def requirement_groups(self) -> list[list[list[str]]]:
+        """The required items as alternatives: a practice ``p`` is ``[[p]]``."""
+        return [[[item]] if isinstance(item, str) else [list(alt) for alt in item.any_of] for item in self.required]
 
 
 class Framework(Strict):
@@ -188,10 +292,10 @@ class Framework(Strict):
         default=None, description="Where the source is thin: how this knowledge base reads it."
     )
     vendor_lock_in: str | None = None
+    provenance: Provenance
+    provenance_note: str = Field(description="What of the level contents is sourced and what is ours.")
+    source_reviewed: str | None = Field(default=None, description="The version or date of the source text followed.")
     article_verdict: ArticleVerdict | None = None
-    crosswalk_note: str | None = Field(
-        default=None, description="Why the computed crosswalk level differs from the article, if it does."
-    )
     levels: Annotated[list[FrameworkLevel], Field(min_length=1)]
     source: str
 
@@ -308,4 +412,31 @@ class InsightRule(Strict):
     practices: list[Annotated[str, Field(pattern=PRACTICE_ID)]] = Field(
         default=[], description="Practices whose adoption resolves the finding."
     )
+    source: str
+
+
+Role = Literal[
+    "head-of-data-science", "ml-platform-lead", "data-engineering-lead", "ml-engineer", "model-risk", "pmo",
+    "business-owner", "qa-lead", "process-owner", "security-compliance", "executive-sponsor", "operations-lead",
+]
+"""Who is best placed to answer an interview question."""
+
+
+class Rubric(Strict):
+    """What each characterization looks like for one practice, concretely enough that two assessors agree."""
+
+    FI: str
+    LI: str
+    PI: str
+    NI: str
+
+
+class InterviewEntry(Strict):
+    """How to assess one practice: the questions to ask, whom to ask, and the rubric for the answer."""
+
+    practice: PracticeId
+    role: Role
+    also_ask: list[Role] = []
+    questions: Annotated[list[str], Field(min_length=1)]
+    rubric: Rubric
     source: str

@@ -1,21 +1,15 @@
-"""The reference evaluator: the same semantics as the rules, written as plain Python.
+"""The reference evaluator: the rating semantics (``engine/rating.py``, ``docs/rating.md``) as plain Python.
 
 It is the test oracle for the durable_rules inference (both must agree exactly on every fact file), the
-cross-check run on every real assessment, and the performance baseline. It is deliberately written
-straight from DESIGN.md, not from the rules, so that a mistake in one is unlikely to be repeated in the other.
+cross-check run on every real assessment, and the performance baseline. It is written straight from the
+semantics, not from the rules, so that a mistake in one is unlikely to be repeated in the other.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from typing import Any
 
-from mlops_maturity.engine.inference import (
-    FAILED,
-    PRACTICE_CLASSES,
-    SAT,
-    Conclusions,
-    required_capability,
-)
 from mlops_maturity.engine.kb import KnowledgeBase
 from mlops_maturity.engine.knowledge import (
     AttributeCondition,
@@ -24,29 +18,29 @@ from mlops_maturity.engine.knowledge import (
     MaturityCondition,
     PracticeCondition,
 )
+from mlops_maturity.engine.rating import (
+    NOT_APPLICABLE,
+    UNSAT,
+    Conclusions,
+    any_of,
+    capability,
+    framework_group_id,
+    practice_class,
+    rate_alternative,
+    rate_area,
+    rate_framework_level,
+    rate_goal,
+    required_capability,
+)
 
-
-def rate_goal(statuses: list[str]) -> str:
-    """SCAMPI goal rating over the characterizations of the practices evidencing a goal."""
-    applicable = [s for s in statuses if s != "NA"]
-    if statuses and not applicable:
-        return "not_applicable"
-    if statuses and all(s in SAT for s in applicable):
-        return "satisfied"
-    if any(s in FAILED for s in applicable):
-        return "unsatisfied"
-    return "not_rated"
-
-
-def rate_area(goal_ratings: list[str]) -> str:
-    """A process area's rating from its specific goals' ratings."""
-    if all(r == "not_applicable" for r in goal_ratings):
-        return "not_applicable"
-    if all(r in ("satisfied", "not_applicable") for r in goal_ratings):
-        return "satisfied"
-    if "unsatisfied" in goal_ratings:
-        return "unsatisfied"
-    return "not_rated"
+PRACTICE_CLASSES: dict[str, tuple[str, ...]] = {
+    "satisfied": ("FI", "LI"),
+    "not_satisfied": UNSAT,
+    "not_implemented": ("PI", "NI"),
+    "not_observed": ("NY", "NO"),
+    "not_applicable": ("NA",),
+}
+"""The practice classes insight rules test (``knowledge.PracticeCondition``)."""
 
 
 def _compare(value: int, comparison: Comparison) -> bool:
@@ -57,49 +51,80 @@ def _compare(value: int, comparison: Comparison) -> bool:
     return value == comparison.equals
 
 
-def evaluate(kb: KnowledgeBase, statuses: dict[str, str], context: dict[str, Any]) -> Conclusions:
-    """Evaluate the knowledge base over effective practice statuses (``NO`` = not observed)."""
+def evaluate(
+    kb: KnowledgeBase,
+    statuses: Mapping[str, str],
+    context: Mapping[str, Any],
+    direct: Mapping[str, str] | None = None,
+    out_of_scope: Collection[str] = (),
+) -> Conclusions:
+    """Evaluate the knowledge base.
+
+    Args:
+        kb: the knowledge base.
+        statuses: every practice's status (``NO`` = not observed).
+        context: the fact file's context attributes.
+        direct: CMMI practices the assessor characterized directly (id -> FI/LI/PI/NI/NY).
+        out_of_scope: process areas declared out of scope.
+    """
+    direct = direct or {}
     out = Conclusions()
+    cls = {pid: practice_class(s) for pid, s in statuses.items()}
+
+    def rate(mp_id: str, alternatives: Any, inherited: str | None = None) -> str:
+        classes = []
+        for k, alt in enumerate(alternatives, 1):
+            out.alt_status[f"{mp_id}#{k}"] = status = rate_alternative(cls[p] for p in alt)
+            classes.append(status)
+        if inherited is not None:
+            classes.append(inherited)
+        if mp_id in direct:
+            return practice_class(direct[mp_id])
+        return any_of(classes)[0]
+
+    for mp in kb.model_practices.values():
+        inherited = out.mp_status[mp.inherits] if mp.inherits else None
+        out.mp_status[mp.id] = rate(mp.id, mp.alternatives, inherited)
+    for gg in kb.generic_goals:
+        out.goal_status[gg.id] = rate_goal(out.mp_status[gp.id] for gp in gg.practices)
     for gid in kb.goals:
-        out.goal_status[gid] = rate_goal([statuses[p] for p in kb.goal_practices[gid]])
-    gg2 = out.goal_status.get("GG2") == "satisfied"
-    gg3 = out.goal_status.get("GG3") == "satisfied"
+        out.goal_status[gid] = rate_goal(out.mp_status[m] for m in kb.goal_model_practices[gid])
     for pa in kb.process_areas:
-        rating = rate_area([out.goal_status[g.id] for g in pa.goals])
-        if rating == "not_applicable":
-            capability = -1
-        elif rating != "satisfied":
-            capability = 0
-        else:
-            capability = 3 if gg2 and gg3 else 2 if gg2 else 1
-        out.pa_status[pa.id] = (rating, capability)
+        if pa.id in out_of_scope:
+            out.pa_status[pa.id] = ("out_of_scope", -1)
+            continue
+        rating = rate_area(out.goal_status[g.id] for g in pa.goals)
+        out.pa_status[pa.id] = (rating, capability(rating, out.goal_status[f"{pa.id}.GG2"],
+                                                   out.goal_status[f"{pa.id}.GG3"]))
     for n in range(2, 6):
-        if all(
-            out.pa_status[pa.id][0] == "not_applicable" or out.pa_status[pa.id][1] >= required_capability(n)
-            for pa in kb.process_areas
-            if pa.maturity_level <= n
-        ):
+        if all(out.pa_status[pa.id][0] == "out_of_scope" or out.pa_status[pa.id][1] >= required_capability(n)
+               for pa in kb.process_areas if pa.maturity_level <= n):
             out.levels_met.add(n)
     level = 1
     while level + 1 in out.levels_met:
         level += 1
     out.maturity_level = level
     for fid, fw in kb.frameworks.items():
+        for lv in fw.levels:
+            classes = []
+            for i, group in enumerate(lv.requirement_groups, 1):
+                if len(group) == 1 and len(group[0]) == 1:
+                    classes.append(cls[group[0][0]])
+                else:
+                    gid = framework_group_id(fid, lv.level, i)
+                    out.mp_status[gid] = rate(gid, group)
+                    classes.append(out.mp_status[gid])
+            out.framework_level_status[(fid, lv.level)] = rate_framework_level(classes)
         reached: int | None = None
         for lv in fw.levels:
-            met = all(statuses[p] in SAT or statuses[p] == "NA" for p in lv.practices)
-            if met:
-                out.framework_levels_met.add((fid, lv.level))
-        for lv in fw.levels:
-            if (fid, lv.level) not in out.framework_levels_met:
+            if out.framework_level_status[(fid, lv.level)] != "met":
                 break
             reached = lv.level
         out.framework_level[fid] = reached
-    unsat = set(PRACTICE_CLASSES["not_satisfied"])
     for pid, practice in kb.practices.items():
-        blockers = sorted(q for q in practice.requires if statuses[pid] in unsat and statuses[q] in unsat)
-        out.blocked_by[pid] = blockers
-        if statuses[pid] in unsat and not blockers:
+        waiting = statuses[pid] in UNSAT
+        out.blocked_by[pid] = sorted(q for q in practice.requires if waiting and statuses[q] in UNSAT)
+        if waiting and not out.blocked_by[pid]:
             out.ready.add(pid)
     for rule in kb.insights:
         if all(_holds(c, statuses, context, out) for c in rule.when):
@@ -108,7 +133,7 @@ def evaluate(kb: KnowledgeBase, statuses: dict[str, str], context: dict[str, Any
     return out
 
 
-def _holds(cond: Any, statuses: dict[str, str], context: dict[str, Any], out: Conclusions) -> bool:
+def _holds(cond: Any, statuses: Mapping[str, str], context: Mapping[str, Any], out: Conclusions) -> bool:
     if isinstance(cond, PracticeCondition):
         return statuses[cond.practice] in PRACTICE_CLASSES[cond.is_]
     if isinstance(cond, MaturityCondition):
@@ -127,3 +152,6 @@ def _holds(cond: Any, statuses: dict[str, str], context: dict[str, Any], out: Co
             return isinstance(value, int) and not isinstance(value, bool) and value >= cond.at_least
         return type(value) is type(cond.equals) and value == cond.equals
     raise TypeError(f"unknown condition {cond!r}")
+
+
+__all__ = ["NOT_APPLICABLE", "PRACTICE_CLASSES", "evaluate"]

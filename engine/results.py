@@ -7,10 +7,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "2.0"
 
-GoalStatus = Literal["satisfied", "unsatisfied", "not_rated", "not_applicable"]
+GoalStatus = Literal["satisfied", "unsatisfied", "not_rated"]
+AreaStatus = Literal["satisfied", "unsatisfied", "not_rated", "out_of_scope"]
 PracticeStatus = Literal["FI", "LI", "PI", "NI", "NY", "NA", "not_observed"]
+PracticeClass = Literal["satisfied", "failed", "unknown", "not_applicable"]
+FrameworkLevelStatus = Literal["met", "failed", "undetermined"]
 
 
 class Result(BaseModel):
@@ -19,41 +22,102 @@ class Result(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class GoalPractice(Result):
-    """A practice as it counts towards a goal."""
+class Coverage(Result):
+    """How many of the CMMI practices in question are satisfied."""
+
+    satisfied: int
+    total: int
+
+
+class AlternativeMember(Result):
+    """One of our practices inside an alternative."""
 
     id: str
     status: PracticeStatus
 
 
+class AlternativeResult(Result):
+    """One way to implement a CMMI practice: our practices that together implement it."""
+
+    number: int = Field(description="Numbered from 1, in the knowledge base's order.")
+    status: PracticeClass
+    practices: list[AlternativeMember]
+
+
+class DirectResult(Result):
+    """A CMMI practice the assessor characterized directly (an acceptable alternative practice)."""
+
+    status: PracticeStatus
+    rationale: str
+    evidence: list[str] = []
+
+
+class ModelPracticeResult(Result):
+    """A CMMI specific or generic practice: its class, what decides it, and its alternatives."""
+
+    id: str
+    name: str
+    status: PracticeClass
+    characterization: PracticeStatus = Field(
+        description="The characterization of what decides it: the direct one, the deciding alternative's weakest "
+        "member, or the inherited organization-level practice's."
+    )
+    decided_by: str = Field(description='"direct", "alternative K", "inherited" or "" (not applicable).')
+    direct: DirectResult | None = None
+    inherited: bool = Field(default=False, description="One area's generic practice that inherits the organization's.")
+    alternatives: list[AlternativeResult] = []
+
+
 class GoalResult(Result):
-    """A goal's SCAMPI rating and the practices it rests on."""
+    """A goal's SCAMPI rating, its coverage and the CMMI practices it is rated from."""
 
     id: str
     name: str
     status: GoalStatus
-    practices: list[GoalPractice]
+    coverage: Coverage
+    practices: list[ModelPracticeResult]
 
 
 class ProcessAreaResult(Result):
-    """A process area: its rating on the specific goals and its capability level (continuous view)."""
+    """A process area: its rating on the specific goals, its own generic goals and its capability level."""
 
     id: str
     name: str
     category: str
     maturity_level: int
-    status: GoalStatus = Field(description="Rating of the specific goals (SCAMPI).")
-    capability_level: int | None = Field(description="0-3; null when the process area is not applicable.")
+    status: AreaStatus = Field(description="Rating of the specific goals (SCAMPI), or out of scope.")
+    capability_level: int | None = Field(
+        description="0-3; null when the area is out of scope or its specific goals are not rated."
+    )
+    out_of_scope_reason: str | None = None
+    coverage: Coverage = Field(description="Specific practices satisfied of those in scope.")
     goals: list[GoalResult]
+    generic_goals: list[GoalResult] = Field(description="This area's own GG2 and GG3.")
+
+
+class TargetProfile(Result):
+    """Distance to a maturity level's target profile: every in-scope area of levels 2..N with its specific
+    practices and its own generic practices (GP2.x; GP3.x too from level 3)."""
+
+    level: int
+    met: bool
+    coverage: Coverage
+    areas_short: list[str] = Field(description="Areas of the profile below the capability level it needs.")
 
 
 class FrameworkLevelResult(Result):
-    """One level of a framework: whether its own practices are all satisfied."""
+    """One level of a framework: the status of its own requirements."""
 
     level: int
     name: str
+    status: FrameworkLevelStatus
+    reached: bool = Field(description="This level and every lower one are met.")
     met: bool
-    missing: list[str] = Field(description="Practices of this level that are not satisfied.")
+    coverage: Coverage = Field(description="Requirements satisfied (or not applicable) of those the level adds.")
+    missing: list[str] = Field(description="Practices of this level's requirements that are not satisfied.")
+    failed: list[str] = Field(description="Of those, the ones assessed PI or NI.")
+    unknown: list[str] = Field(description="Of those, the ones not observed or NY (assess them).")
+    optional: list[str] = []
 
 
 class FrameworkResult(Result):
@@ -61,8 +125,14 @@ class FrameworkResult(Result):
 
     id: str
     name: str
-    level: int | None = Field(description="Highest level whose practices and all lower levels' are satisfied.")
+    provenance: Literal["sourced", "constructed", "reconstructed"]
+    level: int | None = Field(description="Highest level whose requirements and all lower levels' are met.")
     level_name: str | None
+    highest_met: int | None = Field(description="The highest level whose own requirements are met.")
+    next_level: int | None = Field(description="The level above the one reached, if there is one.")
+    next_level_status: FrameworkLevelStatus | None = Field(
+        description="failed: not reached; undetermined: nothing failed, something not observed (assess it)."
+    )
     levels: list[FrameworkLevelResult]
 
 
@@ -79,7 +149,8 @@ class PracticeResult(Result):
     note: str | None = None
     observed_on: dt.date | None = None
     reason: str | None = None
-    assumed: bool = Field(default=False, description="Status comes from --assume, not from the fact file.")
+    assumed: bool = Field(default=False, description="Status comes from an assumption, not from the fact file.")
+    implements: list[str] = Field(default=[], description="The CMMI practices it is (part of) an alternative of.")
 
 
 class Finding(Result):
@@ -123,11 +194,13 @@ class Assessment(Result):
     maturity_level: int
     maturity_level_name: str
     process_areas: list[ProcessAreaResult]
-    generic_goals: list[GoalResult]
+    generic_goals: list[GoalResult] = Field(description="The organization-level GG2 and GG3 every area inherits.")
+    target_profiles: list[TargetProfile]
     frameworks: list[FrameworkResult]
     practices: list[PracticeResult]
     findings: list[Finding]
     assumptions: list[Assumption] = []
+    warnings: list[str] = Field(default=[], description="What the fact file says that works but should change.")
     derivations: list[Derivation] = Field(
         default=[], description="The inference trace: one entry per derived fact, sorted by fact id."
     )
