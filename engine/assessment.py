@@ -118,17 +118,18 @@ def assess(
     elif evaluator == "rules":
         conclusions = infer(kb, statuses, context, direct, scoped)
         if verify:
-            expected = reference.evaluate(kb, statuses, context, direct, scoped)
-            differences = compare(conclusions, expected)
-            if differences:
-                raise VerificationError(
-                    differences,
-                    json.dumps(conclusions.comparable(), indent=2),
-                    json.dumps(expected.comparable(), indent=2),
-                )
+            check_agreement(conclusions, reference.evaluate(kb, statuses, context, direct, scoped))
     else:
         raise ValueError(f"unknown evaluator {evaluator!r}")
     return build_assessment(kb, facts, statuses, assumptions, conclusions, source)
+
+
+def check_agreement(got: Conclusions, expected: Conclusions) -> None:
+    """Raise :class:`VerificationError` when the rules engine's conclusions differ from the reference's."""
+    differences = compare(got, expected)
+    if differences:
+        raise VerificationError(differences, json.dumps(got.comparable(), indent=2),
+                                json.dumps(expected.comparable(), indent=2))
 
 
 def compare(got: Conclusions, expected: Conclusions) -> list[str]:

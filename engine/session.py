@@ -1,0 +1,119 @@
+"""One assessment session: a knowledge base, a fact file, what-if assumptions and the evaluator setting.
+
+Explanations, the roadmap, reports and the crosswalk take a session instead of loading and assessing again: it
+assesses once, and caches every re-inference under further assumptions (a roadmap's waves, the adoption sets an
+explanation tries), so the same input is never inferred twice in one command.
+
+``verify`` means one thing everywhere: every inference the session runs (the first and each re-inference) is made by
+the rules engine and cross-checked against the reference evaluator; with ``verify=False`` the rules engine runs
+alone. ``evaluator="reference"`` runs the reference evaluator alone (no rules, no trace): for callers that need
+speed over a trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Literal
+
+from mlops_maturity.engine import reference
+from mlops_maturity.engine.assessment import (
+    assess,
+    assumption_problems,
+    direct_statuses,
+    effective_statuses,
+)
+from mlops_maturity.engine.errors import UserInputError
+from mlops_maturity.engine.facts import FactFile
+from mlops_maturity.engine.inference import infer
+from mlops_maturity.engine.kb import KnowledgeBase
+from mlops_maturity.engine.rating import Conclusions
+from mlops_maturity.engine.results import Assessment
+
+Evaluator = Literal["rules", "reference"]
+
+
+class Session:
+    """Assess a fact file once and answer what-if questions on it, each inferred once.
+
+    Args:
+        kb: the knowledge base.
+        facts: the validated fact file.
+        assumptions: what-if statuses on top of the fact file (practice id -> FI/LI/PI/NI/NY).
+        verify: cross-check the rules engine against the reference evaluator on every inference.
+        source: the fact file's name, recorded in results.
+        evaluator: ``rules`` (the default) or ``reference``.
+
+    Raises:
+        UserInputError: an assumption names an unknown practice or status.
+    """
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        facts: FactFile,
+        assumptions: Mapping[str, str] | None = None,
+        *,
+        verify: bool = True,
+        source: str | None = None,
+        evaluator: Evaluator = "rules",
+    ) -> None:
+        self.kb = kb
+        self.facts = facts
+        self.assumptions = dict(sorted((assumptions or {}).items()))
+        problems = assumption_problems(self.assumptions, kb)
+        if problems:
+            raise UserInputError(problems)
+        self.verify = verify
+        self.source = source
+        self.evaluator: Evaluator = evaluator
+        self._assessments: dict[tuple[tuple[str, str], ...], Assessment] = {}
+        self._conclusions: dict[tuple[tuple[str, str], ...], Conclusions] = {}
+        self.inferences = 0
+        """How many inferences the session ran (each distinct set of assumptions once)."""
+
+    def _key(self, extra: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted({**self.assumptions, **(extra or {})}.items()))
+
+    @cached_property
+    def assessment(self) -> Assessment:
+        """The assessment of the fact file under the session's assumptions."""
+        return self.assess_with(None)
+
+    def assess_with(self, extra: Mapping[str, str] | None) -> Assessment:
+        """The full assessment under the session's assumptions plus ``extra`` (cached)."""
+        key = self._key(extra)
+        found = self._assessments.get(key)
+        if found is None:
+            self.inferences += 1
+            found = self._assessments[key] = assess(self.kb, self.facts, dict(key), verify=self.verify,
+                                                    source=self.source, evaluator=self.evaluator)
+        return found
+
+    def conclusions_with(self, extra: Mapping[str, str] | None) -> Conclusions:
+        """Only the conclusions under the session's assumptions plus ``extra`` (cached; cheaper than a result)."""
+        key = self._key(extra)
+        found = self._conclusions.get(key)
+        if found is None:
+            assumed = dict(key)
+            problems = assumption_problems(assumed, self.kb)
+            if problems:
+                raise UserInputError(problems)
+            statuses = self.statuses_with(extra)
+            direct = direct_statuses(self.facts)
+            scoped = sorted(self.facts.out_of_scope)
+            self.inferences += 1
+            if self.evaluator == "reference":
+                found = reference.evaluate(self.kb, statuses, self.facts.context, direct, scoped)
+            else:
+                found = infer(self.kb, statuses, self.facts.context, direct, scoped)
+                if self.verify:
+                    from mlops_maturity.engine.assessment import check_agreement
+
+                    check_agreement(found, reference.evaluate(self.kb, statuses, self.facts.context, direct, scoped))
+            self._conclusions[key] = found
+        return found
+
+    def statuses_with(self, extra: Mapping[str, str] | None) -> dict[str, str]:
+        """Every practice's effective status under the session's assumptions plus ``extra``."""
+        return effective_statuses(self.kb, self.facts, dict(self._key(extra)))
