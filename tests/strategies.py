@@ -43,6 +43,15 @@ def fact_files(draw: st.DrawFn, kb: KnowledgeBase) -> FactFile:
                 context[attr.id] = draw(st.integers(0, 12))
             else:
                 context[attr.id] = draw(st.sampled_from(attr.values or ["x"]))
+    model_practices = {}
+    if draw(st.integers(0, 3)) == 0:  # a quarter of the files characterize some CMMI practices directly
+        ids = sorted(kb.model_practices)
+        for mid in draw(st.lists(st.sampled_from(ids), max_size=6, unique=True)):
+            model_practices[mid] = {"status": draw(st.sampled_from(STATUSES[:5])), "rationale": "alternative practice"}
+    out_of_scope = {pa: "no supplier agreements" for pa in kb.scopable_areas if draw(st.booleans())}
+    model_practices = {m: v for m, v in model_practices.items()
+                       if kb.model_practices[m].process_area not in out_of_scope}
     return FactFile.model_validate(
-        {"organization": "generated", "assessed_on": dt.date(2026, 1, 1), "practices": practices, "context": context}
+        {"organization": "generated", "assessed_on": dt.date(2026, 1, 1), "practices": practices, "context": context,
+         "model_practices": model_practices, "out_of_scope": out_of_scope}
     )
