@@ -19,6 +19,7 @@ practice    ``p:ID`` one per practice in the KB: ``status`` FI/LI/PI/NI/NY/NA or
 dep         ``dep:P:Q`` P requires Q, with Q's status
 alt         ``alt:M#K`` alternative K of CMMI practice (or framework any-of requirement) M; ``members``
 am          ``am:M#K:P`` practice P is part of alternative M#K, with P's status
+am1         ``am1:M#K`` alternative M#K is practice P alone, with P's status (no ``alt`` fact: its class is P's)
 mp          ``mp:M`` a CMMI practice to rate: ``goal``, ``direct`` (the assessor's class, or ""), ``inherits``
 goal        ``g:G`` a goal to rate: ``pa`` ("" for GG2/GG3 of the organization), ``sg``, ``gg``, ``inherit``
 pa          ``pa:ID`` a process area with its maturity level ``ml``; ``oos`` ``oos:ID`` out of scope
@@ -133,7 +134,7 @@ def build_facts(
         area_goal = mp.kind == "area_generic"
         if mp.id in direct or (area_goal and mp.goal in materialized and mp.goal not in static_goals):
             per_run.append(_mp_fact(mp.id, mp.goal, practice_class(direct[mp.id]) if mp.id in direct else "",
-                                    mp.inherits or "", len(mp.alternatives)))
+                                    mp.inherits or "", mp.alternatives))
     for gid in sorted(materialized - static_goals):
         per_run.append(_goal_fact(kb, gid, inherit=""))
     for gid in sorted(static_goals - materialized):  # cannot happen: static ones have evidence of their own
@@ -152,10 +153,11 @@ def build_facts(
     return out
 
 
-def _mp_fact(mp_id: str, goal: str, direct: str, inherits: str, n_alternatives: int) -> Fact:
+def _mp_fact(mp_id: str, goal: str, direct: str, inherits: str, alternatives: Any) -> Fact:
     return {"kind": "mp", "id": f"mp:{mp_id}", "mp": mp_id, "goal": goal, "direct": direct, "inherits": inherits,
-            "n_alts": n_alternatives,
-            "alts": tuple(f"as:{mp_id}#{k}" for k in range(1, n_alternatives + 1))
+            "n_alts": len(alternatives),
+            "alts": tuple(f"am1:{mp_id}#{k}" if len(alt) == 1 else f"as:{mp_id}#{k}"
+                          for k, alt in enumerate(alternatives, 1))
             + ((f"mps:{inherits}",) if inherits else ())}
 
 
@@ -190,6 +192,10 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
     def alternatives(mp_id: str, alts: Any) -> None:
         for k, alt in enumerate(alts, 1):
             aid = f"{mp_id}#{k}"
+            if len(alt) == 1:  # the alternative's class is its practice's: the CMMI practice reads it directly
+                varying(alt[0], lambda st, a=aid, m=mp_id, p=alt[0]: {
+                    "kind": "am1", "id": f"am1:{a}", "alt": a, "mp": m, "practice": p, "status": st})
+                continue
             static({"kind": "alt", "id": f"alt:{aid}", "alt": aid, "mp": mp_id,
                     "members": tuple(f"am:{aid}:{p}" for p in alt)})
             for pid in alt:
@@ -208,7 +214,7 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
     for mp in kb.model_practices.values():
         alternatives(mp.id, mp.alternatives)
         if mp.kind != "area_generic" or mp.goal in materialized:
-            static(_mp_fact(mp.id, mp.goal, "", mp.inherits or "", len(mp.alternatives)))
+            static(_mp_fact(mp.id, mp.goal, "", mp.inherits or "", mp.alternatives))
     for gg in kb.generic_goals:
         static(_goal_fact(kb, gg.id, inherit=""))
     for gid, info in kb.goals.items():
@@ -238,7 +244,7 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
                     gid = framework_group_id(fid, level.level, i)
                     requirements.append(f"mps:{gid}")
                     alternatives(gid, group)
-                    static(_mp_fact(gid, lid, "", "", len(group)))
+                    static(_mp_fact(gid, lid, "", "", group))
             static({"kind": "fwlevel", "id": lid, "fl": lid, "fw": fid, "level": level.level,
                     "prev": level.level - 1, "base": int(level.level == base), "requirements": tuple(requirements)})
     kb.memo["inference.facts"] = table
@@ -366,10 +372,15 @@ def _mp_rules() -> list[Rule]:
     inherited organization-level practice) has, in the order satisfied, unknown, failed, not applicable."""
     own = (eq("direct", ""),)
     rules = [Rule("practice_characterized_directly", "mps1", (fact("x", "mp", ne("direct", "")),), _mp_status(None))]
+    single = {SATISFIED: SAT, UNKNOWN: UNRATED, FAILED_: FAILED}
     for phase, status in (("mps1", SATISFIED), ("mps2", UNKNOWN), ("mps3", FAILED_)):
         pending = () if phase == "mps1" else (none("y", "mps", join("mp", "x", "mp")),)
         rules.append(Rule(f"practice_{status}", phase,
                           (fact("x", "mp", *own), *pending, fact("s", "as", eq("status", status), join("mp", "x", "mp"))),
+                          _mp_status(status), _mp_alts))
+        rules.append(Rule(f"practice_{status}_by_one", phase,
+                          (fact("x", "mp", *own), *pending,
+                           fact("s", "am1", any_of("status", single[status]), join("mp", "x", "mp"))),
                           _mp_status(status), _mp_alts))
         rules.append(Rule(f"practice_{status}_inherited", phase,
                           (fact("x", "mp", *own, ne("inherits", "")), *pending,
@@ -598,6 +609,19 @@ def infer(
             out.ready.add(item["practice"])
         elif kind == "finding":
             out.findings.append(item["rule"])
+    # A one-practice alternative's class is its practice's (the rules read the practice directly).
+    for mp in kb.model_practices.values():
+        for k, alt in enumerate(mp.alternatives, 1):
+            if len(alt) == 1:
+                out.alt_status[f"{mp.id}#{k}"] = practice_class(statuses[alt[0]])
+    for fid, fw in kb.frameworks.items():
+        for lv in fw.levels:
+            for i, group in enumerate(lv.requirement_groups, 1):
+                if len(group) > 1 or len(group[0]) > 1:
+                    for k, alt in enumerate(group, 1):
+                        if len(alt) == 1:
+                            out.alt_status[f"{framework_group_id(fid, lv.level, i)}#{k}"] = \
+                                practice_class(statuses[alt[0]])
     # An area generic practice that is the organization's (its goal was rated as inherited) reads as that.
     for mp in kb.model_practices.values():
         if mp.id not in out.mp_status and mp.inherits is not None:
