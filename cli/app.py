@@ -50,6 +50,8 @@ def assess(
         from mlops_maturity.engine import api
 
         result = api.assess_file(facts, kb_dir=kb, assume=assume or [], verify=not no_verify)
+        for warning in result.warnings:  # stdout carries only the document
+            err(f"warning: {warning}")
         if format is Format.json:
             write_text(api.to_json(result, exclude=None if trace else {"derivations"}), None, force=False)
         elif format is Format.markdown:

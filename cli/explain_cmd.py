@@ -1,21 +1,39 @@
-"""``maturity why`` and ``maturity how``: explanations read from the inference trace.
+"""``maturity why`` and ``maturity how``: explanations of one assessment session.
 
-Each command parses its options, makes one engine call (:func:`explain.explain_file`) and renders the explanation
-object: as terminal trees (``table``), as JSON (the bare document), or as Markdown (the engine's renderer, the same
-text the golden files hold).
+Each command parses its options, makes one engine call (:func:`explain.explain_file`, one session) and renders the
+explanation object: as terminal trees (``table``), as JSON (the bare document), or as Markdown (the engine's
+renderer, the same text the golden files hold). The engine names its parameters in errors (``level``,
+``practice``, ``framework``); this module checks the option combinations itself and names the options.
 """
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from mlops_maturity.cli.common import AssumeOption, Format, FormatOption, KbOption, app, handle_errors
 from mlops_maturity.cli.output import write_text
+from mlops_maturity.engine.errors import Problem, UserInputError
 
 FactsArgument = Annotated[Path, typer.Argument(help="Fact file (YAML or JSON).")]
 NoVerifyOption = Annotated[
     bool, typer.Option("--no-verify", help="Skip the cross-check against the reference evaluator.")
 ]
+
+OPTIONS = {"level": "--level", "practice": "--practice", "practice_id": "--practice", "framework": "--framework"}
+"""Engine parameter -> the option that gives it."""
+
+
+def _explain(facts: Path, **kwargs: object) -> object:
+    from mlops_maturity.engine import explain
+
+    try:
+        return explain.explain_file(facts, **kwargs)  # type: ignore[arg-type]
+    except UserInputError as exc:
+        if not any(p.file in OPTIONS for p in exc.problems):
+            raise
+        raise UserInputError([dataclasses.replace(p, file=OPTIONS.get(p.file, p.file)) for p in exc.problems]) \
+            from None
 
 
 @app.command()
@@ -39,11 +57,13 @@ def why(
     framework level stands where it does."""
     with handle_errors():
         from mlops_maturity.cli.render_explain import render
-        from mlops_maturity.engine import explain
 
-        result = explain.explain_file(facts, kb_dir=kb, assume=assume or [], level=level, practice=practice,
-                                      framework=framework, verify=not no_verify)
-        write_text(render(result, format), None, force=False)
+        if practice is not None and (level is not None or framework is not None):
+            raise UserInputError([Problem("--practice", practice, "use --practice alone, without --level or "
+                                          "--framework")])
+        result = _explain(facts, kb_dir=kb, assume=assume or [], level=level, practice=practice,
+                          framework=framework, verify=not no_verify)
+        write_text(render(result, format), None, force=False)  # type: ignore[arg-type]
 
 
 @app.command()
@@ -57,12 +77,10 @@ def how(
     kb: KbOption = None,
     no_verify: NoVerifyOption = False,
 ) -> None:
-    """How a maturity level was reached: the process areas, goals and practices, and the rule that established
-    each. For a level that is not reached, explains why not."""
+    """How a maturity level was reached: the process areas, goals, CMMI practices and the practices behind them,
+    and the rule that established each. For a level that is not reached, explains why not."""
     with handle_errors():
         from mlops_maturity.cli.render_explain import render
-        from mlops_maturity.engine import explain
 
-        result = explain.explain_file(facts, kb_dir=kb, assume=assume or [], level=level, how=True,
-                                      verify=not no_verify)
-        write_text(render(result, format), None, force=False)
+        result = _explain(facts, kb_dir=kb, assume=assume or [], level=level, how=True, verify=not no_verify)
+        write_text(render(result, format), None, force=False)  # type: ignore[arg-type]

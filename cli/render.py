@@ -5,7 +5,15 @@ from __future__ import annotations
 import io
 
 from mlops_maturity.engine.kb import Issue, KnowledgeBase
-from mlops_maturity.engine.results import Assessment
+from mlops_maturity.engine.results import (
+    Assessment,
+    Coverage,
+    FrameworkLevelResult,
+    FrameworkResult,
+    GoalResult,
+    ModelPracticeResult,
+    ProcessAreaResult,
+)
 from rich.console import Console
 from rich.table import Table
 
@@ -13,8 +21,13 @@ STATUS_WORDS = {
     "satisfied": "satisfied",
     "unsatisfied": "UNSATISFIED",
     "not_rated": "not rated",
+    "out_of_scope": "out of scope",
     "not_applicable": "n/a",
 }
+"""Goal and process-area ratings in words (an unsatisfied one stands out)."""
+
+CLASS_WORDS = {"satisfied": "satisfied", "failed": "failed", "unknown": "undetermined", "not_applicable": "n/a"}
+"""CMMI-practice classes in words."""
 
 
 def text_console(width: int = 120) -> tuple[Console, io.StringIO]:
@@ -25,43 +38,140 @@ def text_console(width: int = 120) -> tuple[Console, io.StringIO]:
                    markup=False, emoji=False), buffer
 
 
-def capability(value: int | None) -> str:
-    """A capability level for display."""
-    return "n/a" if value is None else str(value)
+def capability(value: int | None, status: str | None = None) -> str:
+    """A capability level for display: ``out of scope`` or ``not rated`` when there is none (never a bare 0)."""
+    if value is not None:
+        return str(value)
+    return "out of scope" if status == "out_of_scope" else "not rated"
+
+
+def coverage(c: Coverage) -> str:
+    """``7/9``: CMMI practices satisfied of those in question."""
+    return f"{c.satisfied}/{c.total}"
+
+
+def practice_mark(p: ModelPracticeResult) -> str:
+    """A CMMI practice's id, class and what decides it when that is not the practices' alternatives:
+    ``CM.SP1.2 failed (direct: PI)``, ``PP.GP2.3 not observed (inherited)``."""
+    text = f"{p.id} {CLASS_WORDS[p.status]}"
+    if p.direct is not None:
+        text += f" (direct: {p.direct.status})"
+    elif p.inherited:
+        text += " (inherited)"
+    return text
+
+
+def goal_summary(g: GoalResult) -> str:
+    """``SG1 2/3 UNSATISFIED: CM.SP1.2 failed``: a goal's coverage, rating and the practices holding it back."""
+    short = g.id.split(".", 1)[-1]
+    text = f"{short} {coverage(g.coverage)}"
+    if g.status != "satisfied":
+        text += f" {STATUS_WORDS[g.status]}"
+        open_ = [practice_mark(p) for p in g.practices if p.status != "satisfied"]
+        if open_:
+            text += ": " + ", ".join(open_)
+    return text
+
+
+def generic_goal_cell(goals: list[GoalResult], generic: str) -> str:
+    """An area's own GG2 or GG3: its rating and coverage, or ``-`` when the knowledge base gives none."""
+    for g in goals:
+        if g.id.endswith("." + generic) or g.id == generic:
+            return f"{STATUS_WORDS[g.status]} {coverage(g.coverage)}"
+    return "-"
+
+
+def area_goals(pa: ProcessAreaResult) -> str:
+    """The specific goals of an area, one summary each (nothing for an area out of scope)."""
+    if pa.status == "out_of_scope":
+        return pa.out_of_scope_reason or "-"
+    return "; ".join(goal_summary(g) for g in pa.goals) or "-"
+
+
+def direct_practices(a: Assessment) -> list[tuple[ModelPracticeResult, str]]:
+    """Every CMMI practice the assessor characterized directly, with the goal it belongs to."""
+    found: list[tuple[ModelPracticeResult, str]] = []
+    goals = [g for pa in a.process_areas for g in (*pa.goals, *pa.generic_goals)] + list(a.generic_goals)
+    for g in goals:
+        for p in g.practices:
+            if p.direct is not None:
+                found.append((p, g.id))
+    return found
+
+
+def level_needs(lv: FrameworkLevelResult) -> str:
+    """What a framework level's own requirements say: ``met``, ``not reached (missing: a, b)`` when one failed,
+    or ``undetermined (assess: c)`` when nothing failed but something is not observed."""
+    if lv.status == "met":
+        return "met"
+    if lv.status == "failed":
+        return "not reached (missing: " + ", ".join(lv.missing) + ")"
+    return "undetermined (assess: " + ", ".join(lv.unknown) + ")"
+
+
+def framework_next(f: FrameworkResult) -> str:
+    """The framework's next level: not reached (failed) or undetermined, with what is missing."""
+    if f.next_level is None:
+        return "top level reached"
+    lv = next((x for x in f.levels if x.level == f.next_level), None)
+    if lv is None:  # pragma: no cover - the engine always lists its next level
+        return f"L{f.next_level}"
+    return f"L{lv.level} {level_needs(lv)}"
+
+
+def framework_reached(f: FrameworkResult) -> str:
+    """``2 (name)`` or ``below the lowest level``."""
+    return f"{f.level} ({f.level_name})" if f.level is not None else "below the lowest level"
 
 
 def assessment_table(a: Assessment) -> str:
     """The assessment as terminal tables."""
-    console, buffer = text_console()
+    console, buffer = text_console(160)
     console.print(f"{a.organization} (assessed {a.assessed_on.isoformat()})")
     console.print(f"CMMI maturity level: {a.maturity_level} ({a.maturity_level_name})")
     if a.assumptions:
         console.print("Assuming: " + ", ".join(f"{x.practice}={x.status}" for x in a.assumptions))
-    table = Table(title="Process areas", title_justify="left")
-    for column in ("ML", "Process area", "Category", "Status", "CL", "Goals not satisfied"):
+    table = Table(title="Process areas (specific practices satisfied / in scope)", title_justify="left")
+    for column in ("ML", "Process area", "Status", "SPs", "CL", "GG2", "GG3", "Specific goals"):
         table.add_column(column)
     for pa in a.process_areas:
-        failing = ", ".join(f"{g.id} ({STATUS_WORDS[g.status]})" for g in pa.goals if g.status != "satisfied"
-                            and g.status != "not_applicable")
-        table.add_row(str(pa.maturity_level), f"{pa.id} {pa.name}", pa.category, STATUS_WORDS[pa.status],
-                      capability(pa.capability_level), failing or "-")
+        scoped = pa.status == "out_of_scope"
+        table.add_row(str(pa.maturity_level), f"{pa.id} {pa.name}", STATUS_WORDS[pa.status],
+                      "-" if scoped else coverage(pa.coverage), capability(pa.capability_level, pa.status),
+                      "-" if scoped else generic_goal_cell(pa.generic_goals, "GG2"),
+                      "-" if scoped else generic_goal_cell(pa.generic_goals, "GG3"), area_goals(pa))
     console.print(table)
-    gg = Table(title="Generic goals (organization-wide)", title_justify="left")
-    for column in ("Goal", "Status", "Practices not satisfied"):
+    gg = Table(title="Generic goals (organization level; every area inherits them)", title_justify="left")
+    for column in ("Goal", "Status", "GPs", "Practices not satisfied"):
         gg.add_column(column)
     for goal in a.generic_goals:
-        missing = ", ".join(f"{p.id} ({p.status})" for p in goal.practices if p.status not in ("FI", "LI", "NA"))
-        gg.add_row(f"{goal.id} {goal.name}", STATUS_WORDS[goal.status], missing or "-")
+        missing = ", ".join(practice_mark(p) for p in goal.practices if p.status != "satisfied")
+        gg.add_row(f"{goal.id} {goal.name}", STATUS_WORDS[goal.status], coverage(goal.coverage), missing or "-")
     console.print(gg)
+    if a.target_profiles:
+        tp = Table(title="Target profiles (practices satisfied of those the level needs)", title_justify="left")
+        for column in ("ML", "Met", "Practices", "Areas short"):
+            tp.add_column(column)
+        for t in a.target_profiles:
+            tp.add_row(str(t.level), "yes" if t.met else "no", coverage(t.coverage), ", ".join(t.areas_short) or "-")
+        console.print(tp)
     fw = Table(title="ML Ops maturity models", title_justify="left")
-    for column in ("Model", "Level reached", "Next level needs"):
+    for column in ("Model", "Provenance", "Level reached", "Highest met", "Next level"):
         fw.add_column(column)
     for f in a.frameworks:
-        nxt = next((lv for lv in f.levels if not lv.met or (f.level is not None and lv.level > f.level)), None)
-        needs = f"L{nxt.level}: " + ", ".join(nxt.missing) if nxt and nxt.missing else "-"
-        reached = f"{f.level} ({f.level_name})" if f.level is not None else "below the lowest level"
-        fw.add_row(f.name, reached, needs)
+        fw.add_row(f.name, f.provenance, framework_reached(f), "-" if f.highest_met is None else str(f.highest_met),
+                   framework_next(f))
     console.print(fw)
+    direct = direct_practices(a)
+    if direct:
+        dt_ = Table(title="Direct characterizations (assessor; override the practices' alternatives)",
+                    title_justify="left")
+        for column in ("CMMI practice", "Status", "Rationale", "Evidence"):
+            dt_.add_column(column)
+        for p, _ in direct:
+            assert p.direct is not None
+            dt_.add_row(f"{p.id} {p.name}", p.direct.status, p.direct.rationale, "\n".join(p.direct.evidence) or "-")
+        console.print(dt_)
     if a.findings:
         findings = Table(title="Findings", title_justify="left")
         for column in ("Severity", "Finding", "Recommendation"):
@@ -99,20 +209,45 @@ def assessment_markdown(a: Assessment) -> str:
     ]
     if a.assumptions:
         lines.append("- Assumptions: " + ", ".join(f"`{x.practice}={x.status}`" for x in a.assumptions))
-    lines += ["", "## Process areas", "", "| ML | Process area | Status | Capability level | Goals not satisfied |",
-              "|---|---|---|---|---|"]
+    lines += ["", "## Process areas", "",
+              "SPs: specific practices satisfied of those in scope; CL: capability level, from the area's own GG2 "
+              "and GG3.", "",
+              "| ML | Process area | Status | SPs | Capability level | GG2 | GG3 | Specific goals |",
+              "|---|---|---|---|---|---|---|---|"]
     for pa in a.process_areas:
-        failing = ", ".join(f"{g.id} ({STATUS_WORDS[g.status]})" for g in pa.goals
-                            if g.status not in ("satisfied", "not_applicable"))
-        lines.append(f"| {pa.maturity_level} | {pa.id} {_md_escape(pa.name)} | {STATUS_WORDS[pa.status]} | "
-                     f"{capability(pa.capability_level)} | {failing or '-'} |")
-    lines += ["", "## Generic goals", "", "| Goal | Status |", "|---|---|"]
+        scoped = pa.status == "out_of_scope"
+        lines.append(
+            f"| {pa.maturity_level} | {pa.id} {_md_escape(pa.name)} | {STATUS_WORDS[pa.status]} | "
+            f"{'-' if scoped else coverage(pa.coverage)} | {capability(pa.capability_level, pa.status)} | "
+            f"{'-' if scoped else generic_goal_cell(pa.generic_goals, 'GG2')} | "
+            f"{'-' if scoped else generic_goal_cell(pa.generic_goals, 'GG3')} | {_md_escape(area_goals(pa))} |")
+    lines += ["", "## Generic goals (organization level)", "", "| Goal | Status | GPs | Practices not satisfied |",
+              "|---|---|---|---|"]
     for goal in a.generic_goals:
-        lines.append(f"| {goal.id} {_md_escape(goal.name)} | {STATUS_WORDS[goal.status]} |")
-    lines += ["", "## ML Ops maturity models", "", "| Model | Level reached |", "|---|---|"]
+        missing = ", ".join(practice_mark(p) for p in goal.practices if p.status != "satisfied")
+        lines.append(f"| {goal.id} {_md_escape(goal.name)} | {STATUS_WORDS[goal.status]} | "
+                     f"{coverage(goal.coverage)} | {missing or '-'} |")
+    if a.target_profiles:
+        lines += ["", "## Target profiles", "", "Practices satisfied of those each maturity level needs.", "",
+                  "| ML | Met | Practices | Areas short |", "|---|---|---|---|"]
+        for t in a.target_profiles:
+            lines.append(f"| {t.level} | {'yes' if t.met else 'no'} | {coverage(t.coverage)} | "
+                         f"{', '.join(t.areas_short) or '-'} |")
+    lines += ["", "## ML Ops maturity models", "",
+              "| Model | Provenance | Level reached | Highest level met | Next level |", "|---|---|---|---|---|"]
     for f in a.frameworks:
-        reached = f"{f.level} ({_md_escape(f.level_name or '')})" if f.level is not None else "below the lowest level"
-        lines.append(f"| {_md_escape(f.name)} | {reached} |")
+        highest = "-" if f.highest_met is None else str(f.highest_met)
+        lines.append(f"| {_md_escape(f.name)} | {f.provenance} | {_md_escape(framework_reached(f))} | {highest} | "
+                     f"{_md_escape(framework_next(f))} |")
+    direct = direct_practices(a)
+    if direct:
+        lines += ["", "## Direct characterizations", "",
+                  "CMMI practices the assessor characterized directly; they override the practices' alternatives.",
+                  "", "| CMMI practice | Status | Rationale | Evidence |", "|---|---|---|---|"]
+        for p, _ in direct:
+            assert p.direct is not None
+            lines.append(f"| {p.id} {_md_escape(p.name)} | {p.direct.status} | {_md_escape(p.direct.rationale)} | "
+                         f"{_md_escape('; '.join(p.direct.evidence)) or '-'} |")
     if a.findings:
         lines += ["", "## Findings", ""]
         for x in a.findings:
@@ -142,12 +277,13 @@ def kb_list_table(kb: KnowledgeBase, practice_ids: list[str]) -> str:
     """A table of practices."""
     console, buffer = text_console(140)
     table = Table(title=f"{len(practice_ids)} practice(s)", title_justify="left")
-    for column in ("Id", "Name", "Serves ML", "Goals", "Frameworks", "Requires"):
+    for column in ("Id", "Name", "Serves ML", "Implements", "Frameworks", "Requires"):
         table.add_column(column)
     for pid in practice_ids:
         p = kb.practices[pid]
         frameworks = ", ".join(f"{f}:{lv}" for f, lv in kb.framework_practices.get(pid, []))
-        table.add_row(pid, p.name, str(kb.serving_level[pid]), ", ".join(kb.practice_goals(p)),
+        serves = kb.serving_level[pid]
+        table.add_row(pid, p.name, "-" if serves > 5 else str(serves), ", ".join(kb.practice_implements.get(pid, [])) or "-",
                       frameworks or "-", ", ".join(p.requires) or "-")
     console.print(table)
     return buffer.getvalue()

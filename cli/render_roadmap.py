@@ -6,6 +6,7 @@ import io
 
 from mlops_maturity.cli.render import text_console
 from mlops_maturity.engine.roadmap import (
+    AssessFirstItem,
     EffortRange,
     Estimate,
     LevelState,
@@ -55,8 +56,11 @@ def _state_line(s: LevelState) -> str:
 
 
 def _premise(r: Roadmap) -> str:
-    return ("Levels are inferred by the rules engine, cross-checked against the reference evaluator."
-            if r.evaluator == "rules" else "Levels are inferred by the reference evaluator (--no-verify).")
+    if r.evaluator == "reference":
+        return "Levels are inferred by the reference evaluator alone."
+    if r.verified:
+        return "Levels are inferred by the rules engine, cross-checked against the reference evaluator."
+    return "Levels are inferred by the rules engine alone (--no-verify)."
 
 
 def _wave_changes(w: Wave) -> tuple[str, str, str]:
@@ -66,12 +70,16 @@ def _wave_changes(w: Wave) -> tuple[str, str, str]:
     return frameworks or "-", capability or "-", findings or "-"
 
 
-def _why(item: RoadmapItem) -> str:
+def _why(item: RoadmapItem | AssessFirstItem) -> str:
+    """The item's reasons: the CMMI practices (and alternatives) or framework requirements it serves, then the
+    planned items it is a prerequisite of."""
+    served = [r.text for r in item.reasons if r.kind != "prerequisite"]
+    before = [r.of for r in item.reasons if r.kind == "prerequisite"]
     reasons = []
-    if item.needed_by_target:
-        reasons.append("needed for " + ", ".join(item.needed_for))
-    if item.unblocks:
-        reasons.append("prerequisite of " + ", ".join(item.unblocks))
+    if served:
+        reasons.append("serves " + ", ".join(served))
+    if before:
+        reasons.append("prerequisite of " + ", ".join(before))
     return "; ".join(reasons)
 
 
@@ -117,11 +125,10 @@ def roadmap_table(r: Roadmap) -> str:
     if r.assess_first:
         table = Table(title="Assess first (NY or not observed; the plan assumes they are found in place)",
                       title_justify="left")
-        for column in ("Practice", "Status", "Serves ML", "Needed for", "Waited for by", "Effort if missing (pw)"):
+        for column in ("Practice", "Status", "Serves ML", "Why", "Waited for by", "Effort if missing (pw)"):
             table.add_column(column, overflow="fold")
         for a in r.assess_first:
-            needed = ", ".join(a.needed_for) or "prerequisite"
-            table.add_row(f"{a.practice} {a.name}", STATUS_WORDS.get(a.status, a.status), str(a.serves), needed,
+            table.add_row(f"{a.practice} {a.name}", STATUS_WORDS.get(a.status, a.status), str(a.serves), _why(a),
                           ", ".join(a.needed_by) or "-", _effort(a.effort))
         console.print(table)
         if r.after_assess_first is not None:
@@ -185,14 +192,15 @@ def roadmap_markdown(r: Roadmap) -> str:
     lines += [f"- {note}" for note in _oversized_notes(r)]
     if r.assess_first:
         lines += ["", "## Assess first", "",
-                  "These practices are NY (not yet) or not observed: their goals are not rated rather than failed. "
+                  "These practices are NY (not yet) or not observed: what they implement is not rated rather than "
+                  "failed. "
                   "The plan assumes they are found in place; if one is missing, add it (and its missing "
                   "prerequisites) to the plan.", "",
-                  "| Practice | Status | Serves ML | Needed for | Waited for by | Missing prerequisites | "
+                  "| Practice | Status | Serves ML | Why | Waited for by | Missing prerequisites | "
                   "Effort if missing (pw) |", "|---|---|---|---|---|---|---|"]
         for a in r.assess_first:
             lines.append(f"| `{a.practice}` {_md(a.name)} | {STATUS_WORDS.get(a.status, a.status)} | {a.serves} | "
-                         f"{', '.join(a.needed_for) or 'prerequisite'} | {', '.join(a.needed_by) or '-'} | "
+                         f"{_md(_why(a)) or '-'} | {', '.join(a.needed_by) or '-'} | "
                          f"{', '.join(a.missing_prerequisites) or '-'} | {_effort(a.effort)} |")
         if r.after_assess_first is not None:
             lines += ["", f"If all are found in place: {_md(_state_line(r.after_assess_first))}."]
@@ -215,6 +223,7 @@ def roadmap_markdown(r: Roadmap) -> str:
             f"- Wave {i.wave}; status {status}; serves maturity level {i.serves}; effort {_effort(i.effort)} "
             f"person-weeks; value {i.value}",
             f"- Why: {_md(_why(i))}",
+            f"- Implements: {', '.join(i.implements) or '-'}",
             f"- Framework levels calling for it: {', '.join(i.framework_levels) or '-'}",
             f"- Waits for: {', '.join(i.requires) or '-'}"
             + (f"; assessment of {', '.join(i.awaits_assessment)}" if i.awaits_assessment else ""),

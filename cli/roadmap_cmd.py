@@ -32,8 +32,8 @@ def roadmap(
     ] = False,
     no_verify: Annotated[
         bool,
-        typer.Option("--no-verify", help="Infer the waves with the reference evaluator alone (faster, same "
-                                         "semantics) instead of the rules engine cross-checked against it."),
+        typer.Option("--no-verify", help="Skip the cross-check against the reference evaluator: every state is "
+                                         "inferred by the rules engine alone."),
     ] = False,
 ) -> None:
     """Plan the way to a target level: prerequisites first, in waves whose levels the engine re-infers."""

@@ -86,9 +86,9 @@ def maturity_profile(ctx: ReportContext) -> Figure:
     fig = _figure(7.5, 0.24 * y + 1.3)
     ax = fig.add_subplot()
     for pos, pa in rows:
-        if pa.capability_level is None:
+        if pa.capability_level is None:  # not rated or out of scope: hatched, labelled, never drawn as 0
             ax.barh(pos, 3, height=0.7, color="none", edgecolor=NOT_APPLICABLE_COLOR, hatch="///", linewidth=0.6)
-            ax.text(1.5, pos, "not applicable", va="center", ha="center", fontsize=7, color="#555555")
+            ax.text(1.5, pos, pa.capability_label, va="center", ha="center", fontsize=7, color="#555555")
         else:
             width = max(pa.capability_level, 0.06)
             ax.barh(pos, width, height=0.7, color=CAPABILITY_COLORS[pa.capability_level])
@@ -237,3 +237,67 @@ def inline_svg(svg: bytes, prefix: str) -> str:
     text = re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"',
                   lambda m: f'<svg {m.group(1)}role="img" aria-label="{title}" class="chart"', text, count=1)
     return text.strip() + "\n"
+
+
+# --- the crosswalk's chart (drawn from a Crosswalk, not from a report context) ----------------------------------
+
+TARGET_COLORS = {2: "#74add1", 3: "#313695"}
+"""Maturity level of a target profile -> outline colour of its areas' targets."""
+COVERED_COLOR = "#fc8d59"
+
+
+def crosswalk_profile(cw: Any) -> Figure:
+    """One panel per framework: covered specific practices per process area (filled bar) against the ML 2 and ML 3
+    target profiles (outline: every specific practice of the area), areas of levels 2 and 3."""
+    rows = cw.rows
+    columns = min(3, max(len(rows), 1))
+    lines = max(1, -(-len(rows) // columns))
+    first = rows[0].profile.areas if rows else []
+    areas = [a for a in first if a.maturity_level <= 3]
+    fig = _figure(3.0 * columns + 1.2, (0.17 * len(areas) + 0.9) * lines + 0.8)
+    axes = fig.subplots(lines, columns, squeeze=False, sharey=True)
+    widest = max((a.total for a in areas), default=1)
+    for index, row in enumerate(rows):
+        ax = axes[index // columns][index % columns]
+        by_id = {a.id: a for a in row.profile.areas}
+        for pos, area in enumerate(areas):
+            mine = by_id[area.id]
+            ax.barh(pos, mine.total, height=0.72, color="none", edgecolor=TARGET_COLORS[area.maturity_level],
+                    linewidth=0.8)
+            if mine.covered:
+                ax.barh(pos, mine.covered, height=0.72, color=COVERED_COLOR, linewidth=0)
+            ax.text(mine.total + 0.3, pos, f"{mine.covered}/{mine.total}", va="center", fontsize=6,
+                    color="#555555")
+        t2, t3 = row.profile.target_profiles[0], row.profile.target_profiles[1]
+        label = row.profile.characterization.label if row.profile.characterization else "-"
+        ax.set_title(f"{_short(row.framework, 24)} ({row.provenance})\n{label}; ML{row.strict.maturity_level} "
+                     f"strict; T2 {t2.covered}/{t2.total}, T3 {t3.covered}/{t3.total}", fontsize=7.5, loc="left")
+        ax.set_xlim(0, widest + 3.5)
+        ax.tick_params(axis="x", labelsize=6.5)
+        ax.grid(axis="x", color="#eeeeee", linewidth=0.5)
+        ax.set_axisbelow(True)
+        for spine in ("top", "right"):
+            ax.spines[spine].set_visible(False)
+    for index in range(len(rows), lines * columns):
+        axes[index // columns][index % columns].set_axis_off()
+    for line in axes:
+        line[0].set_yticks(range(len(areas)), [f"{a.id} (ML{a.maturity_level})" for a in areas], fontsize=6.5)
+    axes[0][0].invert_yaxis()
+    _title(fig, "Achievement profile of each framework's practice set: specific practices covered (filled) against "
+           "the target profiles\n(outline: every specific practice of the area; light: ML 2 target, dark: ML 3 "
+           "target)")
+    return fig
+
+
+def render_crosswalk_chart(cw: Any, fmt: ChartFormat = "svg") -> bytes:
+    """The crosswalk's achievement-profile chart as SVG or PNG bytes (deterministic, like :func:`render_chart`)."""
+    import matplotlib
+
+    with matplotlib.rc_context(_RC):
+        fig = crosswalk_profile(cw)
+        buffer = io.BytesIO()
+        if fmt == "svg":
+            fig.savefig(buffer, format="svg", metadata=_SVG_METADATA)
+        else:
+            fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata=_PNG_METADATA)
+    return buffer.getvalue()

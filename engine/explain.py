@@ -1,39 +1,38 @@
-"""Explanations: why a level was not reached, how it was reached, why a practice or framework level stands where
-it does.
+"""Explanations (rating model v2): why a level is not reached, how it was reached, why a practice or a framework
+level stands where it does.
 
-Every explanation is read from the inference trace (:attr:`Assessment.derivations`: each derived fact with the rule
-that produced it and the facts it rests on), never recomputed by separate logic. The trace's fact ids are:
+Every explanation takes a :class:`~mlops_maturity.engine.session.Session`: it reads the session's one assessment
+(the results, and the inference trace when the rules engine made it) and asks the session for every re-inference
+(``conclusions_with``), which the session caches. Nothing is assessed twice, and nothing is recomputed by separate
+logic: what an explanation says about an area, a goal, a CMMI practice or a framework level is what the assessment
+says; each step carries the trace's rule when there is a trace (``evaluator="rules"``).
 
-* ``maturity`` <- ``mm:N`` (level N met) <- ``ps:PA`` (process-area rating) <- ``gs:GOAL`` (goal rating)
-  <- ``ev:GOAL:PID`` (practice PID evidences GOAL);
-* ``fwl:FW`` <- ``fx:FW:K`` (level K reached) <- ``fm:FW:K`` (level K's own practices met) <- ``fr:FW:K:PID``;
-* ``r:P`` (P is unsatisfied and ready) <- ``dep:P:Q`` for each prerequisite Q. An unsatisfied practice without
-  ``r:P`` is blocked: the ``dep:P:Q`` facts with an unsatisfied Q kept the rule from firing, and the assessment
-  lists those Q as the practice's ``blocked_by``.
+**Why a maturity level is not reached** walks down: process area (of levels <= N, in scope, below the capability
+level N needs) -> goal (its specific goals, and its own GG2/GG3 that N needs) -> CMMI practice (specific or
+generic) that is not satisfied -> its alternatives, each with what it still lacks (its practices that are not
+satisfied, with their characterization, evidence, note and unmet prerequisites). An area generic practice
+(``PP.GP2.3``) lists its own alternatives and those of the organization-level practice it inherits (``GP2.3``); a
+direct characterization (``model_practices`` in the fact file) decides a CMMI practice by itself and is shown as
+such. A goal that is *not rated* (nothing failed, something not observed: assess it) is kept apart from an
+*unsatisfied* one (something assessed PI/NI).
 
-Premise ids are mapped back to the knowledge base (names, levels) and to the assessment's practice results
-(characterization, evidence, note, date). The explanation is checked against the assessment as it is built: a
-disagreement is an internal error (:class:`InferenceError`), so an explanation can never contradict ``assess``.
+**The cheapest alternative** of a CMMI practice: the lowest cost, the cost being the sum of effort midpoints of the
+alternative's practices that are not satisfied plus their unsatisfied prerequisites (transitively, each counted
+once); ties go to the higher value (sum of the values of the practices it lacks), then to fewer practices, then to
+the knowledge base's order (own alternatives before inherited ones).
 
-**Minimal adoption.** The smallest set of practices whose adoption (assumed FI) reaches a level. A goal holds only
-when *every* practice evidencing it is FI/LI (NA excluded), and inference is monotone in practice statuses, so the
-set is exactly the unsatisfied, applicable practices evidencing the goals the level needs and that do not hold (for
-a generic goal whose practices are all NA: the cheapest one of them). Every practice of the set is necessary:
-without it, a goal the level needs keeps a practice below LI. The set is therefore the unique minimum (up to that
-one choice), not merely a minimal one. It is **not** closed under prerequisites: inference does not gate goal
-satisfaction on prerequisites, so a prerequisite that evidences no needed goal is not needed *for the rating*, and
-adding it would break the property that dropping any one practice loses the level. The unmet prerequisites are
-reported beside the set (``prerequisites_first``), because in practice they come first; the roadmap orders both. For
-a maturity level that list is empty on any knowledge base ``kb validate`` accepts: a prerequisite never serves a
-higher level than the practice requiring it (no level inversions), so an unmet prerequisite of a needed practice
-evidences a goal the level needs and is in the set already. For framework levels, which do not follow CMMI levels,
-it can be non-empty.
+**The smallest adoption set** that reaches a level: for every CMMI practice the level needs that is not satisfied,
+the cheapest alternative's missing practices; plus their unsatisfied prerequisites; assumed fully implemented (FI)
+and re-verified by inference through the session; then made irredundant: each member is dropped when the level
+still holds without it (each drop re-verified by inference). The rating is monotone in practice statuses (raising a
+practice to FI never lowers any class: alternatives are all-of, CMMI practices any-of, goals all-of), so a member
+kept because the level was lost without it, against a superset of the final set, is needed in the final set too:
+the result is irredundant, and it is called ``minimal`` only then (verified and reduced). It is a minimal set, not
+necessarily a minimum one. Prerequisites that the rating does not need are dropped by the reduction and reported
+beside the set (``prerequisites_first``): the work needs them first, the rating does not.
 
-One deliberate difference from the roadmap: when every practice evidencing a generic goal is NA, the goal is rated
-not applicable and no process area passes capability level 1. The explanation names the cheapest of those practices
-as the adoption (assuming it FI overrides the NA, and re-inference confirms the level), so the client sees that the
-NA characterizations themselves are the obstacle; ``plan_roadmap`` refuses such a target as impossible, and
-:func:`explain_practice` reports that refusal as the practice's roadmap position.
+A CMMI practice characterized directly as not satisfied cannot be changed by adopting practices: it is reported as
+an obstacle (``obstacles``) and the level is not ``achievable`` without re-characterizing it.
 
 Nothing here prints: renderers return strings (:func:`to_markdown`).
 """
@@ -41,30 +40,51 @@ Nothing here prints: renderers return strings (:func:`to_markdown`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import inspect
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 from mlops_maturity.engine import documents
-from mlops_maturity.engine.assessment import assess, parse_assumptions
+from mlops_maturity.engine.assessment import parse_assumptions
 from mlops_maturity.engine.errors import InferenceError, Problem, UserInputError
 from mlops_maturity.engine.facts import FactFile, load_fact_file
-from mlops_maturity.engine.inference import FAILED, SAT, UNRATED, public_status
 from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
 from mlops_maturity.engine.levels import check_framework_level, check_maturity_level, next_level
-from mlops_maturity.engine.results import Assessment, Assumption, Derivation, PracticeResult
-from mlops_maturity.engine.roadmap import Roadmap, plan_roadmap
+from mlops_maturity.engine.rating import (
+    FAILED_,
+    NOT_APPLICABLE,
+    SATISFIED,
+    UNKNOWN,
+    Conclusions,
+    any_of,
+    practice_class,
+    rate_alternative,
+    required_capability,
+)
+from mlops_maturity.engine.results import (
+    AlternativeResult,
+    Assessment,
+    Assumption,
+    Derivation,
+    DirectResult,
+    GoalResult,
+    ModelPracticeResult,
+    PracticeResult,
+    ProcessAreaResult,
+)
+from mlops_maturity.engine.session import Session
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
-SATISFIED_STATUSES = SAT
-NO_EVIDENCE_STATUSES = tuple(public_status(s) for s in UNRATED)
-NOT_IMPLEMENTED_STATUSES = FAILED
+SATISFIED_STATUSES = ("FI", "LI")
+NO_EVIDENCE_STATUSES = ("NY", "not_observed")
+NOT_IMPLEMENTED_STATUSES = ("PI", "NI")
 
 Gap = Literal["no_evidence", "not_implemented", "not_applicable"]
 """Why a practice does not count: nothing was recorded (assess it), it was assessed as not (fully) implemented,
-or it was marked not applicable (only matters for a generic goal whose every practice is NA)."""
+or it was marked not applicable (it counts again only in an alternative where something else applies)."""
 
 CHARACTERIZATION = {
     "FI": "fully implemented (FI)",
@@ -86,51 +106,68 @@ GAP_MEANING = {
     "NA": "Marked not applicable.",
 }
 
+CLASS_WORDS = {
+    "satisfied": "satisfied",
+    "failed": "failed (assessed PI or NI)",
+    "unknown": "not determined (not observed or not yet)",
+    "not_applicable": "not applicable",
+}
+"""The class of an alternative or a CMMI practice, in words."""
+
 RULE_MEANING = {
-    "goal_satisfied": "every practice evidencing the goal is fully or largely implemented (not applicable ones "
-                      "are left out)",
-    "goal_unsatisfied": "at least one practice evidencing the goal was assessed as partially or not implemented",
-    "goal_not_rated": "nothing evidencing the goal was assessed as failing, but at least one of its practices has "
-                      "no evidence recorded (not observed or not yet), so the goal cannot be rated",
-    "goal_not_applicable": "every practice evidencing the goal is not applicable",
-    "area_satisfied_defined": "every specific goal holds, and the generic goals GG2 and GG3 hold "
-                              "organization-wide: capability level 3 (defined)",
-    "area_satisfied_managed": "every specific goal holds and GG2 holds, but GG3 does not: capability level 2 "
-                              "(managed)",
-    "area_satisfied_performed": "every specific goal holds, but GG2 does not: capability level 1 (performed)",
+    "alternative_satisfied": "every applicable practice of the alternative is fully or largely implemented",
+    "alternative_failed": "a practice of the alternative was assessed as partially or not implemented",
+    "alternative_unknown": "nothing in the alternative failed, but a practice has no evidence recorded",
+    "alternative_not_applicable": "every practice of the alternative is not applicable",
+    "practice_characterized_directly": "the assessor characterized the CMMI practice directly",
+    "practice_satisfied": "one of its alternatives is satisfied",
+    "practice_satisfied_inherited": "the organization-level generic practice it inherits is satisfied",
+    "practice_unknown": "no alternative is satisfied and one has no evidence recorded (assess it)",
+    "practice_unknown_inherited": "the organization-level generic practice it inherits is not determined",
+    "practice_failed": "every applicable alternative failed",
+    "practice_failed_inherited": "the organization-level generic practice it inherits failed",
+    "practice_without_alternative": "no alternative implements it, so it cannot be determined",
+    "practice_not_applicable": "every alternative is not applicable",
+    "practice_ready": "the practice is not satisfied and every prerequisite is",
+    "goal_satisfied": "every CMMI practice of the goal is satisfied",
+    "goal_unsatisfied": "at least one CMMI practice of the goal failed (assessed PI or NI)",
+    "goal_not_rated": "nothing failed, but at least one CMMI practice of the goal is not determined (not observed, "
+                      "not yet, or not applicable: NA never removes a required practice), so the goal is not rated",
+    "goal_inherited": "the area's generic goal rests on the organization-level practices alone, so it has their "
+                      "rating",
+    "area_out_of_scope": "the fact file declares the process area out of scope",
+    "area_satisfied_defined": "every specific goal holds, and the area's own GG2 and GG3 hold: capability level 3 "
+                              "(defined)",
+    "area_satisfied_managed": "every specific goal holds and the area's own GG2 holds, but its GG3 does not: "
+                              "capability level 2 (managed)",
+    "area_satisfied_performed": "every specific goal holds, but the area's own GG2 does not: capability level 1 "
+                                "(performed)",
     "area_unsatisfied": "at least one specific goal is unsatisfied: capability level 0 (incomplete)",
-    "area_not_rated": "no specific goal is unsatisfied, but at least one is not rated: capability level 0",
-    "area_not_applicable": "every specific goal is not applicable",
-    "maturity_level_met": "every process area of this level and the levels below is satisfied with the "
-                          "capability level the level needs (2 for level 2, 3 above), or is not applicable",
+    "area_not_rated": "no specific goal is unsatisfied, but at least one is not rated",
+    "maturity_level_met": "every in-scope process area of this level and the levels below has the capability "
+                          "level the level needs (2 for level 2, 3 above)",
     "maturity_level_staged": "the maturity level is the highest level N such that every level from 2 to N is met",
     "maturity_level_initial": "level 2 is not met, so the organization is at level 1 (Initial)",
-    "framework_level_met": "every practice this level of the model calls for is fully or largely implemented, "
-                           "or not applicable",
+    "framework_level_met": "every requirement of this level of the model is satisfied or not applicable",
+    "framework_level_failed": "a practice this level requires was assessed as partially or not implemented",
+    "framework_level_failed_alternatives": "every way of meeting a requirement of this level failed",
+    "framework_level_undetermined": "nothing this level requires failed, but something is not observed",
     "framework_level_reached_base": "the model's first level is met",
     "framework_level_reached_next": "this level is met and the level below it is reached",
     "framework_level": "the highest level reached whose next level is not reached",
     "framework_no_level": "not even the model's first level is reached",
-    "practice_ready": "the practice is not satisfied and every prerequisite is",
 }
-"""Each rule of the inference (engine/inference.py), in plain words."""
+"""Each rule of the inference (``engine/inference.py``), in plain words."""
 
-_AREA_RULES = {
-    "area_satisfied_defined": ("satisfied", 3),
-    "area_satisfied_managed": ("satisfied", 2),
-    "area_satisfied_performed": ("satisfied", 1),
-    "area_unsatisfied": ("unsatisfied", 0),
-    "area_not_rated": ("not_rated", 0),
-    "area_not_applicable": ("not_applicable", None),
-}
-_GOAL_RULES = {
-    "goal_satisfied": "satisfied",
-    "goal_unsatisfied": "unsatisfied",
-    "goal_not_rated": "not_rated",
-    "goal_not_applicable": "not_applicable",
-}
 STATUS_WORDS = {"satisfied": "satisfied", "unsatisfied": "unsatisfied", "not_rated": "not rated",
-                "not_applicable": "not applicable"}
+                "not_applicable": "not applicable", "out_of_scope": "out of scope", "met": "met", "failed": "failed",
+                "undetermined": "undetermined", "unknown": "not determined"}
+"""Ratings of goals, areas and framework levels in words (the report reads them too)."""
+
+_GOAL_RULE = {"satisfied": "goal_satisfied", "unsatisfied": "goal_unsatisfied", "not_rated": "goal_not_rated"}
+_AREA_RULE = {("satisfied", 3): "area_satisfied_defined", ("satisfied", 2): "area_satisfied_managed",
+              ("satisfied", 1): "area_satisfied_performed", ("unsatisfied", 0): "area_unsatisfied",
+              ("not_rated", 0): "area_not_rated", ("out_of_scope", -1): "area_out_of_scope"}
 
 
 # --- the explanation models ---------------------------------------------------------------------------------
@@ -162,7 +199,7 @@ class Prerequisite(Explanation):
 
 
 class PracticeGap(Explanation):
-    """A practice that keeps a goal or a framework level from holding."""
+    """One of our practices that is not satisfied, as an alternative or a framework level lacks it."""
 
     id: str
     name: str
@@ -177,54 +214,82 @@ class PracticeGap(Explanation):
     prerequisites: list[Prerequisite] = Field(default=[], description="Unsatisfied prerequisites (a tree).")
 
 
-class GoalGap(Explanation):
-    """A specific goal that does not hold, with the practices that keep it from holding."""
+class AlternativeGap(Explanation):
+    """One way to implement a CMMI practice (or a framework any-of requirement), and what it still lacks."""
+
+    label: str = Field(description='"alternative K", or "inherited GP2.3 alternative K" for an area generic '
+                                   "practice's inherited alternatives.")
+    source: Literal["own", "inherited"]
+    number: int
+    status: str = Field(description="satisfied, failed, unknown or not_applicable.")
+    practices: list[str] = Field(description="Every practice of the alternative.")
+    lacks: list[PracticeGap] = Field(description="Its practices that are not satisfied (NA left out, unless every "
+                                                 "practice is NA).")
+    prerequisites: list[str] = Field(description="Unsatisfied prerequisites of what it lacks, outside it.")
+    cost: float = Field(description="Effort midpoints, in person-weeks, of what it lacks and those prerequisites.")
+    value: int = Field(description="Sum of the values of the practices it lacks.")
+    cheapest: bool = False
+
+
+class ModelPracticeGap(Explanation):
+    """A CMMI practice (specific or generic) that is not satisfied, with its alternatives."""
 
     id: str
     name: str
+    kind: Literal["specific", "generic", "area_generic"]
+    status: str = Field(description="failed, unknown or not_applicable.")
+    characterization: str
+    decided_by: str
+    step: RuleStep | None = None
+    direct: DirectResult | None = Field(default=None, description="The assessor's direct characterization.")
+    inherits: str | None = Field(default=None, description="The organization-level generic practice it inherits.")
+    inherited_status: str | None = None
+    inherited_direct: DirectResult | None = None
+    alternatives: list[AlternativeGap]
+    cheapest: str | None = Field(description="Label of the cheapest alternative (null when none can be adopted).")
+    adoptable: bool = Field(description="Adopting practices can satisfy it (false: a direct characterization, or "
+                                        "no alternative).")
+
+
+class GoalGap(Explanation):
+    """A goal that does not hold: unsatisfied (something failed) or not rated (something not determined)."""
+
+    id: str
+    name: str
+    generic: str | None = Field(description="GG2 or GG3 for a generic goal, null for a specific goal.")
     status: str
     rule: str
     meaning: str
-    practices: list[PracticeGap]
+    step: RuleStep | None = None
+    failed: list[str] = Field(description="Its CMMI practices that failed.")
+    unknown: list[str] = Field(description="Its CMMI practices not determined (not observed, not yet).")
+    not_applicable: list[str] = Field(description="Its CMMI practices every alternative of which is NA.")
+    practices: list[ModelPracticeGap]
 
 
 class AreaGap(Explanation):
-    """A process area that is not satisfied (unsatisfied or not rated)."""
+    """A process area below the capability level the level needs."""
 
     id: str
     name: str
     maturity_level: int
     status: str
-    capability_level: int
+    capability_level: int | None
+    required_capability: int
     rule: str
     meaning: str
-    goals: list[GoalGap]
-
-
-class GenericGoalGap(Explanation):
-    """A generic goal (GG2, GG3) the level needs that does not hold organization-wide."""
-
-    id: str
-    name: str
-    capability_level: int = Field(description="The capability level this generic goal gives a process area.")
-    status: str
-    rule: str
-    meaning: str
-    held_back: list[str] = Field(
-        description="Process areas whose specific goals hold but whose capability level stays too low because "
-                    "this generic goal does not hold."
-    )
-    practices: list[PracticeGap]
+    step: RuleStep | None = None
+    goals: list[GoalGap] = Field(description="Its specific goals that do not hold.")
+    generic_goals: list[GoalGap] = Field(description="Its own generic goals the level needs that do not hold.")
 
 
 class PracticeHold(Explanation):
-    """A practice as it supports a goal or framework level that holds."""
+    """A practice as it supports something that holds."""
 
     id: str
     name: str
     status: str
     characterization: str
-    fact: str = Field(description="The trace fact linking the practice to the goal or level.")
     evidence: list[str] = []
     note: str | None = None
     observed_on: dt.date | None = None
@@ -232,46 +297,70 @@ class PracticeHold(Explanation):
     assumed: bool = False
 
 
+class ModelPracticeHold(Explanation):
+    """A satisfied CMMI practice and what established it."""
+
+    id: str
+    name: str
+    decided_by: str
+    characterization: str
+    step: RuleStep | None = None
+    direct: DirectResult | None = None
+    inherited_from: str | None = None
+    practices: list[PracticeHold] = Field(description="The deciding alternative's practices.")
+
+
 class GoalHold(Explanation):
-    """A goal that holds (or is not applicable), with the rule and practices that established it."""
+    """A goal that holds, with the rule and CMMI practices that established it."""
 
     id: str
     name: str
     status: str
-    step: RuleStep
-    practices: list[PracticeHold]
+    step: RuleStep | None = None
+    practices: list[ModelPracticeHold]
 
 
 class AreaHold(Explanation):
-    """A process area that supports the level, with the rule and goals that established it."""
+    """A process area that supports the level."""
 
     id: str
     name: str
     maturity_level: int
     status: str
     capability_level: int | None
-    step: RuleStep
+    step: RuleStep | None = None
     goals: list[GoalHold]
+    generic_goals: list[GoalHold]
 
 
 class HowExplanation(Explanation):
     """How a maturity level was reached: the rule chain from the maturity level down to the practices."""
 
-    chain: list[RuleStep] = Field(description="``maturity`` and ``mm:N``, top down.")
+    chain: list[RuleStep] = Field(description="``maturity`` and ``mm:N``, top down (empty without a trace).")
     process_areas: list[AreaHold]
-    generic_goals: list[GoalHold]
+    out_of_scope: list[str]
 
 
 class Adoption(Explanation):
-    """One practice of a minimal adoption set, with what it fixes."""
+    """One practice of an adoption set, with what it serves."""
 
     id: str
     name: str
     status: str
     characterization: str
     gap: Gap
-    fixes: list[str] = Field(description="The goals or framework levels that need it.")
+    fixes: list[str] = Field(description="The CMMI practices (or framework requirements) whose chosen alternative "
+                                         "needs it.")
+    prerequisite_of: list[str] = Field(default=[], description="Members of the set that require it.")
+    effort: float = Field(description="Effort midpoint, person-weeks.")
     ready: bool = Field(description="Every prerequisite is already satisfied.")
+
+
+class Obstacle(Explanation):
+    """A CMMI practice adopting practices cannot satisfy."""
+
+    id: str
+    reason: str
 
 
 class _Header(Explanation):
@@ -284,7 +373,20 @@ class _Header(Explanation):
     maturity_level_name: str
 
 
-class LevelExplanation(_Header):
+class _AdoptionFields(Explanation):
+    minimal_adoption: list[str] = Field(description="The practices to adopt (assumed FI) to reach the level.")
+    adoption: list[Adoption]
+    minimal: bool = Field(description="Verified and irredundant: dropping any member loses the level.")
+    prerequisites_first: list[str] = Field(
+        description="Unsatisfied prerequisites of the set that are not in it (the rating does not need them; the "
+                    "work does, first)."
+    )
+    achievable: bool = Field(description="False when something needed cannot be satisfied by adopting practices.")
+    obstacles: list[Obstacle] = []
+    verified: bool = Field(description="Re-inference with minimal_adoption assumed FI reaches the level.")
+
+
+class LevelExplanation(_Header, _AdoptionFields):
     """Why maturity level N is not reached (and what reaches it), or how it was reached."""
 
     kind: Literal["level"] = "level"
@@ -293,42 +395,41 @@ class LevelExplanation(_Header):
     reached: bool
     blocking_level: int | None = Field(description="The lowest level not met (null when the level is reached).")
     summary: list[str]
-    process_areas: list[AreaGap] = Field(description="Process areas of levels <= N that are not satisfied.")
-    generic_goals: list[GenericGoalGap] = Field(description="Generic goals the level needs that do not hold.")
-    minimal_adoption: list[str] = Field(description="The smallest set of practices whose adoption reaches N.")
-    adoption: list[Adoption]
-    prerequisites_first: list[str] = Field(
-        description="Unsatisfied prerequisites of the adoption set that are not in it (not needed for the rating, "
-                    "but in practice put in place first)."
-    )
-    achievable: bool = Field(description="False when a needed goal has no practice in the knowledge base.")
-    verified: bool = Field(description="Re-running the engine with minimal_adoption assumed FI reaches N.")
-    verified_level: int | None = Field(description="The maturity level that re-run reached.")
-    how: HowExplanation | None = Field(description="The rule chain, when the level is reached.")
+    process_areas: list[AreaGap] = Field(description="In-scope areas of levels <= N below the capability N needs.")
+    out_of_scope: list[str] = Field(description="Areas of levels <= N declared out of scope.")
+    generic_goals: list[GoalGap] = Field(
+        description="The organization-level generic goals N needs that do not hold (every area inherits them).")
+    verified_level: int | None = Field(description="The maturity level the re-inference reached.")
+    how: HowExplanation | None = Field(description="The areas and rules, when the level is reached.")
 
 
-class GoalLink(Explanation):
-    """A goal a practice evidences, and whether the practice keeps it from holding."""
+class ImplementsLink(Explanation):
+    """A CMMI practice a practice is part of an alternative of."""
 
     id: str
     name: str
+    kind: str
+    goal: str
+    goal_name: str
+    goal_status: str
     process_area: str | None
-    process_area_name: str | None
     maturity_level: int
     status: str
-    rule: str
-    holds_back: bool = Field(description="The goal does not hold and this practice is one reason.")
+    alternatives: list[int] = Field(description="Numbers of the alternatives that contain the practice.")
+    holds_back: bool = Field(description="The CMMI practice is not satisfied and this practice is not either.")
 
 
 class FrameworkLink(Explanation):
-    """A framework level that calls for a practice."""
+    """A framework level that names a practice."""
 
     framework: str
     framework_name: str
     level: int
     level_name: str
-    met: bool = Field(description="Every practice of this level is satisfied.")
-    reached: bool = Field(description="This level and every level below it are met.")
+    required: bool = Field(description="Required (alone or in an any-of); false: optional.")
+    status: str
+    met: bool
+    reached: bool
 
 
 class PracticeLink(Explanation):
@@ -345,30 +446,31 @@ class RoadmapPosition(Explanation):
     """Where a practice sits on the roadmap toward the next level (``maturity roadmap``), and why there."""
 
     target: str = Field(description="The roadmap's target in words.")
-    placement: Literal["planned", "assess_first", "not_needed", "target_reached", "impossible"] = Field(
-        description="planned: an item of the plan; assess_first: no evidence recorded, assess before planning; "
-                    "not_needed: the target needs neither it nor anything waiting for it; target_reached: "
-                    "nothing to plan; impossible: the roadmap refuses the target."
-    )
-    rank: int | None = Field(description="Position in the plan, from 1 (planned items only).")
-    items: int = Field(description="How many items the plan has.")
-    wave: int | None
-    waves: int = Field(description="How many waves the plan has.")
-    needed_by_target: bool
-    needed_for: list[str] = Field(description="What in the target needs it (goal ids or FRAMEWORK:LEVEL).")
-    requires: list[str] = Field(description="Planned items it waits for.")
-    awaits_assessment: list[str] = Field(description="Prerequisites to assess first.")
-    unblocks: list[str] = Field(description="Planned items that directly require it.")
+    placement: Literal["planned", "assess_first", "not_needed", "target_reached", "impossible", "unavailable"] = \
+        Field(description="planned: an item of the plan; assess_first: no evidence recorded, assess before "
+                          "planning; not_needed: the target needs neither it nor anything waiting for it; "
+                          "target_reached: nothing to plan; impossible: the roadmap refuses the target; "
+                          "unavailable: the roadmap could not be consulted.")
+    rank: int | None = None
+    items: int = 0
+    wave: int | None = None
+    waves: int = 0
+    needed_by_target: bool = False
+    needed_for: list[str] = []
+    requires: list[str] = []
+    awaits_assessment: list[str] = []
+    unblocks: list[str] = []
     reasons: list[str]
 
 
 class PracticeExplanation(_Header):
-    """A practice: its status, what requires it, what it waits for, where it sits on the way up."""
+    """A practice: its status, what it implements, what requires it, what it waits for."""
 
     kind: Literal["practice"] = "practice"
     id: str
     name: str
     description: str
+    option: bool
     status: str
     characterization: str
     satisfied: bool
@@ -380,39 +482,57 @@ class PracticeExplanation(_Header):
     reason: str | None
     assumed: bool
     ready: bool
-    serving_level: int = Field(description="The lowest maturity level among the goals the practice evidences.")
+    serving_level: int = Field(description="The lowest maturity level among the CMMI practices it implements "
+                                           "(6: none).")
     summary: list[str]
-    evidences: list[GoalLink]
+    implements: list[ImplementsLink]
     frameworks: list[FrameworkLink]
-    required_by: list[PracticeLink] = Field(description="Practices that list this one as a prerequisite.")
-    requires: list[PracticeLink] = Field(description="This practice's prerequisites.")
-    waits_for: list[Prerequisite] = Field(description="Unsatisfied prerequisites (a tree).")
-    next_level: int | None = Field(description="The next maturity level (null at level 5).")
+    required_by: list[PracticeLink]
+    requires: list[PracticeLink]
+    waits_for: list[Prerequisite]
+    next_level: int | None
     needed_for_next_level: Literal["adopt", "no", "satisfied"] = Field(
-        description="adopt: in the next level's minimal adoption; no: the next level does not need it; "
-                    "satisfied: already in place."
+        description="adopt: in the next level's adoption set; no: not in it; satisfied: already in place."
     )
     roadmap: RoadmapPosition | None
 
 
-class FrameworkLevelStatus(Explanation):
-    """One level of a framework: met, reached, and the practices behind it."""
+class RequirementGap(Explanation):
+    """A framework level requirement that is not satisfied: one practice, or an any-of of alternatives."""
+
+    id: str = Field(description="The practice id, or ``fw:F:K:I`` for an any-of requirement.")
+    kind: Literal["practice", "any_of"]
+    status: str
+    practice: PracticeGap | None = None
+    alternatives: list[AlternativeGap] = []
+    cheapest: str | None = None
+
+
+class FrameworkLevelExplanation(Explanation):
+    """One level of a framework: its own status, whether it is reached, and what it misses."""
 
     level: int
     name: str
+    status: str = Field(description="met, failed or undetermined.")
     met: bool
     reached: bool
-    steps: list[RuleStep] = Field(description="The trace facts fm (met) and fx (reached), when derived.")
-    missing: list[PracticeGap]
-    practices: list[PracticeHold] = Field(description="The practices that hold (when the level is met).")
+    steps: list[RuleStep]
+    missing: list[str] = Field(description="Required practices not satisfied (as the assessment lists them).")
+    failed: list[str] = Field(description="Of those, assessed PI or NI.")
+    undetermined: list[str] = Field(description="Of those, not observed or NY (assess them).")
+    requirements: list[RequirementGap]
+    practices: list[PracticeHold] = Field(description="The required practices that hold (when the level is met).")
+    optional: list[str]
 
 
-class FrameworkExplanation(_Header):
+class FrameworkExplanation(_Header, _AdoptionFields):
     """Why a framework level is not reached (and what reaches it), or how it was reached."""
 
     kind: Literal["framework"] = "framework"
     framework: str
     framework_name: str
+    provenance: str
+    provenance_note: str
     level: int
     level_name: str
     current_level: int | None
@@ -420,23 +540,24 @@ class FrameworkExplanation(_Header):
     reached: bool
     blocking_level: int | None
     summary: list[str]
-    levels: list[FrameworkLevelStatus] = Field(description="The model's levels up to the one asked about.")
-    chain: list[RuleStep] = Field(description="How the current level was concluded (fwl, fx).")
-    minimal_adoption: list[str]
-    adoption: list[Adoption]
-    prerequisites_first: list[str]
-    verified: bool
+    levels: list[FrameworkLevelExplanation]
+    chain: list[RuleStep]
     verified_level: int | None
 
 
 Prerequisite.model_rebuild()
 
 
-# --- reading the trace --------------------------------------------------------------------------------------
+# --- reading one assessment ---------------------------------------------------------------------------------
+
+
+def _agree(condition: bool, message: str) -> None:
+    if not condition:
+        raise InferenceError(f"explanation trace disagrees with the assessment: {message}")
 
 
 class Trace:
-    """The inference trace of one assessment, indexed by fact id, with the assessment's practice results."""
+    """The inference trace of one assessment, indexed by fact id, checked against the assessment's results."""
 
     def __init__(self, kb: KnowledgeBase, assessment: Assessment) -> None:
         if not assessment.derivations:
@@ -444,64 +565,88 @@ class Trace:
         self.kb = kb
         self.assessment = assessment
         self.by_fact: dict[str, Derivation] = {d.fact: d for d in assessment.derivations}
-        self.practices: dict[str, PracticeResult] = {p.id: p for p in assessment.practices}
-        self._goal_results = {g.id: g for g in assessment.generic_goals}
-        for pa in assessment.process_areas:
-            self._goal_results.update({g.id: g for g in pa.goals})
-        for p in assessment.practices:
-            _agree(not p.blocked_by or not self.has(f"r:{p.id}"),
-                   f"practice {p.id}: derived ready, but the assessment lists prerequisites it waits for")
 
     def has(self, fact: str) -> bool:
         """Whether inference derived ``fact``."""
         return fact in self.by_fact
 
-    def step(self, fact: str) -> RuleStep:
-        """The derivation of ``fact`` as a readable step."""
-        d = self.by_fact[fact]
+    def step(self, fact: str) -> RuleStep | None:
+        """The derivation of ``fact`` as a readable step (``None`` when it was not derived)."""
+        d = self.by_fact.get(fact)
+        if d is None:
+            return None
         return RuleStep(fact=d.fact, rule=d.rule, meaning=RULE_MEANING.get(d.rule, d.rule), premises=d.premises)
 
-    def goal(self, gid: str) -> tuple[str, str, list[str]]:
-        """A goal's status, the rule that rated it, and the practices it was rated on (from its premises)."""
-        d = self.by_fact[f"gs:{gid}"]
-        status = _GOAL_RULES[d.rule]
-        prefix = f"ev:{gid}:"
-        practices = [p[len(prefix):] for p in d.premises if p.startswith(prefix)]
-        reported = self._goal_results[gid].status
-        _agree(reported == status, f"goal {gid}: trace says {status}, assessment {reported}")
-        return status, d.rule, practices
-
-    def area(self, pa_id: str) -> tuple[str, int | None, str, list[str]]:
-        """A process area's status, capability level, rule, and the specific goals it was rated on."""
+    def area(self, pa_id: str) -> tuple[str, int]:
+        """A process area's rating and capability level as the trace concluded them, checked against the result."""
         d = self.by_fact[f"ps:{pa_id}"]
-        status, capability = _AREA_RULES[d.rule]
-        rated = {p[3:] for p in d.premises if p.startswith("gs:")}
-        goals = [g.id for g in self.kb.process_area[pa_id].goals if g.id in rated]
+        found = next((k for k, rule in _AREA_RULE.items() if rule == d.rule), None)
+        _agree(found is not None, f"process area {pa_id}: unknown rule {d.rule}")
+        status, capability = found  # type: ignore[misc]
         result = self.assessment.process_area(pa_id)
-        _agree((result.status, result.capability_level) == (status, capability),
-               f"process area {pa_id}: trace says {status}/{capability}, assessment {result.status}/"
+        shown = None if status in ("out_of_scope", "not_rated") else capability
+        _agree((result.status, result.capability_level) == (status, shown),
+               f"process area {pa_id}: trace says {status}/{shown}, assessment {result.status}/"
                f"{result.capability_level}")
-        return status, capability, d.rule, goals
+        return status, capability
 
-    def level_met(self, level: int) -> bool:
-        """Whether maturity level ``level`` is met (level 1 always is)."""
-        return level == 1 or self.has(f"mm:{level}")
+    def goal(self, gid: str, reported: str) -> str:
+        """A goal's rule, checked against the reported status (``goal_inherited`` takes the inherited goal's)."""
+        d = self.by_fact[f"gs:{gid}"]
+        if d.rule != "goal_inherited":
+            _agree(_GOAL_RULE.get(reported) == d.rule, f"goal {gid}: trace rule {d.rule}, assessment {reported}")
+        return d.rule
+
+
+class _View:
+    """One session's assessment, indexed for explaining: results by id, the trace when there is one."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.kb = session.kb
+        self.facts = session.facts
+        self.a = session.assessment
+        self.trace = Trace(self.kb, self.a) if self.a.derivations else None
+        self.practices: dict[str, PracticeResult] = {p.id: p for p in self.a.practices}
+        self.areas: dict[str, ProcessAreaResult] = {pa.id: pa for pa in self.a.process_areas}
+        self.goals: dict[str, GoalResult] = {g.id: g for g in self.a.generic_goals}
+        for pa in self.a.process_areas:
+            self.goals.update({g.id: g for g in pa.goals})
+            self.goals.update({g.id: g for g in pa.generic_goals})
+        self.mps: dict[str, ModelPracticeResult] = {m.id: m for g in self.goals.values() for m in g.practices}
+        for p in self.a.practices:
+            _agree(not p.blocked_by or not p.ready, f"practice {p.id}: ready, but waits for {p.blocked_by}")
+
+    # trace
+    def step(self, fact: str) -> RuleStep | None:
+        return self.trace.step(fact) if self.trace is not None else None
+
+    def goal_rule(self, gid: str) -> str:
+        status = self.goals[gid].status
+        if self.trace is not None and self.trace.has(f"gs:{gid}"):
+            return self.trace.goal(gid, status)
+        return _GOAL_RULE[status]
+
+    def area_rule(self, pa_id: str) -> str:
+        pa = self.areas[pa_id]
+        if self.trace is not None and self.trace.has(f"ps:{pa_id}"):
+            self.trace.area(pa_id)
+            return self.trace.by_fact[f"ps:{pa_id}"].rule
+        key = (pa.status, -1 if pa.status == "out_of_scope" else pa.capability_level or 0)
+        return _AREA_RULE.get(key, "area_not_rated")
+
+    # practices
+    def klass(self, pid: str) -> str:
+        return practice_class(self.practices[pid].status)
+
+    def satisfied(self, pid: str) -> bool:
+        return self.practices[pid].satisfied
 
     def blocked_by(self, pid: str) -> list[str]:
-        """The unsatisfied prerequisites ``pid`` waits for (``dep:PID:Q`` facts that kept ``r:PID`` from firing)."""
         return list(self.practices[pid].blocked_by)
 
-    def prerequisite_tree(self, pid: str) -> list[Prerequisite]:
-        """The unsatisfied prerequisites of ``pid``, each with its own beneath it."""
-        return [
-            Prerequisite(id=q, name=self.kb.practices[q].name, status=self.practices[q].status,
-                         characterization=CHARACTERIZATION[self.practices[q].status],
-                         prerequisites=self.prerequisite_tree(q))
-            for q in self.blocked_by(pid)
-        ]
-
-    def prerequisite_closure(self, pids: Sequence[str]) -> list[str]:
-        """Every unsatisfied prerequisite reachable from ``pids`` through blocking prerequisites, sorted."""
+    def closure(self, pids: Sequence[str]) -> list[str]:
+        """Every unsatisfied prerequisite reachable from ``pids`` through unsatisfied prerequisites, sorted."""
         seen: set[str] = set()
         stack = list(pids)
         while stack:
@@ -511,8 +656,17 @@ class Trace:
                     stack.append(q)
         return sorted(seen)
 
+    def prerequisite_tree(self, pid: str, seen: frozenset[str] = frozenset()) -> list[Prerequisite]:
+        out = []
+        for q in self.blocked_by(pid):
+            if q in seen:
+                continue
+            r = self.practices[q]
+            out.append(Prerequisite(id=q, name=r.name, status=r.status, characterization=CHARACTERIZATION[r.status],
+                                    prerequisites=self.prerequisite_tree(q, seen | {pid})))
+        return out
+
     def gap(self, pid: str) -> PracticeGap:
-        """A practice that does not count, with its status, evidence and unmet prerequisites."""
         p = self.practices[pid]
         return PracticeGap(
             id=pid, name=p.name, status=p.status, characterization=CHARACTERIZATION[p.status], gap=gap_of(p.status),
@@ -521,17 +675,35 @@ class Trace:
             prerequisites=self.prerequisite_tree(pid),
         )
 
-    def hold(self, pid: str, fact: str) -> PracticeHold:
-        """A practice as it supports something that holds."""
+    def hold(self, pid: str) -> PracticeHold:
         p = self.practices[pid]
         return PracticeHold(id=pid, name=p.name, status=p.status, characterization=CHARACTERIZATION[p.status],
-                            fact=fact, evidence=list(p.evidence), note=p.note, observed_on=p.observed_on,
-                            reason=p.reason, assumed=p.assumed)
+                            evidence=list(p.evidence), note=p.note, observed_on=p.observed_on, reason=p.reason,
+                            assumed=p.assumed)
+
+    def effort(self, pid: str) -> float:
+        return self.kb.practices[pid].effort.mid
+
+    # alternatives
+    def alternative(self, members: Sequence[str], number: int, status: str, source: Literal["own", "inherited"],
+                    label: str) -> AlternativeGap:
+        lacking = [p for p in members if not self.satisfied(p) and self.practices[p].status != "NA"]
+        if status == NOT_APPLICABLE:  # every member NA: adopting them (FI overrides NA) is the way
+            lacking = [p for p in members if not self.satisfied(p)]
+        if status == SATISFIED:
+            lacking = []
+        prereqs = [q for q in self.closure(lacking) if q not in lacking]
+        return AlternativeGap(
+            label=label, source=source, number=number, status=status, practices=list(members),
+            lacks=[self.gap(p) for p in lacking], prerequisites=prereqs,
+            cost=round(sum(self.effort(p) for p in [*lacking, *prereqs]), 3),
+            value=sum(self.kb.practices[p].value for p in lacking),
+        )
 
 
 def gap_of(status: str) -> Gap:
     """Classify a status that does not count: no evidence (NY, not observed), not implemented (PI, NI), or NA."""
-    if status in NO_EVIDENCE_STATUSES:
+    if status in NO_EVIDENCE_STATUSES or status == "NO":
         return "no_evidence"
     if status in NOT_IMPLEMENTED_STATUSES:
         return "not_implemented"
@@ -540,201 +712,261 @@ def gap_of(status: str) -> Gap:
     raise ValueError(f"status {status} counts; it is not a gap")
 
 
-def _agree(condition: bool, message: str) -> None:
-    if not condition:
-        raise InferenceError(f"explanation trace disagrees with the assessment: {message}")
+def _cheapest(alternatives: list[AlternativeGap]) -> AlternativeGap | None:
+    """The cheapest alternative that can be adopted: lowest cost, then higher value, then fewer practices, then
+    order (the list's: own alternatives first)."""
+    candidates = [(i, x) for i, x in enumerate(alternatives) if x.lacks]
+    if not candidates:
+        return None
+    _, best = min(candidates, key=lambda ix: (ix[1].cost, -ix[1].value,
+                                              len(ix[1].lacks) + len(ix[1].prerequisites), ix[0]))
+    return best
 
 
-def _counts(status: str) -> bool:
-    return status in SATISFIED_STATUSES
+def _mark_cheapest(alternatives: list[AlternativeGap]) -> tuple[list[AlternativeGap], AlternativeGap | None]:
+    best = _cheapest(alternatives)
+    if best is None:
+        return alternatives, None
+    marked = [x.model_copy(update={"cheapest": True}) if x is best else x for x in alternatives]
+    return marked, next(x for x in marked if x.cheapest)
+
+
+def _alternative_results(v: _View, alts: Sequence[AlternativeResult], source: Literal["own", "inherited"],
+                         prefix: str) -> list[AlternativeGap]:
+    return [v.alternative([m.id for m in alt.practices], alt.number, alt.status, source,
+                          f"{prefix}alternative {alt.number}") for alt in alts]
+
+
+def _model_practice_gap(v: _View, mp_id: str) -> ModelPracticeGap:
+    """A CMMI practice that is not satisfied, with every alternative that could satisfy it and what each lacks."""
+    mp = v.kb.model_practices[mp_id]
+    r = v.mps[mp_id]
+    direct = r.direct
+    alternatives = _alternative_results(v, r.alternatives, "own", "")
+    inherited = v.mps.get(mp.inherits) if mp.inherits else None
+    inherited_direct = inherited.direct if inherited is not None else None
+    if inherited is not None and inherited_direct is None:
+        alternatives += _alternative_results(v, inherited.alternatives, "inherited", f"inherited {mp.inherits} ")
+    if direct is not None:  # the assessor's characterization decides; alternatives are shown, not adoptable
+        marked, best = alternatives, None
+    else:
+        marked, best = _mark_cheapest(alternatives)
+    return ModelPracticeGap(
+        id=mp_id, name=mp.name, kind=mp.kind, status=r.status, characterization=r.characterization,
+        decided_by=r.decided_by, step=v.step(f"mps:{mp_id}"), direct=direct, inherits=mp.inherits,
+        inherited_status=inherited.status if inherited is not None else None, inherited_direct=inherited_direct,
+        alternatives=marked, cheapest=best.label if best is not None else None,
+        adoptable=direct is None and best is not None,
+    )
+
+
+def _goal_gap(v: _View, gid: str) -> GoalGap:
+    g = v.goals[gid]
+    rule = v.goal_rule(gid)
+    info = v.kb.goals.get(gid)
+    generic = info.generic if info is not None else gid
+    missing = [m for m in g.practices if m.status != SATISFIED]
+    return GoalGap(
+        id=gid, name=g.name, generic=generic, status=g.status, rule=rule, meaning=RULE_MEANING[rule],
+        step=v.step(f"gs:{gid}"),
+        failed=[m.id for m in missing if m.status == FAILED_],
+        unknown=[m.id for m in missing if m.status == UNKNOWN],
+        not_applicable=[m.id for m in missing if m.status == NOT_APPLICABLE],
+        practices=[_model_practice_gap(v, m.id) for m in missing],
+    )
 
 
 # --- why / how a maturity level ------------------------------------------------------------------------------
 
 
-def _header(kb: KnowledgeBase, a: Assessment) -> dict[str, Any]:
+def _header(a: Assessment) -> dict[str, Any]:
     return {"organization": a.organization, "assessed_on": a.assessed_on, "source": a.source,
             "assumptions": list(a.assumptions), "maturity_level": a.maturity_level,
             "maturity_level_name": a.maturity_level_name}
 
 
-def _goal_gap(t: Trace, gid: str) -> GoalGap:
-    status, rule, practices = t.goal(gid)
-    failing = [t.gap(p) for p in practices if not _counts(t.practices[p].status) and t.practices[p].status != "NA"]
-    if status == "not_applicable":  # only asked for generic goals: every practice is NA
-        failing = [t.gap(p) for p in practices]
-    return GoalGap(id=gid, name=t.kb.goals[gid].name, status=status, rule=rule, meaning=RULE_MEANING[rule],
-                   practices=failing)
-
-
-def _level_gaps(t: Trace, level: int) -> tuple[list[AreaGap], list[GenericGoalGap]]:
-    """The process areas and generic goals that keep ``level`` from being met, read from the trace."""
-    kb = t.kb
+def _level_gaps(v: _View, level: int) -> tuple[list[AreaGap], list[str], list[GoalGap]]:
+    """The in-scope areas of levels <= ``level`` below the capability it needs, the areas out of scope, and the
+    organization-level generic goals it needs that do not hold."""
     areas: list[AreaGap] = []
-    applicable: list[tuple[str, int | None]] = []
-    for pa in kb.process_areas:
+    scoped: list[str] = []
+    if level < 2:
+        return areas, scoped, []
+    need = required_capability(level)
+    for pa in v.kb.process_areas:
         if pa.maturity_level > level:
             continue
-        status, capability, rule, goals = t.area(pa.id)
-        if status != "not_applicable":
-            applicable.append((pa.id, capability))
-        if status in ("unsatisfied", "not_rated"):
-            gaps = [_goal_gap(t, g) for g in goals]
-            areas.append(AreaGap(
-                id=pa.id, name=pa.name, maturity_level=pa.maturity_level, status=status,
-                capability_level=capability or 0, rule=rule, meaning=RULE_MEANING[rule],
-                goals=[g for g in gaps if g.status in ("unsatisfied", "not_rated")],
-            ))
-    generic: list[GenericGoalGap] = []
-    if level >= 2 and applicable:
-        for gg in kb.generic_goals:
-            if gg.capability_level == 3 and level < 3:
-                continue
-            g = _goal_gap(t, gg.id)
-            if g.status == "satisfied":
-                continue
-            held = [pid for pid, cl in applicable
-                    if cl is not None and cl >= 1 and cl < gg.capability_level]
-            generic.append(GenericGoalGap(
-                id=gg.id, name=gg.name, capability_level=gg.capability_level, status=g.status, rule=g.rule,
-                meaning=g.meaning, held_back=held, practices=g.practices,
-            ))
-    return areas, generic
+        r = v.areas[pa.id]
+        if r.status == "out_of_scope":
+            scoped.append(pa.id)
+            continue
+        if r.status == "satisfied" and (r.capability_level or 0) >= need:
+            continue
+        rule = v.area_rule(pa.id)
+        goals = [_goal_gap(v, g.id) for g in r.goals if g.status != "satisfied"]
+        generic = [_goal_gap(v, g.id) for g in r.generic_goals
+                   if g.status != "satisfied" and (g.id.endswith(".GG2") or need >= 3)]
+        areas.append(AreaGap(id=pa.id, name=pa.name, maturity_level=pa.maturity_level, status=r.status,
+                             capability_level=r.capability_level, required_capability=need, rule=rule,
+                             meaning=RULE_MEANING[rule], step=v.step(f"ps:{pa.id}"), goals=goals,
+                             generic_goals=generic))
+    org = [_goal_gap(v, g.id) for g in v.a.generic_goals
+           if g.status != "satisfied" and (g.id == "GG2" or need >= 3) and areas]
+    return areas, scoped, org
 
 
-def _adoption(
-    t: Trace, needs: Mapping[str, list[PracticeGap]], pick_one: Mapping[str, list[PracticeGap]]
-) -> tuple[list[Adoption], list[str]]:
-    """The minimal adoption set for the given failing goals/levels, and the prerequisites outside it.
+def _assumed(adoption: Sequence[str]) -> dict[str, str]:
+    return {p: "FI" for p in adoption}
 
-    ``needs`` maps a goal or level to practices all of which must be adopted; ``pick_one`` maps a generic goal whose
-    every practice is NA to its practices, of which the cheapest (then lowest id) is adopted.
-    """
+
+def _adopt(
+    v: _View,
+    choices: Mapping[str, AlternativeGap | PracticeGap],
+    reaches: Callable[[Conclusions], bool],
+) -> tuple[list[Adoption], bool, bool, list[str]]:
+    """The adoption set for ``choices`` (what needs it -> the chosen alternative, or a single practice): the chosen
+    practices plus their unsatisfied prerequisites, verified by re-inference, then made irredundant (each drop
+    verified by re-inference). Returns the adoption, verified, minimal, and prerequisites outside the set."""
     fixes: dict[str, list[str]] = {}
-    gaps: dict[str, PracticeGap] = {}
-    for target, practices in sorted(needs.items()):
-        for p in practices:
+    for target, choice in sorted(choices.items()):
+        lacks = choice.lacks if isinstance(choice, AlternativeGap) else [choice]
+        for p in lacks:
             fixes.setdefault(p.id, []).append(target)
-            gaps[p.id] = p
-    for target, practices in sorted(pick_one.items()):
-        if practices:
-            chosen = min(practices, key=lambda p: (t.kb.practices[p.id].effort.mid, p.id))
-            fixes.setdefault(chosen.id, []).append(target)
-            gaps[chosen.id] = chosen
-    adoption = [
-        Adoption(id=pid, name=gaps[pid].name, status=gaps[pid].status, characterization=gaps[pid].characterization,
-                 gap=gaps[pid].gap, fixes=sorted(set(fixes[pid])), ready=not t.blocked_by(pid))
-        for pid in sorted(fixes)
-    ]
-    first = [q for q in t.prerequisite_closure(sorted(fixes)) if q not in fixes]
-    return adoption, first
+    chosen = sorted(fixes)
+    members = sorted(set(chosen) | set(v.closure(chosen)))
+    session = v.session
+    verified = reaches(session.conclusions_with(_assumed(members))) if members else False
+    minimal = False
+    if verified:
+        only_prerequisites = [p for p in members if p not in fixes]
+        kept = list(members)
+        if only_prerequisites:  # one re-inference first: usually the rating needs none of them
+            without = [p for p in kept if p in fixes]
+            if reaches(session.conclusions_with(_assumed(without))):
+                kept = without
+        for pid in [p for p in only_prerequisites if p in kept] + [p for p in members if p in fixes]:
+            smaller = [p for p in kept if p != pid]
+            if reaches(session.conclusions_with(_assumed(smaller))):
+                kept = smaller
+        members = kept
+        minimal = True  # each kept member loses the level when dropped from a superset: monotone, so needed
+    in_set = set(members)
+    adoption = []
+    for pid in members:
+        p = v.practices[pid]
+        adoption.append(Adoption(
+            id=pid, name=p.name, status=p.status, characterization=CHARACTERIZATION[p.status], gap=gap_of(p.status),
+            fixes=sorted(set(fixes.get(pid, []))),
+            prerequisite_of=sorted(q for q in in_set if pid in v.kb.practices[q].requires),
+            effort=v.effort(pid), ready=not v.blocked_by(pid)))
+    first = [q for q in v.closure(members) if q not in in_set]
+    return adoption, verified, minimal, first
 
 
-def _level_adoption(t: Trace, areas: list[AreaGap], generic: list[GenericGoalGap]) -> tuple[
-        list[Adoption], list[str], bool]:
-    needs: dict[str, list[PracticeGap]] = {}
-    pick_one: dict[str, list[PracticeGap]] = {}
-    achievable = True
+def _level_choices(v: _View, areas: list[AreaGap]) -> tuple[dict[str, AlternativeGap], list[Obstacle]]:
+    choices: dict[str, AlternativeGap] = {}
+    obstacles: list[Obstacle] = []
     for area in areas:
-        for goal in area.goals:
-            if not goal.practices:
-                achievable = False  # a goal no practice evidences: nothing can satisfy it
-            needs[goal.id] = goal.practices
-    for gg in generic:
-        if not gg.practices:
-            achievable = False
-        if gg.status == "not_applicable":
-            pick_one[gg.id] = gg.practices
-        else:
-            needs[gg.id] = gg.practices
-    adoption, first = _adoption(t, needs, pick_one)
-    return adoption, first, achievable
+        for goal in [*area.goals, *area.generic_goals]:
+            for mp in goal.practices:
+                if mp.direct is not None:
+                    obstacles.append(Obstacle(id=mp.id, reason=f"characterized directly as {mp.direct.status} "
+                                                               f"({mp.direct.rationale}); re-characterize it"))
+                    continue
+                best = next((x for x in mp.alternatives if x.cheapest), None)
+                if best is None:
+                    obstacles.append(Obstacle(id=mp.id, reason="no alternative of our practices implements it"
+                                              + (f" and {mp.inherits} is characterized directly as "
+                                                 f"{mp.inherited_direct.status}" if mp.inherited_direct else "")))
+                    continue
+                choices[mp.id] = best
+    return choices, obstacles
 
 
-def _how(t: Trace, level: int) -> HowExplanation:
-    kb = t.kb
-    chain = [t.step("maturity")]
+def _hold_model_practice(v: _View, m: ModelPracticeResult) -> ModelPracticeHold:
+    mp = v.kb.model_practices[m.id]
+    source = m
+    inherited_from = None
+    if m.decided_by == "inherited" and mp.inherits:
+        inherited_from = mp.inherits
+        source = v.mps[mp.inherits]
+    members: list[str] = []
+    if source.decided_by.startswith("alternative "):
+        number = int(source.decided_by.split()[1])
+        members = [x.id for x in source.alternatives[number - 1].practices]
+    return ModelPracticeHold(id=m.id, name=m.name, decided_by=m.decided_by, characterization=m.characterization,
+                             step=v.step(f"mps:{m.id}"), direct=source.direct, inherited_from=inherited_from,
+                             practices=[v.hold(p) for p in members])
+
+
+def _hold_goal(v: _View, g: GoalResult) -> GoalHold:
+    return GoalHold(id=g.id, name=g.name, status=g.status, step=v.step(f"gs:{g.id}"),
+                    practices=[_hold_model_practice(v, m) for m in g.practices])
+
+
+def _how(v: _View, level: int) -> HowExplanation:
+    chain = [s for s in (v.step("maturity"), v.step(f"mm:{level}") if level >= 2 else None) if s is not None]
     areas: list[AreaHold] = []
-    generic: list[GoalHold] = []
+    scoped: list[str] = []
     if level >= 2:
-        met = t.step(f"mm:{level}")
-        chain.append(met)
-        used_generic: set[str] = set()
-        for premise in met.premises:
-            if not premise.startswith("ps:"):
+        need = required_capability(level)
+        for pa in v.kb.process_areas:
+            if pa.maturity_level > level:
                 continue
-            pa = kb.process_area[premise[3:]]
-            status, capability, _, goals = t.area(pa.id)
-            step = t.step(premise)
-            used_generic.update(p[3:] for p in step.premises if p.startswith("gs:GG"))
-            areas.append(AreaHold(id=pa.id, name=pa.name, maturity_level=pa.maturity_level, status=status,
-                                  capability_level=capability, step=step, goals=[_goal_hold(t, g) for g in goals]))
-        needed = {"GG2"} | ({"GG3"} if level >= 3 else set())
-        generic = [_goal_hold(t, g.id) for g in kb.generic_goals if g.id in used_generic & needed]
-        areas.sort(key=lambda a: (a.maturity_level, a.id))
-    return HowExplanation(chain=chain, process_areas=areas, generic_goals=generic)
+            r = v.areas[pa.id]
+            if r.status == "out_of_scope":
+                scoped.append(pa.id)
+                continue
+            generic = [g for g in r.generic_goals if g.id.endswith(".GG2") or need >= 3]
+            areas.append(AreaHold(id=pa.id, name=pa.name, maturity_level=pa.maturity_level, status=r.status,
+                                  capability_level=r.capability_level, step=v.step(f"ps:{pa.id}"),
+                                  goals=[_hold_goal(v, g) for g in r.goals],
+                                  generic_goals=[_hold_goal(v, g) for g in generic]))
+        areas.sort(key=lambda x: (x.maturity_level, x.id))
+    return HowExplanation(chain=chain, process_areas=areas, out_of_scope=scoped)
 
 
-def _goal_hold(t: Trace, gid: str) -> GoalHold:
-    status, _, practices = t.goal(gid)
-    return GoalHold(id=gid, name=t.kb.goals[gid].name, status=status, step=t.step(f"gs:{gid}"),
-                    practices=[t.hold(p, f"ev:{gid}:{p}") for p in practices])
-
-
-def _assumed(assumptions: Mapping[str, str], adoption: Sequence[str]) -> dict[str, str]:
-    return {**assumptions, **{p: "FI" for p in adoption}}
-
-
-def explain_level(
-    kb: KnowledgeBase,
-    facts: FactFile,
-    level: int | None = None,
-    *,
-    assumptions: Mapping[str, str] | None = None,
-    source: str | None = None,
-    verify: bool = True,
-) -> LevelExplanation:
+def level_explanation(session: Session, level: int | None = None) -> LevelExplanation:
     """Why maturity level ``level`` is not reached and the smallest adoption that reaches it, or how it was reached.
 
     Args:
-        kb: the knowledge base.
-        facts: the fact file.
-        level: 1-5; by default the level above the assessed one (at level 5: level 5, how it was reached).
-        assumptions: what-if statuses (practice id -> FI/LI/PI/NI/NY) applied before explaining.
-        source: the fact file's name, recorded in the explanation.
-        verify: cross-check the rules engine against the reference evaluator on every run.
+        session: the assessment session.
+        level: 1-5; by default the level above the assessed one (at level 5: how level 5 was reached).
 
     Raises:
-        UserInputError: ``level`` is not 1-5.
+        UserInputError: ``level`` is not 1-5 (the problem names the ``level`` parameter).
         InferenceError: the trace disagrees with the assessment (an internal error).
     """
     if level is not None:
-        check_maturity_level(level, option="--level")
-    assumptions = dict(assumptions or {})
-    a = assess(kb, facts, assumptions, verify=verify, source=source)
-    if level is None:  # the next level; at level 5 there is none: how level 5 was reached
+        check_maturity_level(level, option="level")
+    v = _View(session)
+    a = v.a
+    if level is None:
         level = next_level(a.maturity_level) or a.maturity_level
-    t = Trace(kb, a)
-    reached = t.level_met(level)
-    _agree(reached == (a.maturity_level >= level), f"level {level} met={reached}, maturity {a.maturity_level}")
-    blocking = None if reached else next(n for n in range(2, level + 1) if not t.level_met(n))
-    areas, generic = _level_gaps(t, level)
-    _agree(reached == (not areas and not generic), f"level {level} reached={reached} but gaps listed")
-    adoption, first, achievable = _level_adoption(t, areas, generic)
-    minimal = [x.id for x in adoption]
-    verified_level: int | None = a.maturity_level
-    verified = reached
-    if not reached:
-        rerun = assess(kb, facts, _assumed(assumptions, minimal), verify=verify, source=source)
-        verified_level = rerun.maturity_level
-        verified = Trace(kb, rerun).level_met(level) and rerun.maturity_level >= level
+    reached = a.maturity_level >= level
+    if v.trace is not None:
+        _agree(reached == (level == 1 or v.trace.has(f"mm:{level}")), f"level {level} met, maturity "
+                                                                       f"{a.maturity_level}")
+    blocking = None if reached else a.maturity_level + 1
+    areas, scoped, org = _level_gaps(v, level)
+    _agree(reached == (not areas), f"level {level} reached={reached} but {len(areas)} areas short")
+    choices, obstacles = _level_choices(v, areas)
+    achievable = not obstacles
+    if reached:
+        adoption, verified, minimal, first, verified_level = [], True, True, [], a.maturity_level
+    elif achievable:
+        adoption, verified, minimal, first = _adopt(v, choices, lambda c: c.maturity_level >= level)
+        verified_level = session.conclusions_with(_assumed([x.id for x in adoption])).maturity_level
+    else:
+        adoption, verified, minimal, first, verified_level = [], False, False, [], None
     explanation = LevelExplanation(
-        **_header(kb, a), level=level, level_name=kb.level_name(level), reached=reached, blocking_level=blocking,
-        summary=[], process_areas=areas, generic_goals=generic, minimal_adoption=minimal, adoption=adoption,
-        prerequisites_first=first, achievable=achievable, verified=verified, verified_level=verified_level,
-        how=_how(t, level) if reached else None,
+        **_header(a), level=level, level_name=v.kb.level_name(level), reached=reached, blocking_level=blocking,
+        summary=[], process_areas=areas, out_of_scope=scoped, generic_goals=org,
+        minimal_adoption=[x.id for x in adoption], adoption=adoption, minimal=minimal, prerequisites_first=first,
+        achievable=achievable, obstacles=obstacles, verified=verified, verified_level=verified_level,
+        how=_how(v, level) if reached else None,
     )
-    return explanation.model_copy(update={"summary": _level_summary(kb, explanation)})
+    return explanation.model_copy(update={"summary": _level_summary(v.kb, explanation)})
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
@@ -742,47 +974,55 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 
 def _level_summary(kb: KnowledgeBase, e: LevelExplanation) -> list[str]:
-    lines = []
     now = f"level {e.maturity_level} ({e.maturity_level_name})"
     target = f"level {e.level} ({e.level_name})"
+    cap = target[0].upper() + target[1:]
     if e.reached:
         if e.level == 1:
             return [f"Every organization is at least at {target}; {e.organization} is at {now}."]
-        lines.append(f"{target[0].upper()}{target[1:]} is reached: {e.organization} is at {now}.")
         areas = "level 2" if e.level == 2 else f"levels 2 to {e.level}"
-        lines.append(f"Every process area of {areas} is satisfied with capability level "
-                     f"{2 if e.level == 2 else 3} or more, or is not applicable. Below are the areas, goals and "
-                     "practices, with the rule that established each.")
+        lines = [f"{cap} is reached: {e.organization} is at {now}.",
+                 f"Every in-scope process area of {areas} has capability level {required_capability(e.level)} or "
+                 "more. Below are the areas, goals and CMMI practices, with what established each."]
+        if e.out_of_scope:
+            lines.append(f"Out of scope: {', '.join(e.out_of_scope)}.")
         return lines
-    lines.append(f"{target[0].upper()}{target[1:]} is not reached: {e.organization} is at {now}.")
+    lines = [f"{cap} is not reached: {e.organization} is at {now}."]
     if e.blocking_level is not None and e.blocking_level < e.level:
-        lines.append(f"The first level not met is level {e.blocking_level} "
-                     f"({kb.level_name(e.blocking_level)}); it is explained together with the levels up to {e.level}.")
-    unsatisfied = [a for a in e.process_areas if a.status == "unsatisfied"]
-    unrated = [a for a in e.process_areas if a.status == "not_rated"]
+        lines.append(f"The first level not met is level {e.blocking_level} ({kb.level_name(e.blocking_level)}); it "
+                     f"is explained together with the levels up to {e.level}.")
+    unsatisfied = [x for x in e.process_areas if x.status == "unsatisfied"]
+    unrated = [x for x in e.process_areas if x.status == "not_rated"]
+    low = [x for x in e.process_areas if x.status == "satisfied"]
     if unsatisfied:
         lines.append(f"{_plural(len(unsatisfied), 'process area')} {'is' if len(unsatisfied) == 1 else 'are'} "
-                     "unsatisfied: a practice they need was assessed as partially or not implemented.")
+                     "unsatisfied: a CMMI practice they need failed (assessed partially or not implemented).")
     if unrated:
         lines.append(f"{_plural(len(unrated), 'process area')} {'is' if len(unrated) == 1 else 'are'} not rated: "
-                     "nothing failed, but some practices they need have no evidence recorded.")
+                     "nothing failed, but CMMI practices they need are not determined (not observed or not yet): "
+                     "assess them.")
+    if low:
+        lines.append(f"{_plural(len(low), 'process area')} ({', '.join(x.id for x in low)}) "
+                     f"{'has' if len(low) == 1 else 'have'} every specific goal satisfied but not the capability "
+                     f"level {required_capability(e.level)} it needs: {'its' if len(low) == 1 else 'their'} own "
+                     "generic goals do not hold.")
     for gg in e.generic_goals:
-        held = f" It holds back {', '.join(gg.held_back)}, whose specific goals already hold." if gg.held_back else ""
-        why_na = (" Every practice evidencing it was marked not applicable (NA); at least one of them must apply "
-                  "and be implemented." if gg.status == "not_applicable" else "")
-        lines.append(f"Generic goal {gg.id} ({gg.name}) is {STATUS_WORDS[gg.status]}: without it no process area "
-                     f"reaches capability level {gg.capability_level}, which level {e.level} needs.{held}{why_na}")
+        lines.append(f"Organization-level {gg.id} ({gg.name}) is {STATUS_WORDS[gg.status]}; every area inherits "
+                     "its generic practices unless it has evidence of its own.")
     n = len(e.minimal_adoption)
-    no_evidence = sum(1 for x in e.adoption if x.gap == "no_evidence")
     if not e.achievable:
-        lines.append(f"Level {e.level} cannot be reached with this knowledge base: a goal it needs has no practice "
-                     "that evidences it.")
-    elif e.verified:
-        lines.append(f"Adopting {_plural(n, 'practice')} (fully implemented) reaches level {e.level}: the engine "
-                     f"was re-run with {'it' if n == 1 else 'them'} assumed and reached level {e.verified_level}.")
+        lines.append(f"Level {e.level} cannot be reached by adopting practices: "
+                     + "; ".join(f"{o.id} {o.reason}" for o in e.obstacles) + ".")
+        return lines
+    if e.verified:
+        what = "the smallest set (every practice in it is needed)" if e.minimal else "a set"
+        lines.append(f"Adopting {_plural(n, 'practice')} (fully implemented), {what}, reaches level {e.level}: the "
+                     f"engine was re-run with {'it' if n == 1 else 'them'} assumed and reached level "
+                     f"{e.verified_level}.")
     else:
         lines.append(f"Adopting the {_plural(n, 'practice')} below did not reach level {e.level} when the engine "
                      f"was re-run (it reached level {e.verified_level}).")
+    no_evidence = sum(1 for x in e.adoption if x.gap == "no_evidence")
     if no_evidence:
         lines.append(f"{no_evidence} of them {'has' if no_evidence == 1 else 'have'} no evidence recorded: assess "
                      f"{'it' if no_evidence == 1 else 'them'} first, {'it' if no_evidence == 1 else 'they'} may "
@@ -790,122 +1030,125 @@ def _level_summary(kb: KnowledgeBase, e: LevelExplanation) -> list[str]:
     if e.prerequisites_first:
         lines.append(f"{_plural(len(e.prerequisites_first), 'more practice')} "
                      f"{'is a prerequisite' if len(e.prerequisites_first) == 1 else 'are prerequisites'} of these and "
-                     "not yet in place; the roadmap puts them first.")
+                     "not yet in place; the rating does not need them, the work does first.")
     return lines
 
 
 # --- why a practice -----------------------------------------------------------------------------------------
 
 
-def _check_practice(kb: KnowledgeBase, practice_id: str) -> None:
+def _check_practice(kb: KnowledgeBase, practice_id: str, parameter: str = "practice_id") -> None:
     if practice_id not in kb.practices:
-        raise UserInputError([Problem("--practice", practice_id,
+        raise UserInputError([Problem(parameter, practice_id,
                                       "unknown practice id" + documents.suggest(practice_id, kb.practices))])
 
 
-def explain_practice(
-    kb: KnowledgeBase,
-    facts: FactFile,
-    practice_id: str,
-    *,
-    assumptions: Mapping[str, str] | None = None,
-    source: str | None = None,
-    verify: bool = True,
-    roadmap: bool = True,
-) -> PracticeExplanation:
-    """A practice's status, what requires it, what it waits for, and where it sits on the way to the next level.
-
-    Args:
-        kb: the knowledge base.
-        facts: the fact file.
-        practice_id: the practice to explain.
-        assumptions: what-if statuses applied before explaining.
-        source: the fact file's name.
-        verify: cross-check the rules engine against the reference evaluator.
-        roadmap: place the practice on the roadmap toward the next level (``maturity roadmap``, default target).
+def practice_explanation(session: Session, practice_id: str, *, roadmap: bool = True) -> PracticeExplanation:
+    """A practice's status, the CMMI practices it implements, what requires it and what it waits for, and where it
+    sits on the way to the next level.
 
     Raises:
-        UserInputError: unknown practice id (with a suggestion).
+        UserInputError: unknown practice id (with a suggestion; the problem names ``practice_id``).
     """
+    kb = session.kb
     _check_practice(kb, practice_id)
-    assumptions = dict(assumptions or {})
-    a = assess(kb, facts, assumptions, verify=verify, source=source)
-    t = Trace(kb, a)
-    p = t.practices[practice_id]
+    v = _View(session)
+    a = v.a
+    p = v.practices[practice_id]
     practice = kb.practices[practice_id]
-    goals = []
-    for gid in kb.practice_goals(practice):
-        status, rule, practices = t.goal(gid)
-        info = kb.goals[gid]
-        pa = kb.process_area.get(info.process_area or "")
-        goals.append(GoalLink(
-            id=gid, name=info.name, process_area=info.process_area, process_area_name=pa.name if pa else None,
-            maturity_level=info.level, status=status, rule=rule,
-            holds_back=status in ("unsatisfied", "not_rated") and practice_id in practices and not p.satisfied
-            and p.status != "NA",
+    implements = []
+    for mid in kb.practice_implements.get(practice_id, []):
+        mp = kb.model_practices[mid]
+        r = v.mps[mid]
+        goal = v.goals[mp.goal]
+        numbers = [k for k, alt in enumerate(mp.alternatives, 1) if practice_id in alt]
+        implements.append(ImplementsLink(
+            id=mid, name=mp.name, kind=mp.kind, goal=mp.goal, goal_name=goal.name, goal_status=goal.status,
+            process_area=mp.process_area, maturity_level=kb.model_practice_level(mid), status=r.status,
+            alternatives=numbers,
+            holds_back=r.status != SATISFIED and not p.satisfied and p.status != "NA",
         ))
     frameworks = []
-    for fid, level in kb.framework_practices.get(practice_id, []):
+    links = [(f, k, True) for f, k in kb.framework_practices.get(practice_id, [])]
+    links += [(f, k, False) for f, k in kb.optional_practices.get(practice_id, [])]
+    for fid, level, required in links:
         fw = kb.frameworks[fid]
-        name = next(lv.name for lv in fw.levels if lv.level == level)
-        frameworks.append(FrameworkLink(framework=fid, framework_name=fw.name, level=level, level_name=name,
-                                        met=t.has(f"fm:{fid}:{level}"), reached=t.has(f"fx:{fid}:{level}")))
+        result = a.framework(fid)
+        lv = next(x for x in result.levels if x.level == level)
+        frameworks.append(FrameworkLink(framework=fid, framework_name=fw.name, level=level, level_name=lv.name,
+                                        required=required, status=lv.status, met=lv.met, reached=lv.reached))
 
     def link(q: str) -> PracticeLink:
-        r = t.practices[q]
+        r = v.practices[q]
         return PracticeLink(id=q, name=r.name, status=r.status, characterization=CHARACTERIZATION[r.status],
                             satisfied=r.satisfied)
 
-    following = next_level(a.maturity_level)  # None at level 5: no next level to be needed for
+    following = next_level(a.maturity_level)
     needed: Literal["adopt", "no", "satisfied"] = "satisfied" if p.satisfied else "no"
     if following is not None and not p.satisfied:
-        areas, generic = _level_gaps(t, following)
-        adoption, _, _ = _level_adoption(t, areas, generic)
-        if practice_id in {x.id for x in adoption}:
+        if practice_id in level_explanation(session, following).minimal_adoption:
             needed = "adopt"
-    ready = t.has(f"r:{practice_id}")
-    _agree(ready == p.ready, f"practice {practice_id} ready={ready}, assessment {p.ready}")
-    position = _roadmap_position(kb, facts, practice_id, assumptions, verify) if roadmap and not p.satisfied \
-        else None
+    position = _roadmap_position(session, practice_id) if roadmap and not p.satisfied else None
     explanation = PracticeExplanation(
-        **_header(kb, a), id=practice_id, name=practice.name, description=practice.description, status=p.status,
-        characterization=CHARACTERIZATION[p.status], satisfied=p.satisfied,
+        **_header(a), id=practice_id, name=practice.name, description=practice.description, option=practice.option,
+        status=p.status, characterization=CHARACTERIZATION[p.status], satisfied=p.satisfied,
         gap=None if p.satisfied else gap_of(p.status),
         meaning="Counts: it is fully or largely implemented." if p.satisfied else GAP_MEANING[p.status],
         evidence=list(p.evidence), note=p.note, observed_on=p.observed_on, reason=p.reason, assumed=p.assumed,
-        ready=ready, serving_level=kb.serving_level[practice_id], summary=[], evidences=goals,
+        ready=p.ready, serving_level=kb.serving_level[practice_id], summary=[], implements=implements,
         frameworks=frameworks, required_by=[link(q) for q in kb.dependents[practice_id]],
-        requires=[link(q) for q in practice.requires], waits_for=t.prerequisite_tree(practice_id),
+        requires=[link(q) for q in practice.requires], waits_for=v.prerequisite_tree(practice_id),
         next_level=following, needed_for_next_level=needed, roadmap=position,
     )
-    return explanation.model_copy(update={"summary": _practice_summary(kb, explanation)})
+    return explanation.model_copy(update={"summary": _practice_summary(explanation)})
 
 
-def _roadmap_position(
-    kb: KnowledgeBase, facts: FactFile, practice_id: str, assumptions: Mapping[str, str], verify: bool
-) -> RoadmapPosition:
-    """Where the roadmap toward the next level (:func:`roadmap.plan_roadmap`) puts the practice, and why."""
+def _unavailable(reason: str) -> RoadmapPosition:
+    return RoadmapPosition(target="the next level", placement="unavailable", reasons=[reason])
+
+
+def _roadmap_position(session: Session, practice_id: str) -> RoadmapPosition:
+    """Where the roadmap toward the next level puts the practice, read from ``roadmap.plan_roadmap`` as it exists
+    (it takes a session, or the knowledge base and fact file); any other shape falls back to "unavailable"."""
     try:
-        plan = plan_roadmap(kb, facts, assumptions=dict(assumptions), verify=verify)
+        from mlops_maturity.engine import roadmap as roadmap_module
+
+        plan_roadmap = roadmap_module.plan_roadmap
+        first = next(iter(inspect.signature(plan_roadmap).parameters), "")
+        if first == "session":
+            plan = plan_roadmap(session)
+        else:
+            plan = plan_roadmap(session.kb, session.facts, assumptions=dict(session.assumptions),
+                                verify=session.verify)
     except UserInputError as exc:  # the roadmap refuses an impossible target; the inputs were checked already
-        return RoadmapPosition(target="the next level", placement="impossible", rank=None, items=0, wave=None,
-                               waves=0, needed_by_target=False, needed_for=[], requires=[], awaits_assessment=[],
-                               unblocks=[], reasons=[f"No roadmap toward the next level: "
-                                                     f"{'; '.join(p.message for p in exc.problems)}."])
-    return position_on(kb, plan, practice_id)
+        return RoadmapPosition(target="the next level", placement="impossible",
+                               reasons=[f"No roadmap toward the next level: "
+                                        f"{'; '.join(p.message for p in exc.problems)}."])
+    except (ImportError, AttributeError, TypeError, ValueError, KeyError) as exc:
+        return _unavailable(f"The roadmap could not be consulted ({type(exc).__name__}: {exc}).")
+    try:
+        return position_on(session.kb, plan, practice_id)
+    except (AttributeError, TypeError, KeyError) as exc:
+        return _unavailable(f"The roadmap's plan could not be read ({type(exc).__name__}: {exc}).")
 
 
-def position_on(kb: KnowledgeBase, plan: Roadmap, practice_id: str) -> RoadmapPosition:
+def position_on(kb: KnowledgeBase, plan: Any, practice_id: str) -> RoadmapPosition:
     """A practice's position on a roadmap, with the reasons for it, read from the roadmap's items."""
     label = plan.target.label
     base: dict[str, Any] = {"target": label, "items": len(plan.items), "waves": len(plan.waves)}
     names = {pid: practice.name for pid, practice in kb.practices.items()}
 
     def listed(ids: Sequence[str]) -> str:
-        return ", ".join(f"{names[q]} ({q})" for q in ids)
+        return ", ".join(f"{names.get(q, q)} ({q})" for q in ids)
 
-    def needs(ids: Sequence[str]) -> str:  # goal ids, or FRAMEWORK:LEVEL for a framework target
-        return ", ".join(f"{g} ({kb.goals[g].name})" if g in kb.goals else g for g in ids)
+    def needs(ids: Sequence[str]) -> str:
+        def word(g: str) -> str:
+            if g in kb.goals:
+                return f"{g} ({kb.goals[g].name})"
+            if g in kb.model_practices:
+                return f"{g} ({kb.model_practices[g].name})"
+            return g
+        return ", ".join(word(g) for g in ids)
 
     item = next((x for x in plan.items if x.practice == practice_id), None)
     if item is not None:
@@ -919,22 +1162,19 @@ def position_on(kb: KnowledgeBase, plan: Roadmap, practice_id: str) -> RoadmapPo
                            f"{'waits' if len(item.unblocks) == 1 else 'wait'} for it.")
         if item.requires:
             reasons.append("It comes after its prerequisites " + ", ".join(
-                f"{names[q]} ({q}, wave {waves[q]})" for q in item.requires) + ".")
+                f"{names.get(q, q)} ({q}, wave {waves.get(q)})" for q in item.requires) + ".")
         elif item.wave == 1:
             reasons.append("It waits for nothing else on the roadmap, so it can start in the first wave.")
         else:
             reasons.append("It waits for nothing else on the roadmap; earlier waves are full at the given capacity.")
-        reasons.append(f"Within a wave, items serving lower levels come first (it serves level {item.serves}), then "
-                       f"those that unblock more planned items (it unblocks {item.unblocks_total}), then those with "
-                       f"more value per person-week ({item.value_per_effort}).")
         if item.awaits_assessment:
             reasons.append(f"It also waits for {listed(item.awaits_assessment)}, which "
                            f"{'has' if len(item.awaits_assessment) == 1 else 'have'} no evidence recorded: assess "
                            "first.")
         return RoadmapPosition(**base, placement="planned", rank=item.rank, wave=item.wave,
-                               needed_by_target=item.needed_by_target, needed_for=item.needed_for,
-                               requires=item.requires, awaits_assessment=item.awaits_assessment,
-                               unblocks=item.unblocks, reasons=reasons)
+                               needed_by_target=item.needed_by_target, needed_for=list(item.needed_for),
+                               requires=list(item.requires), awaits_assessment=list(item.awaits_assessment),
+                               unblocks=list(item.unblocks), reasons=reasons)
     first = next((x for x in plan.assess_first if x.practice == practice_id), None)
     if first is not None:
         reasons = [f"The roadmap toward {label} plans no work on it yet: it has no evidence recorded, so it is "
@@ -943,31 +1183,34 @@ def position_on(kb: KnowledgeBase, plan: Roadmap, practice_id: str) -> RoadmapPo
             reasons.append(f"If it is missing, the target needs it for {needs(first.needed_for)}.")
         if first.needed_by:
             reasons.append(f"Planned items that wait for it: {listed(first.needed_by)}.")
-        return RoadmapPosition(**base, placement="assess_first", rank=None, wave=None,
-                               needed_by_target=first.needed_by_target, needed_for=first.needed_for, requires=[],
-                               awaits_assessment=[], unblocks=first.needed_by, reasons=reasons)
+        return RoadmapPosition(**base, placement="assess_first", needed_by_target=first.needed_by_target,
+                               needed_for=list(first.needed_for), unblocks=list(first.needed_by), reasons=reasons)
     if plan.reached:
-        reason = f"The roadmap's target, {label}, is already reached: there is nothing to plan."
-        placement: Literal["not_needed", "target_reached"] = "target_reached"
-    else:
-        reason = (f"It is not on the roadmap toward {label}: the target does not need it and no planned item waits "
-                  "for it.")
-        placement = "not_needed"
-    return RoadmapPosition(**base, placement=placement, rank=None, wave=None, needed_by_target=False,
-                           needed_for=[], requires=[], awaits_assessment=[], unblocks=[], reasons=[reason])
+        return RoadmapPosition(**base, placement="target_reached",
+                               reasons=[f"The roadmap's target, {label}, is already reached: there is nothing to "
+                                        "plan."])
+    return RoadmapPosition(**base, placement="not_needed",
+                           reasons=[f"It is not on the roadmap toward {label}: the target does not need it and no "
+                                    "planned item waits for it."])
 
 
-def _practice_summary(kb: KnowledgeBase, e: PracticeExplanation) -> list[str]:
+def _practice_summary(e: PracticeExplanation) -> list[str]:
     lines = [f"{e.name} ({e.id}) is {e.characterization}. {e.meaning}"]
-    holding_back = [g for g in e.evidences if g.holds_back]
+    if e.option:
+        lines.append("It is one way among several (an option): an alternative without it may do.")
+    holding_back = [x for x in e.implements if x.holds_back]
     if holding_back:
-        lines.append("It keeps " + ", ".join(f"{g.id} ({g.name})" for g in holding_back) + " from holding.")
-    elif e.evidences:
-        lines.append(f"It gives evidence for {_plural(len(e.evidences), 'goal')}; the lowest maturity level it "
-                     f"serves is {e.serving_level}.")
-    if e.frameworks:
-        lines.append("ML Ops models that call for it: " + ", ".join(
-            f"{f.framework_name} level {f.level} ({f.level_name})" for f in e.frameworks) + ".")
+        lines.append("It is missing from alternatives of " + ", ".join(f"{x.id} ({x.name})" for x in holding_back)
+                     + ", which are not satisfied.")
+    elif e.implements:
+        lines.append(f"It is part of alternatives of {_plural(len(e.implements), 'CMMI practice')}; the lowest "
+                     f"maturity level it serves is {e.serving_level}.")
+    else:
+        lines.append("It implements no CMMI practice.")
+    required = [f for f in e.frameworks if f.required]
+    if required:
+        lines.append("ML Ops models that require it: " + ", ".join(
+            f"{f.framework_name} level {f.level} ({f.level_name})" for f in required) + ".")
     if e.required_by:
         lines.append(f"{_plural(len(e.required_by), 'practice')} list{'s' if len(e.required_by) == 1 else ''} it "
                      "as a prerequisite.")
@@ -977,15 +1220,10 @@ def _practice_summary(kb: KnowledgeBase, e: PracticeExplanation) -> list[str]:
     elif not e.satisfied and e.status != "NA":
         lines.append("Every prerequisite is in place: it is ready to adopt." if e.requires else
                      "It has no prerequisites: it is ready to adopt.")
-    if e.next_level is not None:
-        words = {
-            "adopt": f"Level {e.next_level} needs it: it is in the smallest set of practices that reaches that "
-                     "level.",
-            "no": f"Level {e.next_level} does not need it.",
-            "satisfied": "",
-        }[e.needed_for_next_level]
-        if words:
-            lines.append(words)
+    if e.next_level is not None and e.needed_for_next_level != "satisfied":
+        lines.append(f"Level {e.next_level} needs it: it is in the smallest set of practices that reaches that "
+                     "level." if e.needed_for_next_level == "adopt" else f"Level {e.next_level} does not need it "
+                     "(it is not in the smallest set of practices that reaches that level).")
     if e.roadmap is not None:
         lines.append(e.roadmap.reasons[0])
     return lines
@@ -994,8 +1232,175 @@ def _practice_summary(kb: KnowledgeBase, e: PracticeExplanation) -> list[str]:
 # --- why / how a framework level ----------------------------------------------------------------------------
 
 
-def _check_framework(kb: KnowledgeBase, framework: str, level: int | None) -> None:
-    check_framework_level(kb, framework, level, option="--framework", level_option="--level")
+def _requirement_gaps(v: _View, framework: str, level: int) -> list[RequirementGap]:
+    lv = next(x for x in v.kb.frameworks[framework].levels if x.level == level)
+    out = []
+    for i, group in enumerate(lv.requirement_groups, 1):
+        if len(group) == 1 and len(group[0]) == 1:
+            pid = group[0][0]
+            klass = v.klass(pid)
+            if klass not in (SATISFIED, NOT_APPLICABLE):
+                out.append(RequirementGap(id=pid, kind="practice", status=klass, practice=v.gap(pid)))
+            continue
+        classes = [rate_alternative(v.klass(p) for p in alt) for alt in group]
+        klass, _ = any_of(classes)
+        if klass in (SATISFIED, NOT_APPLICABLE):
+            continue
+        alts = [v.alternative(alt, k, classes[k - 1], "own", f"alternative {k}") for k, alt in enumerate(group, 1)]
+        marked, best = _mark_cheapest(alts)
+        out.append(RequirementGap(id=f"fw:{framework}:{level}:{i}", kind="any_of", status=klass, alternatives=marked,
+                                  cheapest=best.label if best else None))
+    return out
+
+
+def framework_explanation(session: Session, framework: str, level: int | None = None) -> FrameworkExplanation:
+    """Why a framework level is not reached (its missing requirements, failed apart from undetermined) and the
+    smallest adoption that reaches it, or how it was reached.
+
+    Raises:
+        UserInputError: unknown framework or level (the problems name the ``framework`` and ``level`` parameters).
+    """
+    kb = session.kb
+    check_framework_level(kb, framework, level, option="framework", level_option="level")
+    v = _View(session)
+    a = v.a
+    fw = kb.frameworks[framework]
+    result = a.framework(framework)
+    numbers = [lv.level for lv in fw.levels]
+    if level is None:
+        level = numbers[0] if result.level is None else min(result.level + 1, numbers[-1])
+    reached = result.level is not None and result.level >= level
+    if v.trace is not None:
+        _agree(reached == v.trace.has(f"fx:{framework}:{level}"), f"{framework} level {level} reached={reached}")
+    levels: list[FrameworkLevelExplanation] = []
+    choices: dict[str, AlternativeGap | PracticeGap] = {}
+    obstacles: list[Obstacle] = []
+    for lv, r in zip(fw.levels, result.levels, strict=True):
+        if lv.level > level:
+            break
+        requirements = _requirement_gaps(v, framework, lv.level)
+        for req in requirements:
+            if req.kind == "practice" and req.practice is not None:
+                choices[f"{framework}:{lv.level}:{req.id}"] = req.practice
+            else:
+                best = next((x for x in req.alternatives if x.cheapest), None)
+                if best is None:
+                    obstacles.append(Obstacle(id=req.id, reason="no alternative can be adopted"))
+                else:
+                    choices[req.id] = best
+        steps = [s for s in (v.step(f"fls:{framework}:{lv.level}"), v.step(f"fx:{framework}:{lv.level}")) if s]
+        holds = [v.hold(p) for p in lv.practices if p not in lv.optional and v.satisfied(p)] if r.met else []
+        levels.append(FrameworkLevelExplanation(
+            level=lv.level, name=lv.name, status=r.status, met=r.met, reached=r.reached, steps=steps,
+            missing=list(r.missing), failed=list(r.failed), undetermined=list(r.unknown),
+            requirements=requirements, practices=holds, optional=list(lv.optional)))
+    blocking = None if reached else next(x.level for x in levels if not x.met)
+    achievable = not obstacles
+
+    def reaches(c: Conclusions) -> bool:
+        got = c.framework_level.get(framework)
+        return got is not None and got >= level
+
+    if reached:
+        adoption, verified, minimal, first, verified_level = [], True, True, [], result.level
+    elif achievable:
+        adoption, verified, minimal, first = _adopt(v, choices, reaches)
+        verified_level = session.conclusions_with(_assumed([x.id for x in adoption])).framework_level.get(framework)
+    else:
+        adoption, verified, minimal, first, verified_level = [], False, False, [], None
+    chain = [s for s in (v.step(f"fwl:{framework}"),
+                         v.step(f"fx:{framework}:{result.level}") if result.level is not None else None) if s]
+    names = {lv.level: lv.name for lv in fw.levels}
+    explanation = FrameworkExplanation(
+        **_header(a), framework=framework, framework_name=fw.name, provenance=fw.provenance,
+        provenance_note=fw.provenance_note, level=level, level_name=names[level], current_level=result.level,
+        current_level_name=result.level_name, reached=reached, blocking_level=blocking, summary=[], levels=levels,
+        chain=chain, minimal_adoption=[x.id for x in adoption], adoption=adoption, minimal=minimal,
+        prerequisites_first=first, achievable=achievable, obstacles=obstacles, verified=verified,
+        verified_level=verified_level,
+    )
+    return explanation.model_copy(update={"summary": _framework_summary(explanation)})
+
+
+def _framework_summary(e: FrameworkExplanation) -> list[str]:
+    now = (f"level {e.current_level} ({e.current_level_name})" if e.current_level is not None
+           else "below its first level")
+    target = f"{e.framework_name} level {e.level} ({e.level_name})"
+    provenance = f"The model's level contents are {e.provenance}: {e.provenance_note}".rstrip()
+    if e.reached:
+        return [f"{target} is reached: {e.organization} is at {now} of this model.",
+                "Each level up to it has every requirement satisfied or not applicable.", provenance]
+    lines = [f"{target} is not reached: {e.organization} is at {now} of this model."]
+    if e.blocking_level is not None and e.blocking_level != e.level:
+        lines.append(f"The first level not met is level {e.blocking_level}; a level counts only when every level "
+                     "below it is met too.")
+    failed = sorted({p for lv in e.levels for p in lv.failed})
+    undetermined = sorted({p for lv in e.levels for p in lv.undetermined})
+    if failed:
+        lines.append(f"{_plural(len(failed), 'required practice')} failed (assessed PI or NI).")
+    if undetermined:
+        lines.append(f"{_plural(len(undetermined), 'required practice')} {'is' if len(undetermined) == 1 else 'are'} "
+                     "undetermined (not observed or not yet): assess them.")
+    n = len(e.minimal_adoption)
+    if not e.achievable:
+        lines.append("It cannot be reached by adopting practices: "
+                     + "; ".join(f"{o.id} {o.reason}" for o in e.obstacles) + ".")
+    elif e.verified:
+        lines.append(f"Adopting {_plural(n, 'practice')} (fully implemented) reaches level {e.level}: the engine was "
+                     "re-run with them assumed and confirmed it.")
+    else:
+        lines.append(f"Adopting them did not reach level {e.level} when the engine was re-run.")
+    if e.prerequisites_first:
+        lines.append(f"{_plural(len(e.prerequisites_first), 'more practice')} "
+                     f"{'is a prerequisite' if len(e.prerequisites_first) == 1 else 'are prerequisites'} of these "
+                     "and not yet in place.")
+    lines.append(provenance)
+    return lines
+
+
+# --- entry points with the old signatures (the CLI, the report and api/ use them) ---------------------------
+
+
+def _session(kb: KnowledgeBase, facts: FactFile, assumptions: Mapping[str, str] | None, source: str | None,
+             verify: bool) -> Session:
+    return Session(kb, facts, assumptions, verify=verify, source=source)
+
+
+def explain_level(
+    kb: KnowledgeBase,
+    facts: FactFile,
+    level: int | None = None,
+    *,
+    assumptions: Mapping[str, str] | None = None,
+    source: str | None = None,
+    verify: bool = True,
+    session: Session | None = None,
+) -> LevelExplanation:
+    """:func:`level_explanation` on a new session (or on ``session``, when given, which must be of ``kb``/``facts``).
+
+    Raises:
+        UserInputError: ``level`` is not 1-5, or a bad assumption.
+    """
+    if level is not None:
+        check_maturity_level(level, option="level")
+    return level_explanation(session or _session(kb, facts, assumptions, source, verify), level)
+
+
+def explain_practice(
+    kb: KnowledgeBase,
+    facts: FactFile,
+    practice_id: str,
+    *,
+    assumptions: Mapping[str, str] | None = None,
+    source: str | None = None,
+    verify: bool = True,
+    roadmap: bool = True,
+    session: Session | None = None,
+) -> PracticeExplanation:
+    """:func:`practice_explanation` on a new session (or on ``session``)."""
+    _check_practice(kb, practice_id)
+    return practice_explanation(session or _session(kb, facts, assumptions, source, verify), practice_id,
+                                roadmap=roadmap)
 
 
 def explain_framework(
@@ -1007,106 +1412,11 @@ def explain_framework(
     assumptions: Mapping[str, str] | None = None,
     source: str | None = None,
     verify: bool = True,
+    session: Session | None = None,
 ) -> FrameworkExplanation:
-    """Why a framework level is not reached and the smallest adoption that reaches it, or how it was reached.
-
-    Args:
-        kb: the knowledge base.
-        facts: the fact file.
-        framework: the framework id (``google``, ``azure``, ...).
-        level: the framework level; by default the one above the level reached (the top level at most).
-        assumptions: what-if statuses applied before explaining.
-        source: the fact file's name.
-        verify: cross-check the rules engine against the reference evaluator.
-
-    Raises:
-        UserInputError: unknown framework or level (with a suggestion).
-    """
-    _check_framework(kb, framework, level)
-    assumptions = dict(assumptions or {})
-    a = assess(kb, facts, assumptions, verify=verify, source=source)
-    t = Trace(kb, a)
-    fw = kb.frameworks[framework]
-    result = a.framework(framework)
-    numbers = [lv.level for lv in fw.levels]
-    if level is None:
-        level = numbers[0] if result.level is None else min(result.level + 1, numbers[-1])
-    reached = t.has(f"fx:{framework}:{level}")
-    _agree(reached == (result.level is not None and result.level >= level),
-           f"{framework} level {level} reached={reached}, assessment level {result.level}")
-    levels: list[FrameworkLevelStatus] = []
-    needs: dict[str, list[PracticeGap]] = {}
-    for lv in fw.levels:
-        if lv.level > level:
-            break
-        met = t.has(f"fm:{framework}:{lv.level}")
-        _agree(met == next(x.met for x in result.levels if x.level == lv.level),
-               f"{framework} level {lv.level} met={met}")
-        steps = [t.step(f) for f in (f"fm:{framework}:{lv.level}", f"fx:{framework}:{lv.level}") if t.has(f)]
-        missing = [t.gap(p) for p in lv.practices if not _counts(t.practices[p].status)
-                   and t.practices[p].status != "NA"]
-        if missing:
-            needs[f"{framework}:{lv.level}"] = missing
-        holds: list[PracticeHold] = []
-        if met:
-            holds = [t.hold(p, f"fr:{framework}:{lv.level}:{p}") for p in lv.practices]
-        levels.append(FrameworkLevelStatus(level=lv.level, name=lv.name, met=met,
-                                           reached=t.has(f"fx:{framework}:{lv.level}"), steps=steps,
-                                           missing=missing, practices=holds))
-    blocking = None if reached else next(x.level for x in levels if not x.met)
-    adoption, first = _adoption(t, needs, {})
-    minimal = [x.id for x in adoption]
-    verified, verified_level = reached, result.level
-    if not reached:
-        rerun = assess(kb, facts, _assumed(assumptions, minimal), verify=verify, source=source)
-        verified = Trace(kb, rerun).has(f"fx:{framework}:{level}")
-        verified_level = rerun.framework(framework).level
-    chain = [t.step(f"fwl:{framework}")]
-    if result.level is not None:
-        chain.append(t.step(f"fx:{framework}:{result.level}"))
-    names = {lv.level: lv.name for lv in fw.levels}
-    explanation = FrameworkExplanation(
-        **_header(kb, a), framework=framework, framework_name=fw.name, level=level, level_name=names[level],
-        current_level=result.level, current_level_name=result.level_name, reached=reached, blocking_level=blocking,
-        summary=[], levels=levels, chain=chain, minimal_adoption=minimal, adoption=adoption,
-        prerequisites_first=first, verified=verified, verified_level=verified_level,
-    )
-    return explanation.model_copy(update={"summary": _framework_summary(explanation)})
-
-
-def _framework_summary(e: FrameworkExplanation) -> list[str]:
-    now = (f"level {e.current_level} ({e.current_level_name})" if e.current_level is not None
-           else "below its first level")
-    target = f"{e.framework_name} level {e.level} ({e.level_name})"
-    if e.reached:
-        return [f"{target} is reached: {e.organization} is at {now} of this model.",
-                "Each level up to it has every practice it calls for fully or largely implemented, or not "
-                "applicable."]
-    lines = [f"{target} is not reached: {e.organization} is at {now} of this model."]
-    if e.blocking_level is not None and e.blocking_level != e.level:
-        lines.append(f"The first level not met is level {e.blocking_level}; a level counts only when every level "
-                     "below it is met too.")
-    missing = sum(len(x.missing) for x in e.levels)
-    lines.append(f"{_plural(missing, 'practice')} the levels up to {e.level} call for "
-                 f"{'is' if missing == 1 else 'are'} not in place.")
-    n = len(e.minimal_adoption)
-    if e.verified:
-        lines.append(f"Adopting {'it' if n == 1 else 'them'} (fully implemented) reaches level {e.level}: the engine "
-                     "was re-run with them assumed and confirmed it.")
-    else:
-        lines.append(f"Adopting them did not reach level {e.level} when the engine was re-run.")
-    no_evidence = sum(1 for x in e.adoption if x.gap == "no_evidence")
-    if no_evidence:
-        lines.append(f"{no_evidence} of them {'has' if no_evidence == 1 else 'have'} no evidence recorded: assess "
-                     "them first.")
-    if e.prerequisites_first:
-        lines.append(f"{_plural(len(e.prerequisites_first), 'more practice')} "
-                     f"{'is a prerequisite' if len(e.prerequisites_first) == 1 else 'are prerequisites'} of these "
-                     "and not yet in place.")
-    return lines
-
-
-# --- one call for the command line --------------------------------------------------------------------------
+    """:func:`framework_explanation` on a new session (or on ``session``)."""
+    check_framework_level(kb, framework, level, option="framework", level_option="level")
+    return framework_explanation(session or _session(kb, facts, assumptions, source, verify), framework, level)
 
 
 AnyExplanation = LevelExplanation | PracticeExplanation | FrameworkExplanation
@@ -1123,51 +1433,59 @@ def explain_file(
     how: bool = False,
     verify: bool = True,
 ) -> AnyExplanation:
-    """Load a fact file and explain a maturity level, a practice, or a framework level.
+    """Load a fact file and explain a maturity level, a practice, or a framework level (one session).
 
     ``how`` with no level explains how the assessed level was reached; otherwise the default level is the next one.
 
     Raises:
-        UserInputError: bad fact file, assumptions, ids or option combinations.
+        UserInputError: bad fact file, assumptions, ids or parameter combinations (the problems name parameters).
     """
     if practice is not None and (level is not None or framework is not None):
-        raise UserInputError([Problem("--practice", practice, "use --practice alone, without --level or "
-                                      "--framework")])
+        raise UserInputError([Problem("practice", practice, "explain a practice alone, without a level or a "
+                                      "framework")])
     if how and (practice is not None or framework is not None):
-        raise UserInputError("how explains a maturity level; use why --practice or why --framework instead")
+        raise UserInputError("how explains a maturity level; explain a practice or a framework level instead")
     kb = load_knowledge_base(kb_dir)
     if practice is not None:
-        _check_practice(kb, practice)
+        _check_practice(kb, practice, "practice")
     if framework is not None:
-        _check_framework(kb, framework, level)
-    if level is not None and framework is None:
-        check_maturity_level(level, option="--level")
+        check_framework_level(kb, framework, level, option="framework", level_option="level")
+    elif level is not None:
+        check_maturity_level(level, option="level")
     facts = load_fact_file(path, kb)
-    assumptions = parse_assumptions(list(assume), kb)
-    source = str(path)
+    session = Session(kb, facts, parse_assumptions(list(assume), kb), verify=verify, source=str(path))
     if practice is not None:
-        return explain_practice(kb, facts, practice, assumptions=assumptions, source=source, verify=verify)
+        return practice_explanation(session, practice)
     if framework is not None:
-        return explain_framework(kb, facts, framework, level, assumptions=assumptions, source=source, verify=verify)
+        return framework_explanation(session, framework, level)
     if how and level is None:
-        level = assess(kb, facts, assumptions, verify=verify).maturity_level
-    return explain_level(kb, facts, level, assumptions=assumptions, source=source, verify=verify)
+        level = session.assessment.maturity_level
+    return level_explanation(session, level)
 
 
 # --- Markdown -----------------------------------------------------------------------------------------------
 
 LEGEND = [
     "FI / LI: fully / largely implemented; the practice counts.",
-    "PI / NI: assessed as partially / not implemented; it does not count.",
-    "NY (not yet) and not observed: no evidence was recorded, so goals that need the practice are *not rated* "
-    "rather than failed. Assess these first.",
-    "NA: not applicable (with a reason); left out of the rating.",
-    "A goal holds when every practice evidencing it counts. A process area is satisfied when its goals hold; its "
-    "capability level is 1 with its goals, 2 when the organization-wide generic goal GG2 (a managed process) also "
-    "holds, 3 with GG3 (a defined process) too.",
-    "Maturity level 2 needs every level-2 process area at capability level 2; level N (3 to 5) needs every area "
-    "of levels 2 to N at capability level 3.",
+    "PI / NI: assessed as partially / not implemented; it does not count, and what needs it *failed*.",
+    "NY (not yet) and not observed: no evidence was recorded, so what needs the practice is *not determined* "
+    "(goals *not rated*) rather than failed. Assess these first.",
+    "NA: not applicable (with a reason); left out of an alternative, but it never removes a required CMMI practice.",
+    "A CMMI practice is satisfied when one of its alternatives (our practices that together implement it) has every "
+    "applicable practice satisfied, or when the assessor characterized it directly. An area's generic practice "
+    "(PP.GP2.3) also counts the organization-level one it inherits (GP2.3).",
+    "A goal holds when every CMMI practice of it is satisfied. A process area's capability level is 1 with its "
+    "specific goals, 2 when its own GG2 (a managed process) also holds, 3 with its own GG3 (a defined process) too.",
+    "Maturity level 2 needs every in-scope level-2 process area at capability level 2; level N (3 to 5) needs every "
+    "in-scope area of levels 2 to N at capability level 3.",
 ]
+
+GAP_HEADINGS = {
+    "not_implemented": "Assessed, not fully implemented (does not count yet)",
+    "no_evidence": "No evidence recorded (not observed or not yet; assess these, they may already be in place)",
+    "not_applicable": "Marked not applicable",
+}
+"""Headings that keep "assessed and not implemented" apart from "no evidence recorded"."""
 
 
 def _md(text: str) -> str:
@@ -1204,16 +1522,8 @@ def _md_gap(p: PracticeGap, indent: str) -> list[str]:
     return out
 
 
-GAP_HEADINGS = {
-    "not_implemented": "Assessed, not fully implemented (does not count yet)",
-    "no_evidence": "No evidence recorded (not observed or not yet; assess these, they may already be in place)",
-    "not_applicable": "Marked not applicable",
-}
-"""Headings that keep "assessed and not implemented" apart from "no evidence recorded"."""
-
-
 def _md_gaps(practices: list[PracticeGap], indent: str) -> list[str]:
-    """Failing practices grouped: assessed and not implemented first, then those with no evidence recorded."""
+    """Practices grouped: assessed and not implemented first, then those with no evidence recorded, then NA."""
     out = []
     for gap in ("not_implemented", "no_evidence", "not_applicable"):
         group = [p for p in practices if p.gap == gap]
@@ -1224,45 +1534,111 @@ def _md_gaps(practices: list[PracticeGap], indent: str) -> list[str]:
     return out
 
 
-def _md_hold(p: PracticeHold, indent: str) -> list[str]:
-    extra = " (assumed)" if p.assumed else ""
-    out = [f"{indent}- **{_md(p.name)}** (`{p.id}`): {p.characterization}{extra}"]
+def _md_step(step: RuleStep | None) -> str:
+    return f" (`{step.fact}` by rule `{step.rule}`: {step.meaning})" if step is not None else ""
+
+
+def _md_alternative(x: AlternativeGap, indent: str) -> list[str]:
+    mark = " **cheapest**" if x.cheapest else ""
+    head = (f"{indent}- {x.label[0].upper()}{x.label[1:]}: {CLASS_WORDS[x.status]}; "
+            f"{', '.join(f'`{p}`' for p in x.practices)}")
+    if not x.lacks:
+        return [head + "."]
+    out = [head + f"; lacks {_plural(len(x.lacks), 'practice')}, cost {x.cost:g} person-weeks{mark}"
+           + (f" (with prerequisites {', '.join(f'`{q}`' for q in x.prerequisites)})" if x.prerequisites else "")
+           + ":"]
+    out += _md_gaps(x.lacks, indent + "  ")
+    return out
+
+
+def _md_direct(label: str, d: DirectResult, indent: str) -> list[str]:
+    out = [f"{indent}- {label}: {CHARACTERIZATION.get(d.status, d.status)}; {_md(d.rationale)}"]
+    out += [f"{indent}  - Evidence: {_md(item)}" for item in d.evidence]
+    return out
+
+
+def _md_model_practice(mp: ModelPracticeGap, indent: str) -> list[str]:
+    out = [f"{indent}- **{mp.id} {_md(mp.name)}**: {CLASS_WORDS[mp.status]}{_md_step(mp.step)}."]
     sub = indent + "  "
-    for item in p.evidence:
-        out.append(f"{sub}- Evidence: {_md(item)}")
+    if mp.direct is not None:
+        out += _md_direct("Characterized directly by the assessor", mp.direct, sub)
+        out.append(f"{sub}- Adopting practices does not change a direct characterization.")
+    if mp.inherits:
+        inherited = CLASS_WORDS.get(mp.inherited_status or "", mp.inherited_status or "")
+        out.append(f"{sub}- Inherits the organization-level {mp.inherits}: {inherited}.")
+        if mp.inherited_direct is not None:
+            out += _md_direct(f"{mp.inherits} characterized directly", mp.inherited_direct, sub + "  ")
+    if not mp.alternatives:
+        out.append(f"{sub}- No alternative of our practices implements it.")
+    for x in mp.alternatives:
+        out += _md_alternative(x, sub)
+    return out
+
+
+def _md_goal(goal: GoalGap, indent: str) -> list[str]:
+    out = [f"{indent}- **{goal.id} {_md(goal.name)}**: {STATUS_WORDS[goal.status]} (rule `{goal.rule}`: "
+           f"{goal.meaning})."]
+    sub = indent + "  "
+    if goal.failed:
+        out.append(f"{sub}- Failed: {', '.join(goal.failed)}.")
+    if goal.unknown:
+        out.append(f"{sub}- Not determined (assess): {', '.join(goal.unknown)}.")
+    if goal.not_applicable:
+        out.append(f"{sub}- Every alternative not applicable: {', '.join(goal.not_applicable)}.")
+    for mp in goal.practices:
+        out += _md_model_practice(mp, sub)
+    return out
+
+
+def _md_adoption(e: LevelExplanation | FrameworkExplanation, what: str) -> list[str]:
+    lines: list[str] = []
+    if e.obstacles:
+        lines += ["", f"## What adopting practices cannot change", ""]
+        lines += [f"- `{o.id}`: {_md(o.reason)}." for o in e.obstacles]
+    if not e.adoption:
+        return lines
+    title = "The smallest set of practices" if e.minimal else "A set of practices"
+    lines += ["", f"## {title} that reaches {what}", "",
+              "| Practice | Now | Needed for | Effort (person-weeks) | Ready to start |", "|---|---|---|---|---|"]
+    for x in e.adoption:
+        needed = ", ".join(x.fixes) or ("prerequisite of " + ", ".join(x.prerequisite_of))
+        lines.append(f"| {_md(x.name)} (`{x.id}`) | {x.characterization} | {needed} | {x.effort:g} | "
+                     f"{'yes' if x.ready else 'no, prerequisites first'} |")
+    lines.append("")
+    these = "this practice" if len(e.adoption) == 1 else f"these {len(e.adoption)} practices"
+    if e.verified:
+        lines.append(f"Checked: the engine was re-run with {these} assumed fully implemented (FI) and reached {what}."
+                     + (" Each one is needed: without it, re-run, the level is lost." if e.minimal else ""))
+    else:
+        lines.append(f"Not confirmed: the engine, re-run with {these} assumed fully implemented, did not reach "
+                     f"{what}.")
+    if e.prerequisites_first:
+        lines += ["", "Prerequisites of these practices that are not in place yet (the rating does not need them, "
+                  "the work does): " + ", ".join(f"`{q}`" for q in e.prerequisites_first) + "."]
+    return lines
+
+
+def _md_hold_practice(p: PracticeHold, indent: str) -> list[str]:
+    out = [f"{indent}- **{_md(p.name)}** (`{p.id}`): {p.characterization}{' (assumed)' if p.assumed else ''}"]
+    sub = indent + "  "
+    out += [f"{sub}- Evidence: {_md(item)}" for item in p.evidence]
     if p.note:
         out.append(f"{sub}- Note: {_md(p.note)}")
     if p.reason:
         out.append(f"{sub}- Not applicable because: {_md(p.reason)}")
-    if p.observed_on:
-        out.append(f"{sub}- Observed on: {p.observed_on.isoformat()}")
     return out
 
 
-def _md_step(step: RuleStep) -> str:
-    return f"`{step.fact}` by rule `{step.rule}`: {step.meaning}."
-
-
-def _md_adoption(e: LevelExplanation | FrameworkExplanation, what: str, why_each: str) -> list[str]:
-    if not e.adoption:
-        return []
-    lines = ["", f"## The smallest set of practices that reaches {what}", "",
-             "| Practice | Now | Needed for | Ready to start |", "|---|---|---|---|"]
-    for x in e.adoption:
-        lines.append(f"| {_md(x.name)} (`{x.id}`) | {x.characterization} | {', '.join(x.fixes)} | "
-                     f"{'yes' if x.ready else 'no, prerequisites first'} |")
-    lines.append("")
-    if e.verified:
-        these = "this practice" if len(e.adoption) == 1 else f"these {len(e.adoption)} practices"
-        lines.append(f"Checked: the engine was re-run with {these} assumed fully implemented (FI) and reached "
-                     f"{what}. Each one is needed: {why_each}.")
-    else:
-        lines.append(f"Not confirmed: the engine, re-run with these practices assumed fully implemented, did not "
-                     f"reach {what}.")
-    if e.prerequisites_first:
-        lines += ["", "Prerequisites of these practices that are not in place yet (not needed for the rating, but "
-                  "needed to do the work): " + ", ".join(f"`{q}`" for q in e.prerequisites_first) + "."]
-    return lines
+def _md_hold_goal(goal: GoalHold, indent: str) -> list[str]:
+    out = [f"{indent}- **{goal.id} {_md(goal.name)}**: {STATUS_WORDS[goal.status]}{_md_step(goal.step)}."]
+    for m in goal.practices:
+        by = f"inherited from {m.inherited_from}" if m.inherited_from else m.decided_by or "not applicable"
+        out.append(f"{indent}  - {m.id} {_md(m.name)}: {by}{_md_step(m.step)}.")
+        if m.direct is not None:
+            out += _md_direct("Characterized directly", m.direct, indent + "    ")
+        for p in m.practices:
+            out += _md_hold_practice(p, indent + "    ")
+    return out
 
 
 def _level_markdown(e: LevelExplanation) -> list[str]:
@@ -1270,55 +1646,51 @@ def _level_markdown(e: LevelExplanation) -> list[str]:
     title = f"{'How' if e.reached else 'Why'} level {e.level} ({e.level_name}) {verb}"
     lines = _md_header(title, e) + [""] + [f"- {_md(s)}" for s in e.summary]
     if e.reached and e.how is not None:
-        lines += ["", "## Rule chain", ""]
-        lines += [f"- {_md_step(s)}" for s in e.how.chain]
+        if e.how.chain:
+            lines += ["", "## Rule chain", ""] + [f"- `{s.fact}` by rule `{s.rule}`: {s.meaning}." for s in e.how.chain]
         if e.how.process_areas:
             lines += ["", "## Process areas", ""]
         for area in e.how.process_areas:
-            cl = "not applicable" if area.capability_level is None else f"capability level {area.capability_level}"
+            cl = "capability level n/a" if area.capability_level is None else \
+                f"capability level {area.capability_level}"
             lines += [f"### {area.id} {_md(area.name)} (level {area.maturity_level}): "
-                      f"{STATUS_WORDS[area.status]}, {cl}", "", f"{_md_step(area.step)}", ""]
-            for goal in area.goals:
-                lines.append(f"- **{goal.id} {_md(goal.name)}**: {STATUS_WORDS[goal.status]}, "
-                             f"{_md_step(goal.step)}")
-                for p in goal.practices:
-                    lines += _md_hold(p, "  ")
+                      f"{STATUS_WORDS[area.status]}, {cl}", ""]
+            if area.step is not None:
+                lines += [f"`{area.step.fact}` by rule `{area.step.rule}`: {area.step.meaning}.", ""]
+            for goal in [*area.goals, *area.generic_goals]:
+                lines += _md_hold_goal(goal, "")
             lines.append("")
-        if e.how.generic_goals:
-            lines += ["## Generic goals (organization-wide)", ""]
-            for goal in e.how.generic_goals:
-                lines.append(f"- **{goal.id} {_md(goal.name)}**: {STATUS_WORDS[goal.status]}, {_md_step(goal.step)}")
-                for p in goal.practices:
-                    lines += _md_hold(p, "  ")
+        if e.how.out_of_scope:
+            lines += [f"Out of scope: {', '.join(e.how.out_of_scope)}."]
         return lines
     if e.process_areas:
-        lines += ["", "## Process areas not satisfied", ""]
+        lines += ["", "## Process areas below the capability level needed", ""]
     for area in e.process_areas:
-        lines += [f"### {area.id} {_md(area.name)} (level {area.maturity_level}): {STATUS_WORDS[area.status]}", "",
-                  f"Rule `{area.rule}`: {area.meaning}.", ""]
-        for goal in area.goals:
-            lines.append(f"- **{goal.id} {_md(goal.name)}**: {STATUS_WORDS[goal.status]} (rule `{goal.rule}`: "
-                         f"{goal.meaning}).")
-            if not goal.practices:
-                lines.append("  - No practice in the knowledge base evidences this goal.")
-            lines += _md_gaps(goal.practices, "  ")
-        lines.append("")
+        cl = "not rated" if area.capability_level is None else f"capability level {area.capability_level}"
+        lines += [f"### {area.id} {_md(area.name)} (level {area.maturity_level}): {STATUS_WORDS[area.status]}, "
+                  f"{cl}, needs {area.required_capability}", "", f"Rule `{area.rule}`: {area.meaning}.", ""]
+        for label, status in (("Unsatisfied", "unsatisfied"), ("Not rated", "not_rated")):
+            goals = [g for g in area.goals if g.status == status]
+            if goals:
+                lines += [f"{label} specific goals:", ""]
+                for goal in goals:
+                    lines += _md_goal(goal, "")
+                lines.append("")
+        if area.generic_goals:
+            lines += ["Its own generic goals:", ""]
+            for goal in area.generic_goals:
+                lines += _md_goal(goal, "")
+            lines.append("")
     if e.generic_goals:
-        lines += ["## Generic goals not satisfied (organization-wide)", ""]
-    for gg in e.generic_goals:
-        lines += [f"### {gg.id} {_md(gg.name)}: {STATUS_WORDS[gg.status]}", "",
-                  f"Rule `{gg.rule}`: {gg.meaning}. Without it no process area reaches capability level "
-                  f"{gg.capability_level}."]
-        if gg.held_back:
-            lines.append(f"Process areas whose specific goals hold but whose capability stays too low: "
-                         f"{', '.join(gg.held_back)}.")
+        lines += ["## Organization-level generic goals not satisfied (inherited by every area)", ""]
+        for gg in e.generic_goals:
+            lines += [f"- **{gg.id} {_md(gg.name)}**: {STATUS_WORDS[gg.status]}"
+                      + (f"; failed: {', '.join(gg.failed)}" if gg.failed else "")
+                      + (f"; not determined: {', '.join(gg.unknown)}" if gg.unknown else "") + "."]
         lines.append("")
-        if gg.status == "not_applicable":
-            lines.append("- Every practice evidencing it was marked not applicable; adopting any one of them "
-                         "satisfies it.")
-        lines += _md_gaps(gg.practices, "")
-        lines.append("")
-    lines += _md_adoption(e, f"level {e.level}", "a goal holds only when every practice evidencing it counts")
+    if e.out_of_scope:
+        lines += [f"Out of scope: {', '.join(e.out_of_scope)}.", ""]
+    lines += _md_adoption(e, f"level {e.level}")
     return lines
 
 
@@ -1327,35 +1699,32 @@ def _practice_markdown(e: PracticeExplanation) -> list[str]:
     lines += [f"- {_md(s)}" for s in e.summary]
     lines += ["", "## Status", "", f"{e.characterization[0].upper()}{e.characterization[1:]}. {_md(e.meaning)}",
               ""]
-    for item in e.evidence:
-        lines.append(f"- Evidence: {_md(item)}")
+    lines += [f"- Evidence: {_md(item)}" for item in e.evidence]
     if e.note:
         lines.append(f"- Note: {_md(e.note)}")
     if e.reason:
         lines.append(f"- Not applicable because: {_md(e.reason)}")
     if e.observed_on:
         lines.append(f"- Observed on: {e.observed_on.isoformat()}")
-    if e.evidences:
-        lines += ["", "## Goals it gives evidence for", "", "| Goal | Process area | Level | Goal status | "
-                  "Held back by this practice |", "|---|---|---|---|---|"]
-        for g in e.evidences:
-            area = f"{g.process_area} {_md(g.process_area_name or '')}" if g.process_area else "generic goal"
-            lines.append(f"| {g.id} {_md(g.name)} | {area} | {g.maturity_level} | {STATUS_WORDS[g.status]} | "
-                         f"{'yes' if g.holds_back else 'no'} |")
+    if e.implements:
+        lines += ["", "## CMMI practices it is part of", "",
+                  "| CMMI practice | Goal | Level | Practice status | Goal status | Alternatives | Held back by it |",
+                  "|---|---|---|---|---|---|---|"]
+        for x in e.implements:
+            lines.append(f"| {x.id} {_md(x.name)} | {x.goal} {_md(x.goal_name)} | {x.maturity_level} | "
+                         f"{CLASS_WORDS[x.status]} | {STATUS_WORDS[x.goal_status]} | "
+                         f"{', '.join(map(str, x.alternatives)) or 'inherited'} | {'yes' if x.holds_back else 'no'} |")
     if e.frameworks:
-        lines += ["", "## ML Ops models that call for it", "", "| Model | Level | Level met | Level reached |",
-                  "|---|---|---|---|"]
+        lines += ["", "## ML Ops models that name it", "", "| Model | Level | Required | Level status | Reached |",
+                  "|---|---|---|---|---|"]
         for f in e.frameworks:
-            lines.append(f"| {_md(f.framework_name)} | {f.level} {_md(f.level_name)} | {'yes' if f.met else 'no'} | "
+            lines.append(f"| {_md(f.framework_name)} | {f.level} {_md(f.level_name)} | "
+                         f"{'yes' if f.required else 'optional'} | {STATUS_WORDS[f.status]} | "
                          f"{'yes' if f.reached else 'no'} |")
     lines += ["", "## Prerequisites", ""]
-    if e.requires:
-        lines += [f"- **{_md(q.name)}** (`{q.id}`): {q.characterization}" for q in e.requires]
-    else:
-        lines.append("- None.")
+    lines += [f"- **{_md(q.name)}** (`{q.id}`): {q.characterization}" for q in e.requires] or ["- None."]
     if e.waits_for:
-        lines += ["", "Unmet prerequisites, with theirs beneath:", ""]
-        lines += _md_prereqs(e.waits_for, "")
+        lines += ["", "Unmet prerequisites, with theirs beneath:", ""] + _md_prereqs(e.waits_for, "")
     lines += ["", "## Practices that require it", ""]
     lines += [f"- **{_md(q.name)}** (`{q.id}`): {q.characterization}" for q in e.required_by] or ["- None."]
     if e.roadmap is not None:
@@ -1368,19 +1737,31 @@ def _framework_markdown(e: FrameworkExplanation) -> list[str]:
     verb = "is reached" if e.reached else "is not reached"
     title = f"{'How' if e.reached else 'Why'} {e.framework_name} level {e.level} ({e.level_name}) {verb}"
     lines = _md_header(title, e) + [""] + [f"- {_md(s)}" for s in e.summary]
-    lines += ["", "## Rule chain", ""] + [f"- {_md_step(s)}" for s in e.chain]
+    if e.chain:
+        lines += ["", "## Rule chain", ""] + [f"- `{s.fact}` by rule `{s.rule}`: {s.meaning}." for s in e.chain]
     lines += ["", "## Levels", ""]
     for lv in e.levels:
-        state = "reached" if lv.reached else "met, but a lower level is not" if lv.met else "not met"
+        state = "reached" if lv.reached else f"{STATUS_WORDS[lv.status]}" + (", but a lower level is not met"
+                                                                             if lv.met else "")
         lines += [f"### Level {lv.level} {_md(lv.name)}: {state}", ""]
-        lines += [f"- {_md_step(s)}" for s in lv.steps]
-        lines += _md_gaps(lv.missing, "")
+        lines += [f"- `{s.fact}` by rule `{s.rule}`: {s.meaning}." for s in lv.steps]
+        if lv.failed:
+            lines.append(f"- Failed (assessed PI or NI): {', '.join(lv.failed)}.")
+        if lv.undetermined:
+            lines.append(f"- Undetermined (not observed or not yet; assess): {', '.join(lv.undetermined)}.")
+        for req in lv.requirements:
+            if req.practice is not None:
+                lines += _md_gaps([req.practice], "")
+            else:
+                lines.append(f"- Any one of these ({req.id}): {CLASS_WORDS[req.status]}.")
+                for x in req.alternatives:
+                    lines += _md_alternative(x, "  ")
         for p in lv.practices:
-            lines += _md_hold(p, "")
-        if not lv.steps and not lv.missing and not lv.practices:
-            lines.append("- This level calls for no practice.")
+            lines += _md_hold_practice(p, "")
+        if lv.optional:
+            lines.append(f"- Optional: {', '.join(lv.optional)}.")
         lines.append("")
-    lines += _md_adoption(e, f"level {e.level}", "a level is met only when every practice it calls for counts")
+    lines += _md_adoption(e, f"level {e.level}")
     return lines
 
 

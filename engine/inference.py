@@ -17,10 +17,8 @@ Fact kinds (all with ``kind`` and a deterministic ``id``):
 =========== ===========================================================================
 practice    ``p:ID`` one per practice in the KB: ``status`` FI/LI/PI/NI/NY/NA or NO (not observed); ``deps``
 dep         ``dep:P:Q`` P requires Q, with Q's status
-alt         ``alt:M#K`` alternative K of CMMI practice (or framework any-of requirement) M; ``members``
-am          ``am:M#K:P`` practice P is part of alternative M#K, with P's status
-am1         ``am1:M#K`` alternative M#K is practice P alone, with P's status (no ``alt`` fact: its class is P's)
-mp          ``mp:M`` a CMMI practice to rate: ``goal``, ``direct`` (the assessor's class, or ""), ``inherits``
+mp          ``mp:M`` a CMMI practice (or framework any-of requirement) to rate: ``goal``, ``direct`` (the assessor's
+            class, or ""), ``inherits``, and ``aKmJ``: the status of practice J of alternative K ("-": none)
 goal        ``g:G`` a goal to rate: ``pa`` ("" for GG2/GG3 of the organization), ``sg``, ``gg``, ``inherit``
 pa          ``pa:ID`` a process area with its maturity level ``ml``; ``oos`` ``oos:ID`` out of scope
 lvl         ``lvl:N`` maturity level N: ``req`` = capability level its process areas need; ``areas``
@@ -59,6 +57,7 @@ from mlops_maturity.engine.rating import (
     Conclusions,
     framework_group_id,
     practice_class,
+    rate_alternative,
     required_capability,
 )
 from mlops_maturity.engine.reference import PRACTICE_CLASSES
@@ -71,6 +70,7 @@ from mlops_maturity.engine.rules_engine import (
     RuleEngine,
     any_of,
     cmp,
+    either,
     eq,
     fact,
     join,
@@ -87,7 +87,7 @@ def public_status(status: str) -> str:
     return "not_observed" if status == NOT_OBSERVED else status
 
 
-PHASES = ("alts1", "alts2", "alts3", "mps1", "mps2", "mps3", "mps4", "goals1", "goals2", "goals3", "goals4",
+PHASES = ("mps1", "mps2", "mps3", "mps4", "goals1", "goals2", "goals3", "goals4",
           "areas1", "areas2", "areas3", "areas4", "levels1", "levels2", "insights")
 
 
@@ -122,9 +122,11 @@ def build_facts(
         if pid is None:
             append(variants)
             continue
-        status = statuses[pid]
+        status = statuses[pid] if type(pid) is str else tuple(statuses[p] for p in pid)
         item = variants.get(status)
         if item is None:
+            if len(variants) >= _VARIANTS_LIMIT:
+                variants.clear()
             item = variants[status] = MappingProxyType(make(status))
         append(item)
     materialized = materialized_generic_goals(kb, direct)
@@ -134,7 +136,8 @@ def build_facts(
         area_goal = mp.kind == "area_generic"
         if mp.id in direct or (area_goal and mp.goal in materialized and mp.goal not in static_goals):
             per_run.append(_mp_fact(mp.id, mp.goal, practice_class(direct[mp.id]) if mp.id in direct else "",
-                                    mp.inherits or "", mp.alternatives))
+                                    mp.inherits or "", mp.alternatives,
+                                    {p: statuses[p] for alt in mp.alternatives for p in alt}))
     for gid in sorted(materialized - static_goals):
         per_run.append(_goal_fact(kb, gid, inherit=""))
     for gid in sorted(static_goals - materialized):  # cannot happen: static ones have evidence of their own
@@ -153,12 +156,37 @@ def build_facts(
     return out
 
 
-def _mp_fact(mp_id: str, goal: str, direct: str, inherits: str, alternatives: Any) -> Fact:
-    return {"kind": "mp", "id": f"mp:{mp_id}", "mp": mp_id, "goal": goal, "direct": direct, "inherits": inherits,
-            "n_alts": len(alternatives),
-            "alts": tuple(f"am1:{mp_id}#{k}" if len(alt) == 1 else f"as:{mp_id}#{k}"
-                          for k, alt in enumerate(alternatives, 1))
-            + ((f"mps:{inherits}",) if inherits else ())}
+MAX_ALTERNATIVES = 4
+"""A CMMI practice (or framework any-of requirement) has at most this many alternatives (``kb validate`` checks)."""
+
+MAX_ALTERNATIVE_SIZE = 3
+"""An alternative names at most this many practices (``kb validate`` checks)."""
+
+_ABSENT = "-"
+"""Marks an alternative position with no practice: it neither satisfies nor fails an alternative."""
+
+_VARIANTS_LIMIT = 64
+"""Facts remembered per CMMI practice (one per combination of its practices' statuses seen)."""
+
+
+def member_field(k: int, j: int) -> str:
+    """The field of a CMMI-practice fact that holds the status of practice ``j`` of alternative ``k`` (from 1)."""
+    return f"a{k}m{j}"
+
+
+def _mp_fact(mp_id: str, goal: str, direct: str, inherits: str, alternatives: Any,
+             statuses: Mapping[str, str]) -> Fact:
+    """A CMMI practice to rate, with the status of every practice of every alternative as its own field (the rules
+    test an alternative's practices on this fact, without joins)."""
+    item: Fact = {"kind": "mp", "id": f"mp:{mp_id}", "mp": mp_id, "goal": goal, "direct": direct,
+                  "inherits": inherits, "n_alts": len(alternatives),
+                  "members": tuple(tuple(f"p:{p}" for p in alt) for alt in alternatives),
+                  "inherited": (f"mps:{inherits}",) if inherits else ()}
+    for k in range(1, MAX_ALTERNATIVES + 1):
+        alt = alternatives[k - 1] if k <= len(alternatives) else ()
+        for j in range(1, MAX_ALTERNATIVE_SIZE + 1):
+            item[member_field(k, j)] = statuses[alt[j - 1]] if j <= len(alt) else _ABSENT
+    return item
 
 
 def _goal_fact(kb: KnowledgeBase, gid: str, inherit: str) -> Fact:
@@ -189,18 +217,13 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
     def varying(pid: str, make: Any) -> None:
         table.append((pid, {}, make))
 
-    def alternatives(mp_id: str, alts: Any) -> None:
-        for k, alt in enumerate(alts, 1):
-            aid = f"{mp_id}#{k}"
-            if len(alt) == 1:  # the alternative's class is its practice's: the CMMI practice reads it directly
-                varying(alt[0], lambda st, a=aid, m=mp_id, p=alt[0]: {
-                    "kind": "am1", "id": f"am1:{a}", "alt": a, "mp": m, "practice": p, "status": st})
-                continue
-            static({"kind": "alt", "id": f"alt:{aid}", "alt": aid, "mp": mp_id,
-                    "members": tuple(f"am:{aid}:{p}" for p in alt)})
-            for pid in alt:
-                varying(pid, lambda st, a=aid, p=pid: {"kind": "am", "id": f"am:{a}:{p}", "alt": a, "practice": p,
-                                                       "status": st})
+    def practice(mp_id: str, goal: str, inherits: str, alts: Any) -> None:
+        members = tuple(dict.fromkeys(p for alt in alts for p in alt))
+        if not members:
+            static(_mp_fact(mp_id, goal, "", inherits, alts, {}))
+            return
+        table.append((members, {}, lambda sts, m=mp_id, g=goal, i=inherits, a=alts, ms=members:
+                      _mp_fact(m, g, "", i, a, dict(zip(ms, sts, strict=True)))))
 
     for pid in kb.practices:
         deps = tuple(f"dep:{pid}:{req}" for req in kb.practices[pid].requires)
@@ -212,9 +235,8 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
     materialized = materialized_generic_goals(kb, ())
     kb.memo["inference.materialized"] = materialized
     for mp in kb.model_practices.values():
-        alternatives(mp.id, mp.alternatives)
         if mp.kind != "area_generic" or mp.goal in materialized:
-            static(_mp_fact(mp.id, mp.goal, "", mp.inherits or "", mp.alternatives))
+            practice(mp.id, mp.goal, mp.inherits or "", mp.alternatives)
     for gg in kb.generic_goals:
         static(_goal_fact(kb, gg.id, inherit=""))
     for gid, info in kb.goals.items():
@@ -243,8 +265,7 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
                 else:
                     gid = framework_group_id(fid, level.level, i)
                     requirements.append(f"mps:{gid}")
-                    alternatives(gid, group)
-                    static(_mp_fact(gid, lid, "", "", group))
+                    practice(gid, lid, "", group)
             static({"kind": "fwlevel", "id": lid, "fl": lid, "fw": fid, "level": level.level,
                     "prev": level.level - 1, "base": int(level.level == base), "requirements": tuple(requirements)})
     kb.memo["inference.facts"] = table
@@ -259,18 +280,6 @@ def _present(ids: tuple[str, ...], index: FactIndex) -> list[str]:
     return [i for i in ids if i in index.by_id]
 
 
-def _alt_status(status: str) -> Any:
-    def conclude(m: Bound, index: FactIndex) -> Fact:
-        a = m["a"]
-        return {"kind": "as", "id": f"as:{a['alt']}", "alt": a["alt"], "mp": a["mp"], "status": status}
-
-    return conclude
-
-
-def _alt_members(m: Bound, index: FactIndex) -> list[str]:
-    return _present(m["a"]["members"], index)
-
-
 def _mp_status(status: str | None) -> Any:
     def conclude(m: Bound, index: FactIndex) -> Fact:
         x = m["x"]
@@ -278,10 +287,6 @@ def _mp_status(status: str | None) -> Any:
                 "status": x["direct"] if status is None else status}
 
     return conclude
-
-
-def _mp_alts(m: Bound, index: FactIndex) -> list[str]:
-    return _present(m["x"]["alts"], index)
 
 
 def _goal_status(status: str | None) -> Any:
@@ -367,30 +372,58 @@ def _maturity_support(m: Bound, index: FactIndex) -> list[str]:
     return _present(_LEVELS_MET, index)
 
 
+def _alternative_members(k: int) -> Any:
+    def support(m: Bound, index: FactIndex) -> list[str]:
+        return list(m["x"]["members"][k - 1])
+
+    return support
+
+
+def _all_members(m: Bound, index: FactIndex) -> list[str]:
+    return [p for alt in m["x"]["members"] for p in alt] + list(m["x"]["inherited"])
+
+
+def _inherited(m: Bound, index: FactIndex) -> list[str]:
+    return list(m["x"]["inherited"])
+
+
 def _mp_rules() -> list[Rule]:
     """A CMMI practice (or framework any-of requirement): direct, else the first class some alternative (or the
-    inherited organization-level practice) has, in the order satisfied, unknown, failed, not applicable."""
-    own = (eq("direct", ""),)
+    inherited organization-level practice) has, in the order satisfied, unknown, failed, not applicable.
+
+    Alternative K is tested on the CMMI practice's own fact (its practices' statuses are fields ``aKmJ``):
+    satisfied when every position is satisfied, NA or empty and one is satisfied; unknown (once none is satisfied)
+    when nothing in it failed and one is unknown."""
+    own = eq("direct", "")
+    sat_or_na = SAT + ("NA", _ABSENT)
     rules = [Rule("practice_characterized_directly", "mps1", (fact("x", "mp", ne("direct", "")),), _mp_status(None))]
-    single = {SATISFIED: SAT, UNKNOWN: UNRATED, FAILED_: FAILED}
+    positions = range(1, MAX_ALTERNATIVE_SIZE + 1)
+    for k in range(1, MAX_ALTERNATIVES + 1):
+        rules.append(Rule(f"practice_satisfied_by_alternative_{k}", "mps1",
+                          (fact("x", "mp", own, *(any_of(member_field(k, j), sat_or_na) for j in positions),
+                                either(*(any_of(member_field(k, j), SAT) for j in positions))),),
+                          _mp_status(SATISFIED), _alternative_members(k)))
+        rules.append(Rule(f"practice_unknown_by_alternative_{k}", "mps2",
+                          (fact("x", "mp", own, *(any_of(member_field(k, j), sat_or_na + UNRATED) for j in positions),
+                                either(*(any_of(member_field(k, j), UNRATED) for j in positions))),
+                           none("y", "mps", join("mp", "x", "mp"))),
+                          _mp_status(UNKNOWN), _alternative_members(k)))
+    rules.append(Rule("practice_failed", "mps3",
+                      (fact("x", "mp", own, either(*(any_of(member_field(k, j), FAILED)
+                                                     for k in range(1, MAX_ALTERNATIVES + 1) for j in positions))),
+                       none("y", "mps", join("mp", "x", "mp"))),
+                      _mp_status(FAILED_), _all_members))
     for phase, status in (("mps1", SATISFIED), ("mps2", UNKNOWN), ("mps3", FAILED_)):
         pending = () if phase == "mps1" else (none("y", "mps", join("mp", "x", "mp")),)
-        rules.append(Rule(f"practice_{status}", phase,
-                          (fact("x", "mp", *own), *pending, fact("s", "as", eq("status", status), join("mp", "x", "mp"))),
-                          _mp_status(status), _mp_alts))
-        rules.append(Rule(f"practice_{status}_by_one", phase,
-                          (fact("x", "mp", *own), *pending,
-                           fact("s", "am1", any_of("status", single[status]), join("mp", "x", "mp"))),
-                          _mp_status(status), _mp_alts))
         rules.append(Rule(f"practice_{status}_inherited", phase,
-                          (fact("x", "mp", *own, ne("inherits", "")), *pending,
+                          (fact("x", "mp", own, ne("inherits", "")), *pending,
                            fact("s", "mps", eq("status", status), join("mp", "x", "inherits"))),
-                          _mp_status(status), _mp_alts))
+                          _mp_status(status), _inherited))
     rules.append(Rule("practice_without_alternative", "mps2",
-                      (fact("x", "mp", *own, eq("n_alts", 0), eq("inherits", "")),), _mp_status(UNKNOWN)))
+                      (fact("x", "mp", own, eq("n_alts", 0), eq("inherits", "")),), _mp_status(UNKNOWN)))
     rules.append(Rule("practice_not_applicable", "mps4",
-                      (fact("x", "mp", *own), none("y", "mps", join("mp", "x", "mp"))),
-                      _mp_status(NOT_APPLICABLE), _mp_alts))
+                      (fact("x", "mp", own), none("y", "mps", join("mp", "x", "mp"))),
+                      _mp_status(NOT_APPLICABLE), _all_members))
     return rules
 
 
@@ -398,21 +431,8 @@ def generic_rules() -> list[Rule]:
     """The rules that rate alternatives, CMMI practices, goals, areas, levels, frameworks and readiness."""
     rated = eq("inherit", "")
     return [
-        # alternatives: failed when a member failed, not applicable when every member is NA
-        Rule("alternative_failed", "alts1",
-             (fact("a", "alt"), fact("m", "am", any_of("status", FAILED), join("alt", "a", "alt"))),
-             _alt_status(FAILED_), _alt_members),
-        Rule("alternative_not_applicable", "alts1",
-             (fact("a", "alt"), none("m", "am", ne("status", "NA"), join("alt", "a", "alt"))),
-             _alt_status(NOT_APPLICABLE), _alt_members),
-        Rule("alternative_satisfied", "alts2",
-             (fact("a", "alt"), none("m", "am", any_of("status", UNSAT), join("alt", "a", "alt")),
-              none("s", "as", join("alt", "a", "alt"))),
-             _alt_status(SATISFIED), _alt_members),
-        Rule("alternative_unknown", "alts3",
-             (fact("a", "alt"), none("s", "as", join("alt", "a", "alt"))), _alt_status(UNKNOWN), _alt_members),
         # practices: an unsatisfied practice is ready when no prerequisite is unsatisfied
-        Rule("practice_ready", "alts1",
+        Rule("practice_ready", "mps1",
              (fact("p", "practice", any_of("status", UNSAT)),
               none("d", "dep", any_of("q_status", UNSAT), join("practice", "p", "practice"))),
              _ready, _deps_of),
@@ -589,9 +609,7 @@ def infer(
     out = Conclusions(derivations=run.derivations)
     for item in run.derived():
         kind = item["kind"]
-        if kind == "as":
-            out.alt_status[item["alt"]] = item["status"]
-        elif kind == "mps":
+        if kind == "mps":
             out.mp_status[item["mp"]] = item["status"]
         elif kind == "gs":
             out.goal_status[item["goal"]] = item["status"]
@@ -609,19 +627,17 @@ def infer(
             out.ready.add(item["practice"])
         elif kind == "finding":
             out.findings.append(item["rule"])
-    # A one-practice alternative's class is its practice's (the rules read the practice directly).
+    # Alternatives are tested inside their CMMI practice's rule; each one's class is read off its practices.
     for mp in kb.model_practices.values():
         for k, alt in enumerate(mp.alternatives, 1):
-            if len(alt) == 1:
-                out.alt_status[f"{mp.id}#{k}"] = practice_class(statuses[alt[0]])
+            out.alt_status[f"{mp.id}#{k}"] = rate_alternative(practice_class(statuses[p]) for p in alt)
     for fid, fw in kb.frameworks.items():
         for lv in fw.levels:
             for i, group in enumerate(lv.requirement_groups, 1):
                 if len(group) > 1 or len(group[0]) > 1:
                     for k, alt in enumerate(group, 1):
-                        if len(alt) == 1:
-                            out.alt_status[f"{framework_group_id(fid, lv.level, i)}#{k}"] = \
-                                practice_class(statuses[alt[0]])
+                        out.alt_status[f"{framework_group_id(fid, lv.level, i)}#{k}"] = \
+                            rate_alternative(practice_class(statuses[p]) for p in alt)
     # An area generic practice that is the organization's (its goal was rated as inherited) reads as that.
     for mp in kb.model_practices.values():
         if mp.id not in out.mp_status and mp.inherits is not None:

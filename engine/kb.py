@@ -34,6 +34,7 @@ from mlops_maturity.engine.knowledge import (
     InsightRule,
     GenericPractice,
     InterviewEntry,
+    LevelCharacterization,
     MaturityLevelDef,
     Practice,
     PracticeCondition,
@@ -53,6 +54,7 @@ _SECTIONS: dict[str, tuple[type[BaseModel], bool]] = {
     "insights": (InsightRule, True),
     "attributes": (Attribute, True),
     "interview": (InterviewEntry, True),
+    "characterizations": (LevelCharacterization, True),
 }
 
 SCOPABLE_AREAS = ("SAM",)
@@ -121,6 +123,8 @@ class KnowledgeBase:
     attributes: dict[str, Attribute]
     fingerprint: str
     interview: dict[str, InterviewEntry] = field(default_factory=dict)
+    characterizations: list[LevelCharacterization] = field(default_factory=list)
+    """Level characterizations of a framework's practice set (the crosswalk), highest level first."""
     files: list[str] = field(default_factory=list)
     origin: dict[str, str] = field(default_factory=dict)
     """File each entity id was loaded from."""
@@ -383,6 +387,7 @@ def _load(
     problem_areas = unique("problem area", sections["problem_areas"])
     insights = unique("insight rule", sections["insights"])
     attributes = unique("attribute", sections["attributes"])
+    characterizations = unique("characterization", sections["characterizations"])
     interview: dict[str, InterviewEntry] = {}
     for file, entry in sections["interview"]:
         if entry.practice in interview:
@@ -402,6 +407,7 @@ def _load(
         attributes=dict(sorted(attributes.items())),
         fingerprint=fingerprint,
         interview=dict(sorted(interview.items())),
+        characterizations=sorted(characterizations.values(), key=lambda c: (-c.level, c.id)),
         files=[str(p) for p in files.values()],
         origin=dict(origin),
     )
@@ -679,6 +685,7 @@ def _check(kb: KnowledgeBase, origin: dict[str, str]) -> list[Issue]:
                 elif cond.at_least is not None and attribute.type != "integer":
                     issues.append(Issue("error", f"insight rule {rule.id}: at_least needs an integer attribute, "
                                         f"{cond.attribute} is {attribute.type}", file))
+    issues.extend(_check_characterizations(kb, origin))
     if any(i.severity == "error" for i in issues):
         return issues  # the graph checks below assume references resolve
     cycle = find_cycle({pid: p.requires for pid, p in kb.practices.items()})
@@ -717,6 +724,40 @@ def _check(kb: KnowledgeBase, origin: dict[str, str]) -> list[Issue]:
 
     for problem in inference.rule_limits(kb):
         issues.append(Issue("error", problem))
+    return issues
+
+
+def _check_characterizations(kb: KnowledgeBase, origin: dict[str, str]) -> list[Issue]:
+    """Level characterizations: references resolve, one rule per level, exactly one default rule (no
+    conditions), at the lowest level."""
+    issues: list[Issue] = []
+    rules = kb.characterizations
+    if not rules:
+        return issues
+    areas = set(kb.process_area)
+    for rule in rules:
+        file = _where(origin, "characterization", rule.id)
+        for test in rule.when:
+            for ref in test.implements_any:
+                if ref not in kb.model_practices:
+                    issues.append(Issue("error", f"characterization {rule.id}: unknown CMMI practice {ref}"
+                                        + documents.suggest(ref, kb.model_practices), file))
+            for ref in test.any_specific_practice_of:
+                if ref not in areas:
+                    issues.append(Issue("error", f"characterization {rule.id}: unknown process area {ref}"
+                                        + documents.suggest(ref, areas), file))
+    levels = [r.level for r in rules]
+    for level in sorted({lv for lv in levels if levels.count(lv) > 1}):
+        issues.append(Issue("error", f"two level characterizations for maturity level {level}: "
+                            + ", ".join(r.id for r in rules if r.level == level)))
+    defaults = [r for r in rules if not r.when]
+    if len(defaults) != 1:
+        issues.append(Issue("error", "level characterizations need exactly one default rule (no conditions), "
+                            f"found {len(defaults)}"))
+    elif defaults[0].level != min(levels):
+        issues.append(Issue("error", f"characterization {defaults[0].id}: the default rule must have the lowest "
+                            "level, or the rules below it never apply", _where(origin, "characterization",
+                                                                                 defaults[0].id)))
     return issues
 
 

@@ -440,3 +440,37 @@ class InterviewEntry(Strict):
     questions: Annotated[list[str], Field(min_length=1)]
     rubric: Rubric
     source: str
+
+
+class CharacterizationTest(Strict):
+    """One condition of a level characterization, on a framework's practice set assumed fully implemented: it
+    satisfies at least one of the named CMMI practices (``OPD.SP1.1``, the organization-level ``GP3.1``), or at
+    least one specific practice of one of the named process areas. Give exactly one of the two."""
+
+    implements_any: list[str] = Field(default=[], description="CMMI practice ids; one satisfied suffices.")
+    any_specific_practice_of: list[str] = Field(
+        default=[], description="Process-area ids; one satisfied specific practice of one of them suffices."
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> CharacterizationTest:
+        if bool(self.implements_any) == bool(self.any_specific_practice_of):
+            raise ValueError("give exactly one of implements_any, any_specific_practice_of (non-empty)")
+        return self
+
+
+class LevelCharacterization(Strict):
+    """A rule that characterizes a framework's practice set by a CMMI maturity level's description (the seed
+    article's method made explicit). Rules are tried from the highest level down; the first whose conditions all
+    hold applies, and one rule without conditions is the default. Written once, never tuned per framework; the
+    characterization is not a rating (the strict staged rating is computed beside it)."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+    level: Annotated[int, Field(ge=1, le=5)]
+    label: str
+    when: list[CharacterizationTest] = Field(
+        default=[], description="Conditions that must all hold; none: the default rule."
+    )
+    description: str = Field(description="What the conditions test, in words.")
+    follows: str = Field(description="The CMMI level description the rule follows, quoted.")
+    source: str

@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import contextvars
 import datetime as dt
+import inspect
 import io
 import json
 import re
@@ -43,19 +44,20 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
 from markupsafe import Markup
 from mlops_maturity.engine import documents
-from mlops_maturity.engine.assessment import assess
 from mlops_maturity.engine.crosswalk import Crosswalk, crosswalk
 from mlops_maturity.engine.errors import Problem, UserInputError
 from mlops_maturity.engine.explain import STATUS_WORDS, LevelExplanation, explain_level
 from mlops_maturity.engine.facts import Characterization, FactFile, Observation
-from mlops_maturity.engine.inference import required_capability
+from mlops_maturity.engine.facts import DirectCharacterization
 from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
 from mlops_maturity.engine.levels import check_maturity_level, next_level
-from mlops_maturity.engine.results import Assessment, Assumption, Finding, GoalResult
+from mlops_maturity.engine.rating import required_capability
+from mlops_maturity.engine.results import Assessment, Assumption, Coverage, Finding, GoalResult
 from mlops_maturity.engine.roadmap import Roadmap, plain_number, plan_roadmap
+from mlops_maturity.engine.session import Session
 from pydantic import BaseModel, ConfigDict, Field
 
-CONTEXT_SCHEMA_VERSION = "1.0"
+CONTEXT_SCHEMA_VERSION = "2.0"
 
 BUILTIN_TEMPLATES = {
     "markdown": "builtin/report.md.j2",
@@ -176,16 +178,50 @@ class ProcessAreaRow(ContextModel):
     maturity_level: int = Field(description="The maturity level the area belongs to (2-5).")
     purpose: str = Field(description="The area's purpose.")
     ml_interpretation: str = Field(description="What the area means in an ML organization.")
-    status: str = Field(description="SCAMPI rating of its specific goals: satisfied, unsatisfied, not_rated, "
-                                    "not_applicable.")
-    capability_level: int | None = Field(description="0-3; null when the area is not applicable.")
+    status: str = Field(description="SCAMPI rating of its specific goals: satisfied, unsatisfied, not_rated; or "
+                                    "out_of_scope (the fact file scopes it out).")
+    capability_level: int | None = Field(
+        description="0-3 from its specific goals and its own GG2/GG3; null when out of scope or not rated."
+    )
+    capability_label: str = Field(
+        description='The capability level for display: "0".."3", "not rated" or "out of scope" (never a bare 0 '
+                    "for an area that could not be rated)."
+    )
+    out_of_scope_reason: str | None = Field(description="Why the fact file scopes the area out (null otherwise).")
+    coverage: Coverage = Field(description="Specific practices satisfied of those in scope.")
     target_capability: int | None = Field(
         description="Capability the target level needs from this area (null when the target does not cover it)."
     )
     meets_target: bool | None = Field(
-        description="The area has the capability the target needs or is not applicable (null outside the target)."
+        description="The area has the capability the target needs, or is out of scope (null outside the target; "
+                    "false when not rated)."
     )
-    goals: list[GoalResult] = Field(description="Its specific goals with their rating and practices.")
+    goals: list[GoalResult] = Field(description="Its specific goals with their rating, coverage and CMMI practices.")
+    generic_goals: list[GoalResult] = Field(description="Its own GG2 and GG3 (capability 2 and 3).")
+    direct: list[str] = Field(description="Its CMMI practices the assessor characterized directly.")
+
+
+class TargetProfileRow(ContextModel):
+    """Distance to one maturity level's target profile."""
+
+    level: int = Field(description="2-5.")
+    name: str = Field(description="The level's official name.")
+    met: bool = Field(description="Every in-scope area of levels 2..level has the capability the level needs.")
+    coverage: Coverage = Field(description="CMMI practices satisfied of those the level needs (specific "
+                                           "practices, and the areas' own generic practices).")
+    areas_short: list[str] = Field(description="Areas below the capability the level needs.")
+
+
+class DirectRow(ContextModel):
+    """A CMMI practice the assessor characterized directly (it overrides the practices' alternatives)."""
+
+    id: str = Field(description="CMMI practice id, e.g. CM.SP1.2, GP2.3 or PPQA.GP2.2.")
+    name: str = Field(description="Its name.")
+    goal: str = Field(description="The goal it belongs to.")
+    process_area: str | None = Field(description="Its process area (null for an organization-level GP).")
+    status: str = Field(description="The direct characterization: FI, LI, PI, NI or NY.")
+    rationale: str = Field(description="The alternative practice the assessor saw.")
+    evidence: list[str] = Field(description="Evidence the assessor recorded.")
 
 
 class FrameworkLevelRow(ContextModel):
@@ -194,9 +230,15 @@ class FrameworkLevelRow(ContextModel):
     level: int = Field(description="The level's number in the model's own scale.")
     name: str = Field(description="The level's name.")
     description: str = Field(description="What the model says about it.")
-    met: bool = Field(description="Every practice this level adds is satisfied.")
+    status: str = Field(description="Its own requirements: met, failed (one is PI/NI) or undetermined (nothing "
+                                    "failed, something not observed).")
+    met: bool = Field(description="Its own requirements are met.")
     reached: bool = Field(description="This level and every level below it are met.")
-    missing: list[str] = Field(description="Practices of this level that are not satisfied.")
+    coverage: Coverage = Field(description="Requirements satisfied (or not applicable) of those the level adds.")
+    missing: list[str] = Field(description="Practices of its requirements that are not satisfied.")
+    failed: list[str] = Field(description="Of those, the ones assessed PI or NI.")
+    unknown: list[str] = Field(description="Of those, the ones not observed or NY (assess them).")
+    optional: list[str] = Field(description="Practices the level mentions without requiring them.")
 
 
 class FrameworkRow(ContextModel):
@@ -205,12 +247,21 @@ class FrameworkRow(ContextModel):
     id: str = Field(description="Framework id, e.g. google.")
     name: str = Field(description="The model's name.")
     publisher: str = Field(description="Who published it.")
+    provenance: str = Field(description="sourced, constructed or reconstructed: how much of its level contents "
+                                        "comes from the source.")
+    provenance_note: str = Field(description="What of the level contents is sourced and what is ours.")
     level: int | None = Field(description="Highest level reached (null: below the lowest level).")
     level_name: str | None = Field(description="Its name.")
+    highest_met: int | None = Field(description="The highest level whose own requirements are met.")
+    next_level: int | None = Field(description="The level above the one reached (null at the top).")
+    next_level_status: str | None = Field(
+        description="failed: not reached; undetermined: nothing failed, something not observed (assess it)."
+    )
     lowest_level: int = Field(description="The model's lowest level.")
     highest_level: int = Field(description="The model's highest level.")
     levels: list[FrameworkLevelRow] = Field(description="Every level of the model, in order.")
     article_verdict: str | None = Field(description="The seed article's verdict on the model against CMMI.")
+    article_near_miss: bool = Field(description="The article calls the model a near miss of the level above.")
 
 
 class PracticeRow(ContextModel):
@@ -229,10 +280,11 @@ class PracticeRow(ContextModel):
     observed_on: dt.date | None = Field(description="When it was observed, if the fact file says.")
     reason: str | None = Field(description="Why it is not applicable (NA only).")
     assumed: bool = Field(description="The status is a what-if assumption, not an observation.")
-    goals: list[str] = Field(description="Specific and generic goals the practice evidences.")
-    process_areas: list[str] = Field(description="Process areas it evidences.")
-    serving_level: int = Field(description="Lowest maturity level among the goals it evidences.")
-    frameworks: list[str] = Field(description="Framework levels that call for it, as FRAMEWORK:LEVEL.")
+    implements: list[str] = Field(description="The CMMI practices it is (part of) an alternative of.")
+    goals: list[str] = Field(description="The goals of those CMMI practices.")
+    process_areas: list[str] = Field(description="Their process areas.")
+    serving_level: int = Field(description="Lowest maturity level among what it implements (6: none).")
+    frameworks: list[str] = Field(description="Framework levels that require it, as FRAMEWORK:LEVEL.")
 
 
 class PracticeSummary(ContextModel):
@@ -258,12 +310,17 @@ class ReportContext(ContextModel):
     process_areas: list[ProcessAreaRow] = Field(
         description="The capability profile: the 22 process areas by maturity level, then id."
     )
-    generic_goals: list[GoalResult] = Field(description="GG2 and GG3, rated organization-wide.")
+    generic_goals: list[GoalResult] = Field(
+        description="The organization-level GG2 and GG3 (every area's own generic practices inherit them)."
+    )
+    target_profiles: list[TargetProfileRow] = Field(description="Distance to each maturity level 2-5.")
+    direct_practices: list[DirectRow] = Field(description="CMMI practices the assessor characterized directly.")
     frameworks: list[FrameworkRow] = Field(description="The level reached in every ML Ops maturity model.")
     findings: list[Finding] = Field(description="Insight rules that fired, most severe first.")
     practices: list[PracticeRow] = Field(description="Every practice with its characterization and evidence.")
     practice_summary: PracticeSummary = Field(description="Counts over the practices.")
     assumptions: list[Assumption] = Field(description="What-if assumptions applied on top of the fact file.")
+    warnings: list[str] = Field(description="What the fact file says that works but should change (merged ids).")
     roadmap: Roadmap | None = Field(
         description="The roadmap toward the target, with its waves (null when already at level 5 without a target)."
     )
@@ -305,53 +362,71 @@ def _target_level(target: int | None, reached: int) -> int | None:
 
 
 def build_context(
-    kb: KnowledgeBase,
-    facts: FactFile,
+    session: Session,
     *,
     target: int | None = None,
     capacity: float | None = None,
-    assumptions: Mapping[str, str] | None = None,
-    verify: bool = True,
-    source: str | None = None,
 ) -> ReportContext:
-    """Assess a fact file and gather everything a report shows.
+    """Gather everything a report shows from one assessment session.
+
+    The session assesses once; the explanation and the roadmap run on the same session (their re-inferences
+    are the session's cached ones), so the report never assesses the same input twice.
 
     Args:
-        kb: the knowledge base.
-        facts: the validated fact file.
+        session: the assessment session (knowledge base, fact file, assumptions, verify).
         target: the maturity level the roadmap and the explanation aim at (default: the next level).
         capacity: person-weeks available per quarter; bounds the roadmap's waves and gives calendar time.
-        assumptions: what-if statuses (practice id -> FI/LI/PI/NI/NY) applied on top of the fact file.
-        verify: cross-check the rules engine against the reference evaluator on every inference run.
-        source: the fact file's name, recorded in the report.
 
     Raises:
         UserInputError: ``target`` is not a maturity level 1-5.
         VerificationError: the rules engine and the reference evaluator disagree (an internal error).
     """
     if target is not None:
-        check_maturity_level(target)
-    assumptions = dict(sorted((assumptions or {}).items()))
-    result = assess(kb, facts, assumptions, verify=verify, source=source)
+        check_maturity_level(target, option="target")
+    result = session.assessment
     level = _target_level(target, result.maturity_level)
-    explanation = None
-    if level is not None:
-        explanation = explain_level(kb, facts, level, assumptions=assumptions, source=source, verify=verify)
-    plan = None
-    if level is not None:
-        plan = plan_roadmap(kb, facts, target=level, capacity=capacity, assumptions=assumptions, verify=verify,
-                            source=source)
-    return _context(kb, facts, result, level, plan, explanation, crosswalk(kb, verify=verify))
+    explanation = _explanation(session, level) if level is not None else None
+    plan = _roadmap(session, level, capacity) if level is not None else None
+    return _context(session.kb, session.facts, result, level, plan, explanation, _crosswalk(session))
+
+
+def _takes_session(func: Callable[..., Any]) -> bool:
+    """Whether a helper already takes a :class:`Session` first (explain, roadmap and crosswalk are moving to it)."""
+    params = list(inspect.signature(func).parameters)
+    return bool(params) and params[0] == "session"
+
+
+def _explanation(session: Session, level: int) -> LevelExplanation:
+    if _takes_session(explain_level):
+        return explain_level(session, level)  # type: ignore[call-arg,arg-type]
+    # NOTE(v2): explain_level does not take a Session yet; this call assesses the input again. Drop this branch
+    # once engine/explain.py has the session signature.
+    return explain_level(session.kb, session.facts, level, assumptions=session.assumptions, source=session.source,
+                         verify=session.verify)
+
+
+def _roadmap(session: Session, level: int, capacity: float | None) -> Roadmap:
+    if _takes_session(plan_roadmap):
+        return plan_roadmap(session, target=level, capacity=capacity)  # type: ignore[call-arg,arg-type]
+    # NOTE(v2): plan_roadmap does not take a Session yet (see _explanation).
+    return plan_roadmap(session.kb, session.facts, target=level, capacity=capacity,
+                        assumptions=session.assumptions, verify=session.verify, source=session.source)
+
+
+def _crosswalk(session: Session) -> Crosswalk:
+    # The crosswalk depends on the knowledge base alone (no fact file); it is computed once per fingerprint.
+    return crosswalk(session.kb, verify=session.verify)
 
 
 def facts_from_assessment(assessment: Assessment, kb: KnowledgeBase) -> tuple[FactFile, dict[str, str]]:
     """Rebuild the fact file and the assumptions of an assessment (for :func:`render` given an Assessment).
 
-    The organization, date, assessor, scope, context attributes and every observation (status, evidence, note,
-    date, reason) come back as the fact file stated them, so assessing the result again gives the same
-    assessment. One thing an assessment does not record is the fact file's own status of a practice that an
-    assumption overrode: such a practice comes back with the assumed status when it carries evidence, a note or
-    a date (so they are kept), and is left out otherwise; either way the assumption decides its status again.
+    The organization, date, assessor, scope, context attributes, every observation (status, evidence, note,
+    date, reason), every direct characterization of a CMMI practice and every process area out of scope come
+    back as the fact file stated them, so assessing the result again gives the same assessment. One thing an
+    assessment does not record is the fact file's own status of a practice that an assumption overrode: such a
+    practice comes back with the assumed status when it carries evidence, a note or a date (so they are kept),
+    and is left out otherwise; either way the assumption decides its status again.
 
     Raises:
         UserInputError: the assessment was made with another knowledge base (its fingerprint differs from
@@ -372,10 +447,30 @@ def facts_from_assessment(assessment: Assessment, kb: KnowledgeBase) -> tuple[Fa
             continue
         practices[p.id] = Observation(status=Characterization(p.status), evidence=p.evidence, note=p.note,
                                       observed_on=p.observed_on, reason=p.reason)
+    direct = {}
+    for goal in _all_goals(assessment):
+        for mp in goal.practices:
+            if mp.direct is not None and not mp.inherited:
+                direct[mp.id] = DirectCharacterization(status=Characterization(mp.direct.status),
+                                                       rationale=mp.direct.rationale, evidence=mp.direct.evidence)
+    scoped = {pa.id: pa.out_of_scope_reason or "out of scope" for pa in assessment.process_areas
+              if pa.status == "out_of_scope"}
     facts = FactFile(organization=assessment.organization, assessed_on=assessment.assessed_on,
                      assessor=assessment.assessor, scope=assessment.scope, context=dict(assessment.context),
-                     practices=practices)
+                     practices=practices, model_practices=dict(sorted(direct.items())), out_of_scope=scoped)
     return facts, {a.practice: a.status for a in assessment.assumptions}
+
+
+def _all_goals(a: Assessment) -> list[GoalResult]:
+    """Every goal of an assessment: each area's specific and own generic goals, then the organization's."""
+    return [g for pa in a.process_areas for g in (*pa.goals, *pa.generic_goals)] + list(a.generic_goals)
+
+
+def capability_label(value: int | None, status: str) -> str:
+    """A capability level for display: the number, ``not rated`` or ``out of scope``."""
+    if value is not None:
+        return str(value)
+    return "out of scope" if status == "out_of_scope" else "not rated"
 
 
 def _context(
@@ -390,18 +485,30 @@ def _context(
     levels = {lv.level: lv for lv in kb.maturity_levels}
     current = levels[a.maturity_level]
     needed = required_capability(target) if target is not None and target >= 2 else None
+    direct_rows: list[DirectRow] = []
+    for goal in _all_goals(a):
+        for mp in goal.practices:
+            if mp.direct is not None and not mp.inherited:
+                model = kb.model_practices[mp.id]
+                direct_rows.append(DirectRow(id=mp.id, name=mp.name, goal=goal.id, process_area=model.process_area,
+                                             status=mp.direct.status, rationale=mp.direct.rationale,
+                                             evidence=mp.direct.evidence))
     areas = []
     for pa_result in a.process_areas:
         pa = kb.process_area[pa_result.id]
         in_target = needed is not None and target is not None and pa.maturity_level <= target
+        scoped = pa_result.status == "out_of_scope"
+        meets = scoped or (pa_result.capability_level is not None and pa_result.capability_level >= (needed or 0))
         areas.append(ProcessAreaRow(
             id=pa.id, name=pa.name, category=pa.category.value, maturity_level=pa.maturity_level,
             purpose=pa.purpose, ml_interpretation=pa.ml_interpretation, status=pa_result.status,
             capability_level=pa_result.capability_level,
+            capability_label=capability_label(pa_result.capability_level, pa_result.status),
+            out_of_scope_reason=pa_result.out_of_scope_reason, coverage=pa_result.coverage,
             target_capability=needed if in_target else None,
-            meets_target=(pa_result.capability_level is None or pa_result.capability_level >= (needed or 0))
-            if in_target else None,
-            goals=pa_result.goals,
+            meets_target=meets if in_target else None,
+            goals=pa_result.goals, generic_goals=pa_result.generic_goals,
+            direct=[d.id for d in direct_rows if d.process_area == pa.id],
         ))
     frameworks = []
     for fw_result in a.frameworks:
@@ -409,23 +516,29 @@ def _context(
         described = {lv.level: lv.description for lv in fw.levels}
         verdict = fw.article_verdict
         frameworks.append(FrameworkRow(
-            id=fw.id, name=fw.name, publisher=fw.publisher, level=fw_result.level, level_name=fw_result.level_name,
+            id=fw.id, name=fw.name, publisher=fw.publisher, provenance=fw_result.provenance,
+            provenance_note=fw.provenance_note, level=fw_result.level, level_name=fw_result.level_name,
+            highest_met=fw_result.highest_met, next_level=fw_result.next_level,
+            next_level_status=fw_result.next_level_status,
             lowest_level=fw.levels[0].level, highest_level=fw.levels[-1].level,
-            levels=[FrameworkLevelRow(level=lv.level, name=lv.name, description=described[lv.level], met=lv.met,
-                                      reached=fw_result.level is not None and lv.level <= fw_result.level,
-                                      missing=lv.missing) for lv in fw_result.levels],
+            levels=[FrameworkLevelRow(level=lv.level, name=lv.name, description=described[lv.level],
+                                      status=lv.status, met=lv.met, reached=lv.reached, coverage=lv.coverage,
+                                      missing=lv.missing, failed=lv.failed, unknown=lv.unknown,
+                                      optional=lv.optional) for lv in fw_result.levels],
             article_verdict=verdict.text if verdict else None,
+            article_near_miss=bool(verdict and verdict.near_miss),
         ))
     practices = []
     for p in a.practices:
         practice = kb.practices[p.id]
-        goals = kb.practice_goals(practice)
+        implements = list(p.implements)
+        goals = sorted({kb.model_practices[m].goal for m in implements})
         practices.append(PracticeRow(
             id=p.id, name=p.name, dimension=practice.dimension.value, status=p.status,
             status_meaning=_STATUS_MEANING[p.status], satisfied=p.satisfied, ready=p.ready, blocked_by=p.blocked_by,
             evidence=p.evidence, note=p.note, observed_on=p.observed_on, reason=p.reason, assumed=p.assumed,
-            goals=goals,
-            process_areas=sorted({kb.goals[g].process_area for g in goals if kb.goals[g].process_area}),  # type: ignore[misc]
+            implements=implements, goals=goals,
+            process_areas=sorted({area for m in implements if (area := kb.model_practices[m].process_area)}),
             serving_level=kb.serving_level[p.id],
             frameworks=[f"{fid}:{lv}" for fid, lv in kb.framework_practices.get(p.id, [])],
         ))
@@ -453,6 +566,9 @@ def _context(
         capability_levels=[CapabilityLevelInfo(level=n, name=name, meaning=m) for n, name, m in _CAPABILITY_LEVELS],
         process_areas=areas,
         generic_goals=a.generic_goals,
+        target_profiles=[TargetProfileRow(level=t.level, name=kb.level_name(t.level), met=t.met, coverage=t.coverage,
+                                          areas_short=t.areas_short) for t in a.target_profiles],
+        direct_practices=direct_rows,
         frameworks=frameworks,
         findings=a.findings,
         practices=practices,
@@ -462,6 +578,7 @@ def _context(
             by_status=by_status,
         ),
         assumptions=a.assumptions,
+        warnings=a.warnings,
         roadmap=plan,
         explanation=explanation,
         crosswalk=cw,
@@ -485,9 +602,20 @@ def status_label(status: str | None) -> str:
     return STATUS_WORDS.get(status, str(status).replace("_", " "))
 
 
-def capability(value: int | None) -> str:
-    """A capability level for display: ``n/a`` when the process area is not applicable."""
-    return "n/a" if value is None else str(value)
+def capability(value: int | None, status: str | None = None) -> str:
+    """A capability level for display: ``not rated``, or ``out of scope`` given that status (never a bare 0)."""
+    return capability_label(value, status or "")
+
+
+_CLASS_WORDS = {"satisfied": "satisfied", "failed": "failed", "unknown": "undetermined",
+                "not_applicable": "not applicable"}
+
+
+def practice_class(status: str | None) -> str:
+    """A CMMI practice's class in words (``unknown`` -> ``undetermined``: nothing failed, something not observed)."""
+    if status is None:
+        return ""
+    return _CLASS_WORDS.get(status, str(status).replace("_", " "))
 
 
 def md_cell(text: Any) -> str:
@@ -524,6 +652,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "characterization": characterization,
     "status_label": status_label,
     "capability": capability,
+    "practice_class": practice_class,
     "md_cell": md_cell,
     "effort": effort,
     "plural": plural,
@@ -926,7 +1055,7 @@ class RenderedReport:
         return MEDIA_TYPES[self.format]
 
 
-ReportSubject = ReportContext | Assessment | FactFile
+ReportSubject = ReportContext | Session | Assessment | FactFile
 
 
 def render(
@@ -943,7 +1072,8 @@ def render(
     """Render a report.
 
     Args:
-        subject: a :class:`ReportContext` (rendered as is), a :class:`FactFile` (assessed first) or an
+        subject: a :class:`ReportContext` (rendered as is), a :class:`Session` (its assessment is used; ``kb``,
+            ``assumptions`` and ``verify`` are the session's), a :class:`FactFile` (assessed first) or an
             :class:`Assessment` (its fact file is rebuilt from it, see :func:`facts_from_assessment`, and assessed
             again with ``kb``, which must be the knowledge base it was made with).
         template: ``markdown``, ``html``, ``docx``, the path of a template file or directory, or a
@@ -986,15 +1116,19 @@ def to_context(
     assumptions: Mapping[str, str] | None = None,
     verify: bool = True,
 ) -> ReportContext:
-    """The report context of a fact file or an assessment (a context is returned as is)."""
+    """The report context of a fact file or an assessment (a context is returned as is; a :class:`Session` is
+    used as it is, its assessment not repeated)."""
     if isinstance(subject, ReportContext):
         return subject
+    if isinstance(subject, Session):
+        return build_context(subject, target=target, capacity=capacity)
     kb = kb or load_knowledge_base()
     if isinstance(subject, Assessment):
         facts, assumed = facts_from_assessment(subject, kb)
-        return build_context(kb, facts, target=target, capacity=capacity,
-                             assumptions={**assumed, **(assumptions or {})}, verify=verify, source=subject.source)
-    return build_context(kb, subject, target=target, capacity=capacity, assumptions=assumptions, verify=verify)
+        session = Session(kb, facts, {**assumed, **(assumptions or {})}, verify=verify, source=subject.source)
+    else:
+        session = Session(kb, subject, assumptions, verify=verify)
+    return build_context(session, target=target, capacity=capacity)
 
 
 def _check_docx_template(path: Path) -> None:
@@ -1074,9 +1208,8 @@ def report_file(
     ref = resolve_template(template)
     kb = load_knowledge_base(kb_dir)
     facts = load_fact_file(path, kb)
-    assumptions = parse_assumptions(list(assume), kb)
-    context = build_context(kb, facts, target=target, capacity=capacity, assumptions=assumptions, verify=verify,
-                            source=str(path))
+    session = Session(kb, facts, parse_assumptions(list(assume), kb), verify=verify, source=str(path))
+    context = build_context(session, target=target, capacity=capacity)
     return render(context, ref, charts=charts)
 
 
@@ -1093,14 +1226,15 @@ def _engine_globals(kb_dir: Path | None) -> dict[str, Callable[..., Any]]:
         from mlops_maturity.engine.facts import load_fact_file
 
         kb = knowledge()
-        return build_context(kb, load_fact_file(Path(facts), kb), target=target, source=str(facts)).template_data()
+        session = Session(kb, load_fact_file(Path(facts), kb), source=str(facts))
+        return build_context(session, target=target).template_data()
 
     def maturity_assess(facts: str | Path) -> dict[str, Any]:
         """The assessment (JSON form, without the trace) of the fact file at ``facts``."""
         from mlops_maturity.engine.facts import load_fact_file
 
         kb = knowledge()
-        result = assess(kb, load_fact_file(Path(facts), kb), source=str(facts))
+        result = Session(kb, load_fact_file(Path(facts), kb), source=str(facts)).assessment
         return result.model_dump(mode="json", exclude={"derivations"})
 
     def maturity_chart(context: Mapping[str, Any], name: str, fmt: str = "svg") -> Any:
@@ -1129,7 +1263,7 @@ def register_jinja(
 ) -> jinja2.Environment:
     """Add the tool's filters and globals to a firm's own Jinja2 environment.
 
-    Filters: ``characterization``, ``status_label``, ``capability``, ``md_cell``, ``effort``, ``plural`` (the
+    Filters: ``characterization``, ``status_label``, ``capability``, ``practice_class``, ``md_cell``, ``effort``, ``plural`` (the
     names the built-in templates and macros use, so ``builtin_loader()`` templates work in ``env``), each also as
     ``maturity_<name>``. Globals: ``maturity_context(path, target=None)`` (the report context of a fact file, as
     plain data), ``maturity_assess(path)``, ``maturity_chart(context, name, fmt="svg")`` and

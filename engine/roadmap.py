@@ -1,39 +1,41 @@
 """The roadmap: an ordered, prerequisite-aware improvement plan toward a target level, verified by re-inference.
 
-How a roadmap is made (DESIGN.md, Roadmap):
+How a roadmap is made (rating model v2; DESIGN.md, Roadmap; issue 10 section 3):
 
 1. **Target.** A CMMI maturity level N (default: the level above the current one) or a framework level
-   ``FRAMEWORK:K``. The *scope* of the target is the set of practices it needs: for level N, every practice
-   evidencing a goal rated at level N or below (the specific goals of the process areas of levels 2..N, GG2, and
-   GG3 when N >= 3); for ``FRAMEWORK:K``, the practices of the framework's levels up to K.
-2. **Content.** Every practice of the scope that is not satisfied (FI/LI) and not applicable (NA), plus the
-   unsatisfied prerequisites they pull in, transitively. Practices that are NY or not observed are not planned:
-   the goals they evidence are *not rated* rather than failed, so they go to ``assess_first``. The plan is made
-   on the premise that the assess-first practices will be found in place; a prerequisite in ``assess_first`` is
-   not followed further (its own prerequisites matter only if it turns out to be missing, and are listed with it).
-   With ``plan_unobserved`` they are planned as items instead (status NY or not_observed: check before starting
-   the work), and ``assess_first`` is empty.
-3. **The guarantee.** Assuming every assess-first practice and every planned item FI, on top of the fact file and
-   the user's assumptions, reaches the target, as inferred by the engine (:meth:`Roadmap.assumptions_after` of the
-   last wave). A target for which even that is not enough (for example a generic goal whose every practice is NA)
-   is refused as impossible. Nothing is padding: every item is in the target's scope or a prerequisite of
-   another item, and every item of the scope is necessary (without it, its goal or framework level fails).
-4. **Order.** A topological order of the planned items (no item before a planned prerequisite); among the items
+   ``FRAMEWORK:K``. What the target *needs*: for level N, every specific practice of the in-scope process areas of
+   levels 2..N and each such area's own generic practices of GG2 (and of GG3 when N >= 3); for ``FRAMEWORK:K``, the
+   requirements of the framework's levels up to K (a practice, or an any-of group of alternatives).
+2. **Choice.** Each needed CMMI practice (or framework requirement) that is not satisfied is met by one of its
+   alternatives (an area's generic practice may also be met through the organization-level one it inherits). The
+   planner takes them lowest maturity level first (specific practices before generic ones, then in knowledge-base
+   order) and chooses the alternative that costs least given what is already in place and already chosen: the
+   sum of the effort midpoints of its not-yet-satisfied practices and of their unsatisfied prerequisites not
+   already chosen; ties: the higher total value of those practices, then their ids, then the alternative's
+   number. Alternatives whose every practice is NA do not count (NA never removes a required practice): a
+   needed CMMI practice left without any, or decided by a direct characterization in the fact file that is not
+   satisfied, makes the target impossible (a :class:`UserInputError`).
+3. **Content.** The not-yet-satisfied practices of the chosen alternatives, plus their unsatisfied prerequisites,
+   transitively. NA practices are never planned. Practices that are NY or not observed are not planned: what
+   they implement is *not rated* rather than failed, so they go to ``assess_first``, and the plan is made on the
+   premise that they will be found in place (a prerequisite in ``assess_first`` is not followed further). With
+   ``plan_unobserved`` they are planned as items instead, and ``assess_first`` is empty. Every item records why
+   it is in the plan (:class:`Reason`): the CMMI practices and alternatives it serves, the framework requirement,
+   or "prerequisite of X".
+4. **The guarantee.** Assuming every assess-first practice and every planned item FI, on top of the fact file and
+   the user's assumptions, reaches the target as inferred by the session (:meth:`Roadmap.assumptions_after` of
+   the last wave). A plan that does not is an internal error (:class:`InferenceError`), never a partial plan.
+5. **Order.** A topological order of the planned items (no item before a planned prerequisite); among the items
    available at the same time: the lowest maturity level the item serves first, then the one that unblocks
    more planned items (counted transitively), then the higher value per person-week (``value / effort.mid``;
-   an item of no effort first), then the id. The third key follows issue 4 (the roadmap issue: "... then value
-   per effort, then id"), the newer specification; DESIGN.md's Roadmap section, written before it, says "then
-   by effort", which ignores the value the knowledge base records for each practice.
-5. **Waves.** Wave k holds the items whose planned prerequisites are all in earlier waves. Without a capacity a
+   an item of no effort first), then the id.
+6. **Waves.** Wave k holds the items whose planned prerequisites are all in earlier waves. Without a capacity a
    wave holds every such item (the waves are the layers of the prerequisite graph). With a capacity in
    person-weeks per quarter, a wave is one quarter: items are taken in order while their mid effort fits
    (first fit); an item bigger than the capacity gets a wave of its own, which then spans several quarters.
-6. **As inferred, not estimated.** The starting point, the state once the assess-first practices are assumed
-   found, and the state after each wave (every item so far assumed FI) are inferred by the engine. With
-   ``verify`` (the default) each is a full :func:`~mlops_maturity.engine.assessment.assess`: the durable_rules
-   inference cross-checked against the reference evaluator, about one assessment's time per state. Without,
-   the reference evaluator alone (the same semantics, the test oracle of the rules; a fraction of a millisecond
-   per state).
+7. **As inferred, not estimated.** The starting point, the state once the assess-first practices are assumed
+   found, and the state after each wave are re-inferred through one :class:`~mlops_maturity.engine.session.Session`
+   (``session.conclusions_with``, cached), with the session's evaluator and ``verify`` setting.
 """
 
 from __future__ import annotations
@@ -43,38 +45,43 @@ import heapq
 import math
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
 
-from mlops_maturity.engine import documents, reference
-from mlops_maturity.engine.assessment import (
-    assess,
-    assumption_problems,
-    effective_statuses,
-    parse_assumptions,
-)
+from mlops_maturity.engine import documents
+from mlops_maturity.engine.assessment import parse_assumptions
 from mlops_maturity.engine.errors import InferenceError, Problem, UserInputError
 from mlops_maturity.engine.facts import FactFile, load_fact_file
-from mlops_maturity.engine.inference import (
-    PRACTICE_CLASSES,
-    UNRATED,
-    UNSAT,
-    Conclusions,
-    public_status,
-)
+from mlops_maturity.engine.inference import public_status
 from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
 from mlops_maturity.engine.knowledge import PracticeCondition
 from mlops_maturity.engine.levels import check_framework_level, check_maturity_level, next_level
-from mlops_maturity.engine.results import Assessment, Assumption, GoalStatus, Result
+from mlops_maturity.engine.rating import (
+    FAILED,
+    NOT_APPLICABLE,
+    SAT,
+    SATISFIED,
+    UNRATED,
+    UNSAT,
+    Conclusions,
+    framework_group_id,
+    practice_class,
+    rate_alternative,
+    required_capability,
+)
+from mlops_maturity.engine.reference import PRACTICE_CLASSES
+from mlops_maturity.engine.results import Assumption, GoalStatus, Result
+from mlops_maturity.engine.session import Evaluator, Session
 from pydantic import Field
 
-ROADMAP_SCHEMA_VERSION = "1.0"
+ROADMAP_SCHEMA_VERSION = "2.0"
 
 WEEKS_PER_QUARTER = 13
 MONTHS_PER_QUARTER = 3
 
 TargetSpec = int | tuple[str, int] | str | None
-"""What :func:`plan_roadmap` accepts as a target: a maturity level, ``(framework, level)``, the CLI text form
+"""What :func:`plan_roadmap` accepts as a target: a maturity level, ``(framework, level)``, the text form
 (``"3"``, ``"google:2"``), or ``None`` for the next maturity level."""
 
 
@@ -162,6 +169,20 @@ class Wave(Result):
     target_reached: bool
 
 
+class Reason(Result):
+    """One reason an item (or an assess-first practice) is in the plan."""
+
+    kind: Literal["cmmi_practice", "framework_requirement", "prerequisite"]
+    of: str = Field(description="The CMMI practice (``CM.SP1.2``, ``PP.GP2.3``), the framework level "
+                                "(``google:1``) or the planned practice it is a prerequisite of.")
+    requirement: int | None = Field(description="Framework requirement number within the level, from 1.")
+    alternative: str | None = Field(
+        description="The alternative chosen, as ``CM.SP1.2#2``; an area's generic practice met through the "
+        "organization-level one it inherits: ``GP2.3#1``; a framework any-of: ``fw:google:1:2#1``."
+    )
+    text: str = Field(description="The reason in words.")
+
+
 class RoadmapItem(Result):
     """One practice to implement, with why it is needed and where it sits in the plan."""
 
@@ -173,12 +194,16 @@ class RoadmapItem(Result):
         "plan_unobserved: check before starting the work."
     )
     wave: int
-    serves: int = Field(description="Lowest CMMI maturity level among the goals the practice evidences.")
-    needed_by_target: bool = Field(description="In the target's scope; otherwise only a prerequisite.")
+    serves: int = Field(description="Lowest CMMI maturity level among the CMMI practices it implements "
+                                    "(6: none).")
+    needed_by_target: bool = Field(description="Part of an alternative chosen for what the target needs; otherwise "
+                                               "only a prerequisite.")
     needed_for: list[str] = Field(
-        description="What in the target needs it: goal ids (maturity target) or FRAMEWORK:LEVEL (framework target)."
+        description="What in the target it serves: CMMI practice ids (maturity target) or FRAMEWORK:LEVEL "
+        "(framework target)."
     )
-    goals: list[str] = Field(description="Every goal the practice evidences.")
+    reasons: list[Reason] = Field(description="Why it is in the plan, one entry per reason.")
+    implements: list[str] = Field(description="Every CMMI practice it is (part of) an alternative of.")
     framework_levels: list[str] = Field(description="Every framework level calling for it, as FRAMEWORK:LEVEL.")
     requires: list[str] = Field(description="Planned items it waits for (direct prerequisites).")
     awaits_assessment: list[str] = Field(description="Direct prerequisites listed under assess_first.")
@@ -203,6 +228,7 @@ class AssessFirstItem(Result):
     serves: int
     needed_by_target: bool
     needed_for: list[str]
+    reasons: list[Reason]
     needed_by: list[str] = Field(description="Planned items that wait for it.")
     missing_prerequisites: list[str] = Field(
         description="Its unsatisfied prerequisites: work to add to the plan if it turns out to be missing."
@@ -244,9 +270,10 @@ class Roadmap(Result):
         description="NY and not-observed practices are planned as items instead of listed under assess_first."
     )
     evaluator: Literal["rules", "reference"] = Field(
-        description="rules: durable_rules inference cross-checked against the reference evaluator (verify); "
-        "reference: the reference evaluator alone."
+        description="What inferred every state: rules (durable_rules) or reference (the reference evaluator alone)."
     )
+    verified: bool = Field(description="The rules engine's every inference was cross-checked against the reference "
+                                       "evaluator.")
     target: Target
     reached: bool = Field(description="The target is already reached: the plan is empty.")
     start: LevelState
@@ -291,21 +318,21 @@ def parse_target(text: str, kb: KnowledgeBase) -> int | tuple[str, int]:
     """
     raw = text.strip()
     if re.fullmatch(r"[0-9]+", raw):
-        return check_maturity_level(int(raw), shown=text)
+        return check_maturity_level(int(raw), option="target", shown=text)
     name, sep, level_text = raw.partition(":")
     name, level_text = name.strip(), level_text.strip()
     if not sep and name not in kb.frameworks:
-        raise UserInputError([Problem("--target", text, "expected a maturity level 1-5 or FRAMEWORK:LEVEL, e.g. 3 "
+        raise UserInputError([Problem("target", text, "expected a maturity level 1-5 or FRAMEWORK:LEVEL, e.g. 3 "
                                       f"or google:2{documents.suggest(name, kb.frameworks)} "
                                       f"(frameworks: {', '.join(kb.frameworks)})")])
-    check_framework_level(kb, name, None, shown=text)
+    check_framework_level(kb, name, None, option="target", shown=text)
     if not sep:
         levels = ", ".join(str(lv.level) for lv in kb.frameworks[name].levels)
-        raise UserInputError([Problem("--target", text, f"give a level: {name}:LEVEL (levels: {levels})")])
+        raise UserInputError([Problem("target", text, f"give a level: {name}:LEVEL (levels: {levels})")])
     if not re.fullmatch(r"[0-9]+", level_text):
-        raise UserInputError([Problem("--target", text, f"level {level_text!r} is not a whole number")])
+        raise UserInputError([Problem("target", text, f"level {level_text!r} is not a whole number")])
     level = int(level_text)
-    check_framework_level(kb, name, level, shown=text)
+    check_framework_level(kb, name, level, option="target", shown=text)
     return name, level
 
 
@@ -318,13 +345,13 @@ def _resolve_target(kb: KnowledgeBase, spec: TargetSpec, start_level: int) -> Ta
         following = next_level(start_level)
         return _maturity_target(kb, start_level if following is None else following, default=True)
     if isinstance(spec, int) and not isinstance(spec, bool):
-        return _maturity_target(kb, check_maturity_level(spec), default=False)
+        return _maturity_target(kb, check_maturity_level(spec, option="target"), default=False)
     if not isinstance(spec, (tuple, list)) or len(spec) != 2:
-        raise UserInputError([Problem("--target", repr(spec), "expected a maturity level 1-5, (framework, level) "
+        raise UserInputError([Problem("target", repr(spec), "expected a maturity level 1-5, (framework, level) "
                                       "or FRAMEWORK:LEVEL, e.g. 3, ('google', 2) or 'google:2'")])
     framework, level = spec
     shown = f"{framework}:{level}"
-    check_framework_level(kb, framework, level, shown=shown)
+    check_framework_level(kb, framework, level, option="target", shown=shown)
     framework, level = cast(str, framework), cast(int, level)  # checked just above
     fw = kb.frameworks[framework]
     name = next(lv.name for lv in fw.levels if lv.level == level)
@@ -338,23 +365,6 @@ def _maturity_target(kb: KnowledgeBase, level: int, *, default: bool) -> Target:
                   label=f"CMMI maturity level {level} ({name})", default=default, highest=level == 5)
 
 
-def _scope(kb: KnowledgeBase, target: Target) -> dict[str, list[str]]:
-    """Practice id -> what in the target needs it (goal ids or FRAMEWORK:LEVEL), for the target's practices."""
-    out: dict[str, list[str]] = {}
-    if target.kind == "maturity":
-        for gid, info in kb.goals.items():
-            if info.level <= target.level:
-                for pid in kb.goal_practices[gid]:
-                    out.setdefault(pid, []).append(gid)
-    else:
-        assert target.framework is not None
-        for lv in kb.frameworks[target.framework].levels:
-            if lv.level <= target.level:
-                for pid in lv.practices:
-                    out.setdefault(pid, []).append(f"{target.framework}:{lv.level}")
-    return {pid: sorted(set(needs)) for pid, needs in sorted(out.items())}
-
-
 def _reached(target: Target, maturity_level: int, framework_levels: Mapping[str, int | None]) -> bool:
     if target.kind == "maturity":
         return maturity_level >= target.level
@@ -366,62 +376,56 @@ def _reached(target: Target, maturity_level: int, framework_levels: Mapping[str,
 # ----------------------------------------------------------------------------------------------- the planner
 
 
-def plan_roadmap(
-    kb: KnowledgeBase,
-    facts: FactFile,
+@dataclass(frozen=True)
+class _Need:
+    """Something the target needs that is not satisfied: a CMMI practice or a framework requirement."""
+
+    key: str  # CMMI practice id, or FRAMEWORK:LEVEL#N for a framework requirement
+    kind: Literal["cmmi_practice", "framework_requirement"]
+    of: str  # CMMI practice id or FRAMEWORK:LEVEL
+    requirement: int | None
+    label: str
+    candidates: tuple[tuple[str | None, tuple[str, ...]], ...]  # (alternative id, members)
+
+
+def plan(
+    session: Session,
     *,
     target: TargetSpec = None,
     capacity: float | None = None,
-    assumptions: Mapping[str, str] | None = None,
-    verify: bool = True,
     plan_unobserved: bool = False,
-    source: str | None = None,
 ) -> Roadmap:
-    """Plan the way from a fact file to a target level (see the module docstring for the method).
+    """Plan the way from a session's fact file (and assumptions) to a target level (see the module docstring).
 
     Args:
-        kb: the knowledge base.
-        facts: the validated fact file.
+        session: the assessment session; every state of the plan is inferred through it.
         target: a CMMI maturity level (1-5), ``(framework, level)``, their text form (``"3"``, ``"google:2"``),
             or ``None`` for the level above the current one.
         capacity: person-weeks available per quarter (13 weeks); bounds each wave. ``None``: unbounded waves.
-        assumptions: what-if statuses (practice id -> FI/LI/PI/NI/NY) applied to the fact file before planning.
-        verify: infer every state with the rules engine cross-checked against the reference evaluator; when
-            false, with the reference evaluator alone (faster, same semantics).
         plan_unobserved: plan NY and not-observed practices as items rather than list them under assess_first.
-        source: the fact file's name, recorded in the result.
 
     Raises:
-        UserInputError: unknown or impossible target, bad capacity, unknown practice or status in assumptions.
+        UserInputError: unknown or impossible ``target``, bad ``capacity``.
         VerificationError: the two evaluators disagree (an internal error).
+        InferenceError: the plan does not reach the target when re-inferred (an internal error).
     """
-    user = _check_assumptions(kb, assumptions or {})
-    if capacity is not None and not (math.isfinite(capacity) and capacity > 0):
-        raise UserInputError([Problem("--capacity", str(capacity), "expected a positive number of person-weeks "
+    kb, facts = session.kb, session.facts
+    if capacity is not None and (isinstance(capacity, bool) or not isinstance(capacity, (int, float))
+                                 or not (math.isfinite(capacity) and capacity > 0)):
+        raise UserInputError([Problem("capacity", str(capacity), "expected a positive number of person-weeks "
                                       "per quarter")])
-    evaluator: Literal["rules", "reference"] = "rules" if verify else "reference"
+    user = dict(session.assumptions)
+    start_c = session.conclusions_with(None)
+    goal = _resolve_target(kb, target, start_c.maturity_level)
 
-    def infer_state(assumed: Mapping[str, str]) -> LevelState:
-        """The levels under ``assumed``: a full assessment (rules engine, cross-checked) when verifying, else
-        the reference evaluator's conclusions read directly (the same as ``assess(evaluator="reference")``
-        without building the per-practice result, which costs ten times the evaluation)."""
-        if verify:
-            return _state_of_assessment(assess(kb, facts, assumed, verify=True, source=source))
-        statuses = effective_statuses(kb, facts, assumed)
-        return _state_of_conclusions(kb, reference.evaluate(kb, statuses, dict(facts.context)))
+    def infer(extra: Mapping[str, str] | None) -> LevelState:
+        return _state_of_conclusions(kb, session.conclusions_with(extra), goal)
 
-    def infer(assumed: Mapping[str, str]) -> LevelState:
-        state = infer_state(assumed)
-        reached = _reached(goal, state.maturity_level, state.framework_levels)
-        return state.model_copy(update={"target_reached": reached})
-
-    first_state = infer_state(user)
-    goal = _resolve_target(kb, target, first_state.maturity_level)
-    start = first_state.model_copy(
-        update={"target_reached": _reached(goal, first_state.maturity_level, first_state.framework_levels)})
+    start = infer(None)
     header = {
-        "organization": facts.organization, "assessed_on": facts.assessed_on, "source": source,
-        "knowledge_base": kb.fingerprint, "evaluator": evaluator, "plan_unobserved": plan_unobserved,
+        "organization": facts.organization, "assessed_on": facts.assessed_on, "source": session.source,
+        "knowledge_base": kb.fingerprint, "evaluator": session.evaluator,
+        "verified": session.evaluator == "rules" and session.verify, "plan_unobserved": plan_unobserved,
         "target": goal, "start": start,
         "assumptions": [Assumption(practice=p, status=s) for p, s in user.items()],  # type: ignore[arg-type]
     }
@@ -435,23 +439,27 @@ def plan_roadmap(
                               historical_steps=[], historical_months=None),
         )
 
-    statuses = effective_statuses(kb, facts, user)
-    scope = _scope(kb, goal)
-    planned, assess_first = _content(kb, statuses, scope, plan_unobserved)
-    _check_possible(kb, facts, statuses, goal, planned | assess_first)
+    statuses = session.statuses_with(None)
+    needs = _needs(kb, facts, start_c, statuses, goal)
+    planned, assess_first, reasons = _choose(kb, statuses, needs, goal, plan_unobserved)
 
     prerequisites = {p: sorted(q for q in kb.practices[p].requires if q in planned) for p in sorted(planned)}
     dependents: dict[str, list[str]] = {p: [] for p in planned}
     for p, reqs in prerequisites.items():
         for q in reqs:
             dependents[q].append(p)
+    for p in sorted(planned | assess_first):
+        for d in sorted(planned):
+            if p in kb.practices[d].requires:
+                reasons[p].append(Reason(kind="prerequisite", of=d, requirement=None, alternative=None,
+                                         text=f"prerequisite of {d}"))
     unblocks_total = _transitive_counts(dependents)
     order = _order(kb, prerequisites, dependents, unblocks_total)
     waves = _waves(kb, order, prerequisites, capacity)
     wave_of = {p: k for k, members in enumerate(waves, start=1) for p in members}
     ranked = [p for members in waves for p in members]
 
-    cumulative = dict(user)
+    cumulative: dict[str, str] = {}
     after_assess_first = None
     previous = start
     if assess_first:
@@ -469,13 +477,16 @@ def plan_roadmap(
     reached_at = 0 if after_assess_first is not None and after_assess_first.target_reached else next(
         w.number for w in wave_results if w.target_reached)
 
+    def needed_for(p: str) -> list[str]:
+        return sorted({r.of for r in reasons[p] if r.kind != "prerequisite"})
+
     findings_now = set(start.findings)
     items = [
         RoadmapItem(
             rank=rank, practice=p, name=kb.practices[p].name, status=_shown(statuses[p]),
-            wave=wave_of[p], serves=kb.serving_level[p], needed_by_target=p in scope, needed_for=scope.get(p, []),
-            goals=kb.practice_goals(kb.practices[p]), framework_levels=_framework_levels(kb, p),
-            requires=prerequisites[p],
+            wave=wave_of[p], serves=kb.serving_level[p], needed_by_target=bool(needed_for(p)),
+            needed_for=needed_for(p), reasons=reasons[p], implements=list(kb.practice_implements.get(p, [])),
+            framework_levels=_framework_levels(kb, p), requires=prerequisites[p],
             awaits_assessment=sorted(q for q in kb.practices[p].requires if q in assess_first),
             unblocks=sorted(dependents[p]), unblocks_total=unblocks_total[p], effort=_effort([p], kb),
             value=kb.practices[p].value, value_per_effort=_rounded_value_per_effort(kb, p),
@@ -484,17 +495,12 @@ def plan_roadmap(
         )
         for rank, p in enumerate(ranked, start=1)
     ]
-    waiting: dict[str, list[str]] = {p: [] for p in assess_first}
-    for p in sorted(planned):
-        for q in kb.practices[p].requires:
-            if q in waiting:
-                waiting[q].append(p)
     first = [
         AssessFirstItem(
             practice=p, name=kb.practices[p].name,
             status=_shown(statuses[p]),  # type: ignore[arg-type]
-            serves=kb.serving_level[p], needed_by_target=p in scope, needed_for=scope.get(p, []),
-            needed_by=sorted(waiting[p]),
+            serves=kb.serving_level[p], needed_by_target=bool(needed_for(p)), needed_for=needed_for(p),
+            reasons=reasons[p], needed_by=sorted(d for d in planned if p in kb.practices[d].requires),
             missing_prerequisites=sorted(q for q in kb.practices[p].requires if statuses[q] in UNSAT),
             effort=_effort([p], kb), evidence=list(kb.practices[p].evidence),
         )
@@ -507,6 +513,33 @@ def plan_roadmap(
     )
 
 
+def plan_roadmap(
+    kb: KnowledgeBase,
+    facts: FactFile,
+    *,
+    target: TargetSpec = None,
+    capacity: float | None = None,
+    assumptions: Mapping[str, str] | None = None,
+    verify: bool = True,
+    plan_unobserved: bool = False,
+    source: str | None = None,
+    evaluator: Evaluator = "rules",
+) -> Roadmap:
+    """:func:`plan` on a new :class:`Session` of ``facts`` (the public API's and the CLI's entry point).
+
+    ``verify`` and ``evaluator`` are the session's: the rules engine cross-checked against the reference
+    evaluator (the default), the rules engine alone (``verify=False``), or the reference evaluator alone
+    (``evaluator="reference"``, the fastest).
+
+    Raises:
+        UserInputError: unknown or impossible ``target``, bad ``capacity``, unknown practice or status in
+            ``assumptions``.
+        VerificationError: the two evaluators disagree (an internal error).
+    """
+    session = Session(kb, facts, assumptions, verify=verify, source=source, evaluator=evaluator)
+    return plan(session, target=target, capacity=capacity, plan_unobserved=plan_unobserved)
+
+
 def roadmap_file(
     path: Path,
     *,
@@ -516,65 +549,147 @@ def roadmap_file(
     assume: Sequence[str] = (),
     verify: bool = True,
     plan_unobserved: bool = False,
+    evaluator: Evaluator = "rules",
 ) -> Roadmap:
-    """The roadmap of the fact file at ``path``; ``target`` and ``assume`` in their command-line text form."""
+    """The roadmap of the fact file at ``path``; ``target`` and ``assume`` in their text form."""
     kb = load_knowledge_base(kb_dir)
     facts = load_fact_file(path, kb)
     assumptions = parse_assumptions(list(assume), kb)
     goal = parse_target(target, kb) if target is not None else None
-    return plan_roadmap(kb, facts, target=goal, capacity=capacity, assumptions=assumptions, verify=verify,
-                        plan_unobserved=plan_unobserved, source=str(path))
+    session = Session(kb, facts, assumptions, verify=verify, source=str(path), evaluator=evaluator)
+    return plan(session, target=goal, capacity=capacity, plan_unobserved=plan_unobserved)
 
 
 # ------------------------------------------------------------------------------------------------- the steps
 
 
-def _check_assumptions(kb: KnowledgeBase, assumptions: Mapping[str, str]) -> dict[str, str]:
-    ordered = dict(sorted(assumptions.items()))
-    problems = assumption_problems(ordered, kb)
-    if problems:
-        raise UserInputError(problems)
-    return ordered
+def _needs(kb: KnowledgeBase, facts: FactFile, c: Conclusions, statuses: Mapping[str, str],
+           target: Target) -> list[_Need]:
+    """What the target needs and is not satisfied, in the order the planner takes it; the candidates of each
+    are the alternatives that could satisfy it (not the all-NA ones). Refuses an impossible target."""
+    needs: list[_Need] = []
+    impossible: list[str] = []
+    if target.kind == "maturity":
+        capability = required_capability(target.level)
+        keyed: list[tuple[int, int, int, str]] = []
+        index = {mp: i for i, mp in enumerate(kb.model_practices)}
+        for pa in kb.process_areas:
+            if pa.maturity_level > target.level or pa.id in facts.out_of_scope:
+                continue
+            for sp in pa.specific_practices:
+                keyed.append((pa.maturity_level, 0, index[sp.id], sp.id))
+            for gg in kb.generic_goals:
+                if gg.capability_level <= capability:
+                    for gp in gg.practices:
+                        mp_id = f"{pa.id}.{gp.id}"
+                        keyed.append((max(pa.maturity_level, gg.capability_level), 1, index[mp_id], mp_id))
+        for *_, mp_id in sorted(keyed):
+            if c.mp_status[mp_id] == SATISFIED:
+                continue
+            mp = kb.model_practices[mp_id]
+            label = f"{mp_id} ({mp.name})"
+            direct = facts.model_practices.get(mp_id)
+            if direct is not None:
+                impossible.append(f"{label} is characterized directly as {direct.status.value} in the fact file, "
+                                  "which decides it whatever practices are implemented")
+                continue
+            candidates = [(f"{mp_id}#{k}", tuple(alt)) for k, alt in enumerate(mp.alternatives, 1)]
+            if mp.inherits is not None:
+                inherited = facts.model_practices.get(mp.inherits)
+                if inherited is None:
+                    org = kb.model_practices[mp.inherits]
+                    candidates += [(f"{org.id}#{k}", tuple(alt)) for k, alt in enumerate(org.alternatives, 1)]
+            candidates = [(a, m) for a, m in candidates if _alt_class(m, statuses) != NOT_APPLICABLE]
+            if not candidates:
+                impossible.append(f"{label} cannot be satisfied: every alternative implementing it is not "
+                                  "applicable (NA never removes a required practice)")
+                continue
+            needs.append(_Need(mp_id, "cmmi_practice", mp_id, None, label, tuple(candidates)))
+    else:
+        assert target.framework is not None
+        fw = kb.frameworks[target.framework]
+        for lv in fw.levels:
+            if lv.level > target.level:
+                continue
+            where = f"{fw.id}:{lv.level}"
+            for i, group in enumerate(lv.requirement_groups, 1):
+                if len(group) == 1 and len(group[0]) == 1:
+                    p = group[0][0]
+                    if practice_class(statuses[p]) in (SATISFIED, NOT_APPLICABLE):
+                        continue
+                    needs.append(_Need(f"{where}#{i}", "framework_requirement", where, i,
+                                       f"{where} requirement {i} ({p})", ((None, (p,)),)))
+                    continue
+                gid = framework_group_id(fw.id, lv.level, i)
+                if c.mp_status.get(gid) in (SATISFIED, NOT_APPLICABLE):
+                    continue
+                candidates = [(f"{gid}#{k}", tuple(alt)) for k, alt in enumerate(group, 1)]
+                candidates = [(a, m) for a, m in candidates if _alt_class(m, statuses) != NOT_APPLICABLE]
+                needs.append(_Need(f"{where}#{i}", "framework_requirement", where, i,
+                                   f"{where} requirement {i} (any of {len(group)})", tuple(candidates)))
+    if impossible:
+        raise UserInputError([Problem("target", target.label, "impossible target: " + "; ".join(impossible))])
+    return needs
 
 
-def _content(kb: KnowledgeBase, statuses: Mapping[str, str], scope: Mapping[str, list[str]],
-             plan_unobserved: bool) -> tuple[set[str], set[str]]:
-    """The planned items and the assess-first practices: the scope's unsatisfied practices and, transitively,
-    the unsatisfied prerequisites of planned items."""
+def _alt_class(members: Sequence[str], statuses: Mapping[str, str]) -> str:
+    return rate_alternative(practice_class(statuses[p]) for p in members)
+
+
+def _choose(kb: KnowledgeBase, statuses: Mapping[str, str], needs: list[_Need], target: Target,
+            plan_unobserved: bool) -> tuple[set[str], set[str], dict[str, list[Reason]]]:
+    """Choose an alternative for every need, cheapest given what is in place and already chosen; return the
+    planned items, the assess-first practices and the reasons of each."""
     planned: set[str] = set()
     assess_first: set[str] = set()
-    pending = sorted((p for p in scope if statuses[p] in UNSAT), reverse=True)
-    while pending:
-        p = pending.pop()
-        if p in planned or p in assess_first:
-            continue
-        if statuses[p] in UNRATED and not plan_unobserved:
-            assess_first.add(p)
-            continue
-        planned.add(p)
-        pending.extend(sorted((q for q in kb.practices[p].requires if statuses[q] in UNSAT), reverse=True))
-    return planned, assess_first
+    reasons: dict[str, list[Reason]] = {}
 
+    def closure(members: Sequence[str]) -> list[str]:
+        """The not-yet-satisfied members and their unsatisfied prerequisites (not through an assess-first one),
+        leaving out what is already chosen."""
+        out: list[str] = []
+        seen: set[str] = set()
+        pending = [p for p in members if statuses[p] in UNSAT]
+        while pending:
+            p = pending.pop()
+            if p in seen or p in planned or p in assess_first:
+                continue
+            seen.add(p)
+            out.append(p)
+            if statuses[p] in FAILED or plan_unobserved:
+                pending.extend(q for q in kb.practices[p].requires if statuses[q] in UNSAT)
+        return sorted(out)
 
-def _check_possible(kb: KnowledgeBase, facts: FactFile, statuses: Mapping[str, str], target: Target,
-                    adopted: set[str]) -> None:
-    """Refuse a target that adopting every practice of its scope would still not reach."""
-    final = {p: "FI" if p in adopted else s for p, s in statuses.items()}
-    out = reference.evaluate(kb, final, dict(facts.context))
-    if _reached(target, out.maturity_level, out.framework_level):
-        return
-    reasons = []
-    for gid, info in kb.goals.items():
-        if target.kind != "maturity" or info.level > target.level or out.goal_status[gid] == "satisfied":
-            continue
-        pids = kb.goal_practices[gid]
-        if not pids:
-            reasons.append(f"no practice in the knowledge base evidences goal {gid} ({info.name})")
-        elif out.goal_status[gid] == "not_applicable" and info.process_area is None:
-            reasons.append(f"every practice evidencing the generic goal {gid} ({info.name}) is NA, so it is never "
-                           "satisfied and no process area gets past capability level 1")
-    detail = "; ".join(reasons) or "it is not reached even with every practice it needs implemented"
-    raise UserInputError([Problem("--target", target.label, f"impossible target: {detail}")])
+    for need in needs:
+        best: tuple[tuple[float, int, tuple[str, ...], int], str | None, tuple[str, ...], list[str]] | None = None
+        for number, (alt_id, members) in enumerate(need.candidates):
+            added = closure(members)
+            key = (round(sum(kb.practices[p].effort.mid for p in added), 9),
+                   -sum(kb.practices[p].value for p in added), tuple(added), number)
+            if best is None or key < best[0]:
+                best = (key, alt_id, members, added)
+        assert best is not None  # _needs keeps only needs with candidates
+        _, alt_id, members, added = best
+        for p in added:
+            if statuses[p] in FAILED or plan_unobserved:
+                planned.add(p)
+            else:
+                assess_first.add(p)
+        for p in members:
+            if statuses[p] not in UNSAT:
+                continue
+            if need.kind == "cmmi_practice":
+                via = "" if alt_id is None or alt_id.startswith(need.of + "#") else \
+                    f" through the organization-level {alt_id.split('#')[0]}"
+                text = f"{need.of}{via} (alternative {alt_id.split('#')[1]})" if alt_id else need.of
+            else:
+                text = f"{need.of} requirement {need.requirement}" + (
+                    f" (alternative {alt_id.split('#')[1]})" if alt_id else "")
+            reasons.setdefault(p, []).append(Reason(kind=need.kind, of=need.of, requirement=need.requirement,
+                                                    alternative=alt_id, text=text))
+    for p in planned | assess_first:
+        reasons.setdefault(p, [])
+    return planned, assess_first, reasons
 
 
 def _transitive_counts(dependents: Mapping[str, list[str]]) -> dict[str, int]:
@@ -693,26 +808,15 @@ def _resolves(kb: KnowledgeBase, p: str, firing: set[str]) -> list[str]:
     return out
 
 
-def _state_of_assessment(a: Assessment) -> LevelState:
-    """The levels of an assessment (``target_reached`` is set by the caller)."""
-    return LevelState(
-        maturity_level=a.maturity_level, maturity_level_name=a.maturity_level_name,
-        framework_levels={f.id: f.level for f in a.frameworks},
-        capability_levels={pa.id: pa.capability_level for pa in a.process_areas},
-        generic_goals={g.id: g.status for g in a.generic_goals},
-        findings=sorted(f.rule for f in a.findings), target_reached=False,
-    )
-
-
-def _state_of_conclusions(kb: KnowledgeBase, c: Conclusions) -> LevelState:
-    """The same levels read from an evaluator's conclusions, in the order an assessment lists them."""
+def _state_of_conclusions(kb: KnowledgeBase, c: Conclusions, target: Target) -> LevelState:
+    """The levels of one inferred state, in the order an assessment lists them."""
     return LevelState(
         maturity_level=c.maturity_level, maturity_level_name=kb.level_name(c.maturity_level),
         framework_levels={fid: c.framework_level.get(fid) for fid in kb.frameworks},
-        capability_levels={pa.id: None if c.pa_status[pa.id][1] < 0 else c.pa_status[pa.id][1]
-                           for pa in kb.process_areas},
-        generic_goals={gg.id: c.goal_status[gg.id] for gg in kb.generic_goals},  # type: ignore[misc]
-        findings=sorted(c.findings), target_reached=False,
+        capability_levels={pa.id: None if c.pa_status[pa.id][0] in ("out_of_scope", "not_rated")
+                           else c.pa_status[pa.id][1] for pa in kb.process_areas},
+        generic_goals={gg.id: cast(GoalStatus, c.goal_status[gg.id]) for gg in kb.generic_goals},
+        findings=sorted(c.findings), target_reached=_reached(target, c.maturity_level, c.framework_level),
     )
 
 
@@ -767,12 +871,14 @@ def _estimate(kb: KnowledgeBase, target: Target, start: LevelState, ranked: list
 __all__ = [
     "AssessFirstItem",
     "Estimate",
+    "Reason",
     "Roadmap",
     "RoadmapItem",
     "Target",
     "Wave",
     "parse_target",
     "plain_number",
+    "plan",
     "plan_roadmap",
     "roadmap_file",
 ]

@@ -188,12 +188,48 @@ def any_of(field_name: str, values: Iterable[Any]) -> AnyOf:
 
 
 @dataclass(frozen=True)
+class Either:
+    """A disjunction of constant tests on several fields: at least one of ``tests`` holds."""
+
+    tests: tuple[Test | AnyOf, ...]
+
+    is_join = False
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The fields the disjunction reads."""
+        return tuple(t.field for t in self.tests)
+
+    def decide(self, item: Fact) -> bool | None:
+        """True when some test passes, None when in doubt, else False."""
+        verdicts = [t.decide(item) for t in self.tests]
+        if True in verdicts:
+            return True
+        return None if None in verdicts else False
+
+    def to_json(self) -> dict[str, Any]:
+        """The durable_rules JSON form (an ``$or`` of the tests)."""
+        return {"$or": [t.to_json() for t in self.tests]}
+
+
+def either(*tests: Test | AnyOf) -> Either:
+    """At least one of ``tests`` (constant tests on any fields) holds."""
+    if any(t.is_join for t in tests):
+        raise ValueError("either() takes constant tests only")
+    return Either(tuple(tests))
+
+
+def _fields(test: Test | AnyOf | Either) -> tuple[str, ...]:
+    return test.fields if isinstance(test, Either) else (test.field,)
+
+
+@dataclass(frozen=True)
 class Pattern:
     """A fact pattern: ``kind`` plus tests; negated patterns are ``none(...)`` and bind nothing."""
 
     alias: str
     kind: str
-    tests: tuple[Test | AnyOf, ...] = ()
+    tests: tuple[Test | AnyOf | Either, ...] = ()
     negated: bool = False
 
     def decide(self, item: Fact) -> bool | None:
@@ -207,7 +243,7 @@ class Pattern:
     def to_json(self) -> dict[str, Any]:
         """The durable_rules JSON form, with join tests last and the last join test repeated."""
         constants = [t for t in self.tests if isinstance(t, Test) and not t.is_join]
-        disjunctions = [t for t in self.tests if isinstance(t, AnyOf)]
+        disjunctions = [t for t in self.tests if isinstance(t, (AnyOf, Either))]
         joins = [t for t in self.tests if t.is_join]
         if len(joins) > MAX_JOIN_TESTS:
             raise ValueError(f"pattern {self.alias!r} has {len(joins)} join tests (limit {MAX_JOIN_TESTS})")
@@ -221,12 +257,12 @@ class Pattern:
         return {f"{self.alias}$not" if self.negated else self.alias: body}
 
 
-def fact(alias: str, kind: str, *tests: Test | AnyOf) -> Pattern:
+def fact(alias: str, kind: str, *tests: Test | AnyOf | Either) -> Pattern:
     """A positive pattern binding ``alias``."""
     return Pattern(alias, kind, tests)
 
 
-def none(alias: str, kind: str, *tests: Test | AnyOf) -> Pattern:
+def none(alias: str, kind: str, *tests: Test | AnyOf | Either) -> Pattern:
     """A negated pattern: the rule fires only if no such fact exists."""
     return Pattern(alias, kind, tests, negated=True)
 
@@ -362,7 +398,7 @@ class RuleEngine:
         for rule in self.rules:
             kinds = {p.alias: p.kind for p in rule.patterns}
             for pattern in rule.patterns:
-                read.setdefault(pattern.kind, {"kind", "id"}).update(t.field for t in pattern.tests)
+                read.setdefault(pattern.kind, {"kind", "id"}).update(f for t in pattern.tests for f in _fields(t))
                 for t in pattern.tests:
                     if isinstance(t, Test) and t.ref is not None and t.ref[0] in kinds:
                         read.setdefault(kinds[t.ref[0]], {"kind", "id"}).add(t.ref[1])
@@ -375,7 +411,7 @@ class RuleEngine:
         # Per kind: how to read the fields its patterns test with constants, and the verdicts seen so far.
         self._wanted: dict[str, tuple[Callable[[Fact], Any] | None, dict[Any, bool]]] = {}
         for kind, patterns in self._patterns.items():
-            tested = sorted({t.field for p in patterns for t in p.tests if not t.is_join})
+            tested = sorted({f for p in patterns for t in p.tests if not t.is_join for f in _fields(t)})
             self._wanted[kind] = (operator.itemgetter(*tested) if tested else None, {})
         self._session: _Session | None = None
         definition = self._definition()

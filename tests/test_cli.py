@@ -12,6 +12,8 @@ from mlops_maturity.engine import reference
 from mlops_maturity.engine.kb import KnowledgeBase
 from typer.testing import CliRunner
 
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
 FACTS = """\
 organization: Example Bank - retail credit models
 assessed_on: 2026-10-01
@@ -39,14 +41,19 @@ def test_json_contract(facts: Path, runner: CliRunner, kb: KnowledgeBase) -> Non
     result = runner.invoke(app, ["assess", str(facts), "--format", "json"])
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)  # the bare document, nothing else on stdout
-    assert doc["schema_version"] == "1.2"
+    assert doc["schema_version"] == "2.0"
     assert doc["maturity_level"] == 1
     assert {pa["id"] for pa in doc["process_areas"]} == set(kb.process_area)
     pa = doc["process_areas"][0]
-    assert set(pa) >= {"id", "maturity_level", "status", "capability_level", "goals"}
-    assert set(pa["goals"][0]) >= {"id", "status", "practices"}
+    assert set(pa) >= {"id", "maturity_level", "status", "capability_level", "coverage", "goals", "generic_goals"}
+    assert set(pa["goals"][0]) >= {"id", "status", "coverage", "practices"}
+    assert set(pa["goals"][0]["practices"][0]) >= {"id", "status", "characterization", "decided_by", "direct",
+                                                   "inherited", "alternatives"}
+    assert [t["level"] for t in doc["target_profiles"]] == [2, 3, 4, 5]
     assert {f["id"] for f in doc["frameworks"]} == set(kb.frameworks)
-    assert all(set(f) >= {"id", "level"} for f in doc["frameworks"])
+    assert all(set(f) >= {"id", "level", "provenance", "highest_met", "next_level", "next_level_status"}
+               for f in doc["frameworks"])
+    assert all(pa["capability_level"] is None for pa in doc["process_areas"] if pa["status"] == "not_rated")
     practices = {p["id"]: p for p in doc["practices"]}
     assert set(practices) == set(kb.practices)
     validation = practices["ml.data-validation"]
@@ -56,7 +63,30 @@ def test_json_contract(facts: Path, runner: CliRunner, kb: KnowledgeBase) -> Non
     assert practices["gov.model-inventory"]["reason"] == "single model in scope"
     assert practices["ml.feature-store"]["status"] == "not_observed"
     assert all(set(p) >= {"ready", "blocked_by"} for p in practices.values())
-    assert "findings" in doc and "derivations" not in doc
+    assert "findings" in doc and "derivations" not in doc and "warnings" in doc
+
+
+def test_schema_assessment_is_version_2(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["schema", "assessment"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["properties"]["schema_version"]["default"] == "2.0"
+    assert {"target_profiles", "warnings", "generic_goals"} <= set(doc["properties"])
+
+
+def test_table_shows_not_rated_never_a_bare_zero(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["assess", str(EXAMPLES / "enterprise-near-l3.yaml")])
+    assert result.exit_code == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if "PP Project Planning" in line]
+    assert rows and "not rated" in rows[0] and "13/14" in rows[0]
+    assert "Target profiles" in result.stdout and "Provenance" in result.stdout
+
+
+def test_fact_file_warnings_go_to_stderr(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["assess", str(EXAMPLES / "enterprise-near-l3.yaml"), "-f", "json"])
+    assert result.exit_code == 0
+    assert "warning:" in result.stderr and "merged into" in result.stderr
+    json.loads(result.stdout)  # stdout stays the bare document
 
 
 def test_json_trace_on_request(facts: Path, runner: CliRunner) -> None:

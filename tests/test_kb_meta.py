@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from mlops_maturity.engine.assessment import assess
 from mlops_maturity.engine.facts import FactFile
-from mlops_maturity.engine.kb import load_knowledge_base, validate_knowledge_base
+from mlops_maturity.engine.kb import NO_CMMI_LEVEL, load_knowledge_base, validate_knowledge_base
 
 KB = load_knowledge_base()
 
@@ -52,6 +52,15 @@ FRAMEWORK_LEVELS = {
     "devops-small-entities": (1, 5),
     "aws-orchestrator": None,
     "model-ops": None,
+}
+
+# Specific practices per process area, counted from shared/domain/cmmi-dev-1.3-practices.yaml (CMMI-DEV v1.3,
+# CMU/SEI-2010-TR-033): 167 in all, 54 at maturity level 2, 86 at 3, 12 at 4, 15 at 5.
+SPECIFIC_PRACTICES = {
+    "REQM": 5, "PP": 14, "PMC": 10, "SAM": 6, "MA": 8, "PPQA": 4, "CM": 7,
+    "RD": 10, "TS": 8, "PI": 9, "VER": 8, "VAL": 5, "OPF": 9, "OPD": 7, "OT": 7, "IPM": 10, "RSKM": 7, "DAR": 6,
+    "OPP": 5, "QPM": 7,
+    "OPM": 10, "CAR": 5,
 }
 
 PROBLEM_AREAS = {
@@ -100,14 +109,41 @@ def test_generic_goals_and_practices() -> None:
     assert goals == {"GG2": [f"GP2.{n}" for n in range(1, 11)], "GG3": ["GP3.1", "GP3.2"]}
     assert {gg.id: gg.capability_level for gg in KB.generic_goals} == {"GG2": 2, "GG3": 3}
     for gp in [gp for gg in KB.generic_goals for gp in gg.practices]:
-        evidencing = [p for p, practice in KB.practices.items() if gp.id in practice.generic_practices]
-        assert evidencing, f"generic practice {gp.id} has no practice evidencing it"
+        mp = KB.model_practices[gp.id]
+        assert mp.kind == "generic" and mp.alternatives, f"generic practice {gp.id} has no organization-level " \
+            "alternative"
+        for pa in KB.process_areas:  # every area inherits it
+            assert KB.model_practices[f"{pa.id}.{gp.id}"].inherits == gp.id
 
 
 def test_every_goal_has_at_least_one_practice() -> None:
-    assert len(KB.goals) == sum(len(pa.goals) for pa in KB.process_areas) + 2
-    for goal, practices in KB.goal_practices.items():
-        assert practices, f"goal {goal} has no practice"
+    """Each area's specific goals and its own GG2 and GG3 are rated (the organization-level GG2/GG3 are not goals
+    of ``kb.goals``), each from at least one CMMI practice."""
+    assert len(KB.goals) == sum(len(pa.goals) + len(KB.generic_goals) for pa in KB.process_areas)
+    for pa in KB.process_areas:
+        assert {g for g, info in KB.goals.items() if info.generic and info.process_area == pa.id} \
+            == {f"{pa.id}.GG2", f"{pa.id}.GG3"}
+    for goal, practices in KB.goal_model_practices.items():
+        assert practices, f"goal {goal} has no CMMI practice"
+
+
+def test_the_167_specific_practices_each_with_an_alternative_and_an_interpretation() -> None:
+    assert {pa.id: len(pa.specific_practices) for pa in KB.process_areas} == SPECIFIC_PRACTICES
+    by_level = {n: sum(len(pa.specific_practices) for pa in KB.process_areas if pa.maturity_level == n)
+                for n in (2, 3, 4, 5)}
+    assert by_level == {2: 54, 3: 86, 4: 12, 5: 15}
+    specific = [mp for mp in KB.model_practices.values() if mp.kind == "specific"]
+    assert len(specific) == 167
+    for pa in KB.process_areas:
+        for goal in pa.goals:
+            number = goal.id.split(".SG")[1]
+            ids = [sp.id for sp in goal.practices]
+            assert ids == [f"{pa.id}.SP{number}.{k}" for k in range(1, len(ids) + 1)], goal.id
+    for mp in specific:
+        assert mp.name.strip(), mp.id
+        assert mp.alternatives and all(mp.alternatives), f"{mp.id} has no alternative"
+        assert mp.interpretation.strip(), f"{mp.id} has no interpretation"
+        assert mp.id in KB.goal_model_practices[mp.goal]
 
 
 def test_maturity_level_names() -> None:
@@ -133,9 +169,9 @@ def test_maturity_level_names() -> None:
 )
 def test_process_areas_are_interpreted_for_ml(area: str, practices: list[str]) -> None:
     """The interpretations the issue names: CM is code, data and model versioning; RD is problem framing ..."""
-    goals = {g.id for g in KB.process_area[area].goals}
+    specific = {sp.id for sp in KB.process_area[area].specific_practices}
     for pid in practices:
-        assert goals & set(KB.practices[pid].goals), f"{pid} should evidence a goal of {area}"
+        assert specific & set(KB.practice_implements[pid]), f"{pid} should implement a specific practice of {area}"
 
 
 # ------------------------------------------------------------------------------------------ practices
@@ -149,8 +185,41 @@ def test_every_practice_is_complete(pid: str) -> None:
     assert p.evidence and all(item.strip() for item in p.evidence)
     assert p.effort.max > 0 and p.effort.min <= p.effort.max
     assert 1 <= p.value <= 5
-    assert p.goals or p.generic_practices
-    assert KB.practice_goals(p)
+
+
+# ------------------------------------------------------------------------------------------ interview rubric (12)
+
+
+@pytest.mark.parametrize("pid", sorted(KB.practices))
+def test_every_practice_has_an_interview_entry_with_a_full_rubric(pid: str) -> None:
+    entry = KB.interview.get(pid)
+    assert entry is not None, f"{pid} has no interview entry"
+    assert entry.practice == pid
+    assert entry.role
+    assert entry.questions and all(q.strip() for q in entry.questions)
+    for level in ("FI", "LI", "PI", "NI"):
+        assert getattr(entry.rubric, level).strip(), f"{pid}: rubric {level} is empty"
+    assert entry.source.strip()
+
+
+def test_every_practice_serving_a_cmmi_level_implements_something_or_is_named_by_a_framework() -> None:
+    for pid in KB.practices:
+        if KB.serving_level[pid] < NO_CMMI_LEVEL:
+            assert KB.practice_implements[pid], pid
+        else:
+            assert KB.framework_practices.get(pid) or KB.optional_practices.get(pid), \
+                f"{pid} serves no CMMI level and no framework names it"
+
+
+def test_no_goal_is_gated_by_an_optional_practice() -> None:
+    """A practice with ``option: true`` is one way among several: no CMMI practice needs it in every alternative."""
+    options = {pid for pid, p in KB.practices.items() if p.option}
+    assert options  # the knowledge base marks its technology choices
+    for mp in KB.model_practices.values():
+        if not mp.alternatives:
+            continue
+        gates = set(mp.alternatives[0]).intersection(*map(set, mp.alternatives[1:])) & options
+        assert not gates, f"goal {mp.goal} is gated by optional {sorted(gates)} (every alternative of {mp.id})"
 
 
 def test_named_prerequisites_are_encoded() -> None:
@@ -195,9 +264,11 @@ def test_every_framework_level_above_the_base_has_practices() -> None:
 
 
 def test_framework_levels_respect_prerequisites() -> None:
-    """No framework level calls for a practice whose (transitive) prerequisite the same framework places higher."""
+    """No framework level requires a practice whose (transitive) prerequisite the same framework requires higher
+    (optional practices are never required, so they are not placed)."""
     for fid, fw in KB.frameworks.items():
-        placed = {pid: level.level for level in fw.levels for pid in level.practices}
+        placed = {pid: level.level for level in fw.levels
+                  for pid in dict.fromkeys(p for group in level.requirement_groups for alt in group for p in alt)}
         for pid, level in placed.items():
             todo, seen = list(KB.practices[pid].requires), set()
             while todo:
@@ -226,9 +297,10 @@ def test_framework_dimensions_interpretations_and_lock_in() -> None:
 
 def test_every_framework_with_a_verdict_explains_a_crosswalk() -> None:
     for fid, fw in KB.frameworks.items():
+        assert fw.provenance in ("sourced", "constructed", "reconstructed"), fid
+        assert fw.provenance_note.strip(), f"{fid}: provenance_note missing"
         if fw.article_verdict is not None:
             assert fw.article_verdict.text.strip(), fid
-            assert fw.crosswalk_note, f"{fid}: crosswalk_note missing"
 
 
 # ------------------------------------------------------------------------------------------ problem areas
@@ -240,15 +312,16 @@ def test_the_ten_problem_areas_map_to_process_areas() -> None:
         assert area.source.strip() and area.description.strip()
         served: set[str] = set()
         for pid in area.practices:
-            practice = KB.practices[pid]
-            areas = {KB.goals[g].process_area for g in practice.goals}
-            # A generic practice (GG2/GG3) institutionalizes every process area; it maps to all of them.
-            if practice.generic_practices:
+            mps = [KB.model_practices[m] for m in KB.practice_implements[pid]]
+            areas = {mp.process_area for mp in mps if mp.process_area}
+            # An organization-level generic practice (GG2/GG3) institutionalizes every process area.
+            if any(mp.kind == "generic" for mp in mps):
                 areas |= {pa.id for pa in KB.process_areas}
             assert areas, f"{area.id}: practice {pid} maps to no process area"
-            served |= {a for a in areas if a}
-        specific = {KB.goals[g].process_area for pid in area.practices for g in KB.practices[pid].goals}
-        assert specific, f"{area.id}: no practice evidences a specific goal of a process area"
+            served |= areas
+        specific = {KB.model_practices[m].process_area for pid in area.practices for m in KB.practice_implements[pid]
+                    if KB.model_practices[m].kind == "specific"}
+        assert specific, f"{area.id}: no practice implements a specific practice of a process area"
         assert served
 
 
@@ -284,12 +357,16 @@ def test_all_fi_reaches_level_5_and_every_framework_top_level() -> None:
 def test_empty_fact_file_is_level_1_with_every_goal_not_rated() -> None:
     result = assess(KB, _facts({}))
     assert result.maturity_level == 1
-    goals = [g for pa in result.process_areas for g in pa.goals] + list(result.generic_goals)
+    goals = [g for pa in result.process_areas for g in pa.goals + pa.generic_goals]
     assert len(goals) == len(KB.goals)
-    assert {g.status for g in goals} == {"not_rated"}
-    assert {pa.status for pa in result.process_areas} == {"not_rated"}
+    assert [g.id for g in result.generic_goals] == ["GG2", "GG3"]
+    assert {g.status for g in goals + list(result.generic_goals)} == {"not_rated"}
+    assert {(pa.status, pa.capability_level) for pa in result.process_areas} == {("not_rated", None)}
     for fw in result.frameworks:
-        assert fw.level == KB.frameworks[fw.id].levels[0].level, fw.id  # only the base level, which asks nothing
+        base = KB.frameworks[fw.id].levels[0]
+        # Only a base level that asks nothing is reached; one that asks something is undetermined (not observed).
+        assert fw.level == (None if base.required else base.level), fw.id
+        assert fw.next_level_status == "undetermined", fw.id
     assert [f.rule for f in result.findings] == ["production-model-count-not-stated"]
 
 

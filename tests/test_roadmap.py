@@ -1,10 +1,13 @@
 """The roadmap on hand-checked cases (tiny test KB) and through the CLI (shipped KB).
 
-The tiny KB (tests/fixtures/kb/mini): PP and CM at level 2, RD at 3, OPP at 4, CAR at 5; GG2 is evidenced by
-gen.policy (GP2.1) and ml.registry (GP2.6), GG3 by gen.defined-process (GP3.1). Prerequisites:
+The tiny KB (tests/fixtures/kb/mini, rating model v2): PP, CM and SAM (may be out of scope) at level 2, RD at 3,
+OPP at 4, CAR at 5. PP.SP1.1 = estimates, PP.SP2.1 = plan, CM.SP1.1 = versioning | registry, CM.SP1.2 =
+versioning + registry, SAM.SP1.1 = agreements, RD.SP1.1 = framing | standard-process + feature-store, OPP.SP1.1 =
+baselines | monitoring + standard-process, CAR.SP1.1 = postmortems. GP2.1 = policy (PP adds: plan), GP2.6 =
+registry | versioning + plan, GP3.1 = defined-process; every area inherits them. Prerequisites:
 plan.plan -> plan.estimates, ml.registry -> ml.versioning, ml.monitoring -> ml.registry,
 gen.defined-process -> org.standard-process, eng.framing -> plan.plan, quant.baselines -> org.standard-process.
-Framework "toy": level 1 = versioning + registry, level 2 = monitoring.
+Framework "toy": level 1 = versioning + (registry | plan + policy), level 2 = monitoring.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from mlops_maturity.engine.levels import check_framework_level, check_maturity_l
 from mlops_maturity.engine.roadmap import Roadmap, parse_target, plan_roadmap
 from typer.testing import CliRunner
 
-LEVEL2 = ["gen.policy", "ml.registry", "ml.versioning", "plan.estimates", "plan.plan"]
+LEVEL2 = ["gen.policy", "ml.registry", "ml.versioning", "plan.estimates", "plan.plan", "sup.agreements"]
 
 
 def facts_of(practices: dict[str, object], **context: object) -> FactFile:
@@ -49,26 +52,38 @@ def test_next_level_from_scratch(mini_kb: KnowledgeBase) -> None:
     assert r.target.kind == "maturity" and r.target.level == 2 and r.target.default and not r.reached
     assert sorted(i.practice for i in r.items) == LEVEL2
     # All serve level 2; versioning and estimates unblock one item each; versioning has the better value/effort
-    # (4 / 1 against 3 / 1.5); policy ties plan.plan on value/effort and wins on id.
-    assert [i.practice for i in r.items] == ["ml.versioning", "plan.estimates", "gen.policy", "plan.plan",
-                                             "ml.registry"]
-    assert waves_of(r) == [["ml.versioning", "plan.estimates", "gen.policy"], ["plan.plan", "ml.registry"]]
+    # (4 / 1 against 3 / 1.5); policy and agreements tie on value/effort and go by id.
+    assert [i.practice for i in r.items] == ["ml.versioning", "plan.estimates", "gen.policy", "sup.agreements",
+                                             "plan.plan", "ml.registry"]
+    assert waves_of(r) == [["ml.versioning", "plan.estimates", "gen.policy", "sup.agreements"],
+                           ["plan.plan", "ml.registry"]]
     assert r.item("ml.registry").requires == ["ml.versioning"]
     assert r.item("ml.versioning").unblocks == ["ml.registry"]
     assert r.item("ml.versioning").unblocks_total == 1
-    assert r.item("ml.registry").needed_for == ["CM.SG1", "GG2"]
+    assert r.item("ml.registry").needed_for == ["CM.GP2.6", "CM.SP1.2", "PP.GP2.6", "SAM.GP2.6"]
+    # Why: the CMMI practices and alternatives it serves (an area's GP through the organization-level one it
+    # inherits), then the items it is a prerequisite of.
+    assert [x.text for x in r.item("ml.registry").reasons][:2] == [
+        "CM.SP1.2 (alternative 1)", "CM.GP2.6 through the organization-level GP2.6 (alternative 1)"]
+    assert r.item("ml.registry").reasons[1].alternative == "GP2.6#1"
+    # PP.GP2.1 is met by PP's own alternative (plan.plan, chosen anyway for PP.SP2.1: it costs nothing more).
+    assert [x.text for x in r.item("plan.plan").reasons] == ["PP.SP2.1 (alternative 1)", "PP.GP2.1 (alternative 1)"]
+    assert [x.text for x in r.item("ml.versioning").reasons][-1] == "prerequisite of ml.registry"
+    assert r.item("ml.registry").implements == ["GP2.6", "CM.SP1.1", "CM.SP1.2"]
     assert r.item("ml.registry").framework_levels == ["toy:1"]
     first, second = r.waves
     assert first.maturity_level_after == 1 and not first.target_reached
-    assert first.capability_changes == []
+    # Versioning alone satisfies CM.SP1.1 but not CM.SP1.2; agreements satisfy SAM's only specific practice.
+    assert [(c.process_area, c.before, c.after) for c in first.capability_changes] == [("SAM", 0, 1)]
     assert second.maturity_level_after == 2 and second.target_reached and r.reached_at_wave == 2
-    assert {(c.process_area, c.before, c.after) for c in second.capability_changes} == {("PP", 0, 2), ("CM", 0, 2)}
+    assert {(c.process_area, c.before, c.after) for c in second.capability_changes} == {
+        ("PP", 0, 2), ("CM", 0, 2), ("SAM", 1, 2)}
     assert second.framework_levels_after == {"toy": 1}
     assert [(c.goal, c.before, c.after) for c in second.generic_goal_changes] == [
         ("GG2", "unsatisfied", "satisfied")]
     # Reaching toy level 1 while below level 3 fires "tools without process": the plan says so.
     assert second.findings_raised == ["tools-without-process"]
-    assert r.estimate.effort.min == 6 and r.estimate.effort.max == 12 and r.estimate.effort.mid == 9
+    assert r.estimate.effort.min == 7 and r.estimate.effort.max == 14 and r.estimate.effort.mid == 10.5
     assert [(s.from_level, s.to_level, s.months) for s in r.estimate.historical_steps] == [(1, 2, 5)]
     assert r.estimate.quarters is None and r.estimate.months is None
 
@@ -80,10 +95,14 @@ def test_level_3_serves_lower_levels_first(mini_kb: KnowledgeBase) -> None:
     assert {i.practice: i.serves for i in r.items}["eng.framing"] == 3
     # Within the first wave every level-2 item precedes every level-3 one; plan.estimates now unblocks two items
     # (plan.plan, and eng.framing through it), so it moves ahead of ml.versioning.
-    assert waves_of(r)[0] == ["plan.estimates", "ml.versioning", "gen.policy", "org.standard-process"]
+    assert waves_of(r)[0] == ["plan.estimates", "ml.versioning", "gen.policy", "sup.agreements",
+                              "org.standard-process"]
     assert r.item("eng.framing").wave == 3 and r.item("eng.framing").requires == ["plan.plan"]
     assert [w.maturity_level_after for w in r.waves] == [1, 2, 3]
-    assert r.item("gen.defined-process").needed_for == ["GG3"]
+    assert r.item("gen.defined-process").needed_for == ["CM.GP3.1", "PP.GP3.1", "RD.GP3.1", "SAM.GP3.1"]
+    # RD.SP1.1: framing (1.5 pw; plan.plan already chosen) is cheaper than standard-process + feature-store.
+    assert not r.item("org.standard-process").needed_by_target
+    assert [x.text for x in r.item("org.standard-process").reasons] == ["prerequisite of gen.defined-process"]
 
 
 def test_framework_target_and_prerequisite_chain(mini_kb: KnowledgeBase) -> None:
@@ -96,14 +115,24 @@ def test_framework_target_and_prerequisite_chain(mini_kb: KnowledgeBase) -> None
     assert parse_target("toy:2", mini_kb) == ("toy", 2)
 
 
-def test_prerequisite_outside_the_scope_is_pulled_in(mini_kb: KnowledgeBase) -> None:
-    # quant.baselines (OPP, level 4) needs org.standard-process, which serves level 3; target 4 plans both, and
-    # eng.framing at level 3 pulls plan.plan and plan.estimates, which are satisfied here.
+def test_cheapest_alternative_given_what_is_in_place(mini_kb: KnowledgeBase) -> None:
+    # OPP.SP1.1 = quant.baselines | ml.monitoring + org.standard-process. With monitoring in place, the second
+    # costs org.standard-process alone (6 pw) against baselines plus its prerequisite standard-process (10.5).
     facts = facts_of({**{p: "FI" for p in LEVEL2}, "quant.baselines": "PI", "org.standard-process": "NI",
                       "gen.defined-process": "FI", "eng.framing": "FI", "ml.monitoring": "FI"})
     r = plan_roadmap(mini_kb, facts, target=4)
-    assert waves_of(r) == [["org.standard-process"], ["quant.baselines"]]
-    assert r.item("org.standard-process").needed_by_target  # it evidences RD.SG1 too
+    assert waves_of(r) == [["org.standard-process"]]
+    reason = r.item("org.standard-process").reasons[0]
+    assert (reason.kind, reason.of, reason.alternative) == ("cmmi_practice", "OPP.SP1.1", "OPP.SP1.1#2")
+    # toy:1 requirement 2 = ml.registry | plan.plan + gen.policy: registry (3 pw; versioning is chosen for
+    # requirement 1) beats plan + estimates + policy (5) from scratch, but not policy alone once plan is in place.
+    r = plan_roadmap(mini_kb, all_ni(mini_kb), target=("toy", 1))
+    assert waves_of(r) == [["ml.versioning"], ["ml.registry"]]
+    assert r.item("ml.registry").reasons[0].text == "toy:1 requirement 2 (alternative 1)"
+    r = plan_roadmap(mini_kb, facts_of({"ml.registry": "NI", "ml.versioning": "NI", "plan.plan": "FI",
+                                        "gen.policy": "NI"}), target=("toy", 1))
+    assert waves_of(r) == [["ml.versioning", "gen.policy"]]
+    assert r.item("gen.policy").reasons[0].alternative == "fw:toy:1:2#2"
     r = plan_roadmap(mini_kb, facts, target=("toy", 2))
     assert r.reached and r.items == []
 
@@ -119,14 +148,15 @@ def test_prerequisite_only_item(mini_kb: KnowledgeBase) -> None:
 
 def test_capacity_bounds_waves_and_oversized_items_get_their_own(mini_kb: KnowledgeBase) -> None:
     r = plan_roadmap(mini_kb, all_ni(mini_kb), capacity=3)
-    assert waves_of(r) == [["ml.versioning", "plan.estimates"], ["gen.policy"], ["plan.plan"], ["ml.registry"]]
+    assert waves_of(r) == [["ml.versioning", "plan.estimates"], ["gen.policy", "sup.agreements"], ["plan.plan"],
+                           ["ml.registry"]]
     assert all(w.effort.mid <= 3 for w in r.waves) and not any(w.oversized for w in r.waves)
     assert r.estimate.quarters == 4 and r.estimate.months == 12
     r = plan_roadmap(mini_kb, all_ni(mini_kb), capacity=2.5)
     assert waves_of(r)[-1] == ["ml.registry"]
     last = r.waves[-1]
     assert last.oversized and last.effort.mid == 3 and last.duration_quarters == 2
-    assert r.estimate.quarters == 5 and r.estimate.months == 15
+    assert r.estimate.quarters == 6 and r.estimate.months == 18
     assert "bigger than the capacity of 2.5 person-weeks per quarter" in roadmap_table(r)
     assert "spanning 2 quarters" in roadmap_markdown(r)
 
@@ -178,8 +208,16 @@ def test_na_is_never_planned(mini_kb: KnowledgeBase) -> None:
 def test_impossible_target(mini_kb: KnowledgeBase) -> None:
     na = {"status": "NA", "reason": "x"}
     facts = facts_of({"gen.policy": na, "ml.registry": na})
-    with pytest.raises(UserInputError, match="impossible target: every practice evidencing the generic goal GG2"):
+    with pytest.raises(UserInputError, match=r"impossible target: CM.GP2.1 \(Establish an Organizational Policy\) "
+                       "cannot be satisfied: every alternative implementing it is not applicable") as caught:
         plan_roadmap(mini_kb, facts, target=2)
+    assert "PP.GP2.1" not in str(caught.value)  # PP has an alternative of its own (plan.plan)
+    assert caught.value.problems[0].file == "target"
+    # A direct characterization decides a CMMI practice whatever practices are implemented.
+    direct = FactFile.model_validate({"organization": "T", "assessed_on": dt.date(2026, 1, 1), "practices": {},
+                                      "model_practices": {"CM.SP1.1": {"status": "PI", "rationale": "r"}}})
+    with pytest.raises(UserInputError, match="CM.SP1.1 .* is characterized directly as PI"):
+        plan_roadmap(mini_kb, direct, target=2)
 
 
 # ------------------------------------------------------------------------------------------ targets and reach
@@ -210,7 +248,7 @@ def test_bad_targets(mini_kb: KnowledgeBase, text: str, message: str) -> None:
     with pytest.raises(UserInputError) as caught:
         parse_target(text, mini_kb)
     assert message in str(caught.value)
-    assert caught.value.problems[0].file == "--target"
+    assert caught.value.problems[0].file == "target"  # the parameter, not a CLI flag
 
 
 def test_bad_target_in_the_api(mini_kb: KnowledgeBase) -> None:
@@ -218,8 +256,9 @@ def test_bad_target_in_the_api(mini_kb: KnowledgeBase) -> None:
         plan_roadmap(mini_kb, all_ni(mini_kb), target=("toy", 9))
     with pytest.raises(UserInputError, match="1-5"):
         plan_roadmap(mini_kb, all_ni(mini_kb), target=9)
-    with pytest.raises(UserInputError, match="positive number"):
+    with pytest.raises(UserInputError, match="positive number") as caught:
         plan_roadmap(mini_kb, all_ni(mini_kb), capacity=0)
+    assert caught.value.problems[0].file == "capacity"
     with pytest.raises(UserInputError, match="did you mean ml.registry"):
         plan_roadmap(mini_kb, all_ni(mini_kb), assumptions={"ml.regisrty": "FI"})
 
@@ -260,7 +299,7 @@ def test_malformed_targets_in_the_api_are_input_errors(mini_kb: KnowledgeBase, t
     with pytest.raises(UserInputError) as caught:
         plan_roadmap(mini_kb, all_ni(mini_kb), target=target, verify=False)  # type: ignore[arg-type]
     assert message in str(caught.value)
-    assert caught.value.problems[0].file == "--target"
+    assert caught.value.problems[0].file == "target"  # the parameter, not a CLI flag
 
 
 def test_target_as_a_list_is_accepted(mini_kb: KnowledgeBase) -> None:
@@ -294,9 +333,12 @@ def test_findings_resolved(mini_kb: KnowledgeBase) -> None:
 def test_verified_and_fast_paths_agree(mini_kb: KnowledgeBase) -> None:
     facts = all_ni(mini_kb, cloud_vendor_count=1)
     verified = plan_roadmap(mini_kb, facts, target=5, capacity=4, verify=True)
-    fast = plan_roadmap(mini_kb, facts, target=5, capacity=4, verify=False)
-    assert verified.evaluator == "rules" and fast.evaluator == "reference"
-    assert verified.model_dump(exclude={"evaluator"}) == fast.model_dump(exclude={"evaluator"})
+    rules = plan_roadmap(mini_kb, facts, target=5, capacity=4, verify=False)
+    fast = plan_roadmap(mini_kb, facts, target=5, capacity=4, evaluator="reference")
+    assert (verified.evaluator, verified.verified) == ("rules", True)
+    assert (rules.evaluator, rules.verified) == ("rules", False) and fast.evaluator == "reference"
+    setting = {"evaluator", "verified"}
+    assert verified.model_dump(exclude=setting) == fast.model_dump(exclude=setting) == rules.model_dump(exclude=setting)
     for wave in verified.waves:
         a = assess(mini_kb, facts, verified.assumptions_after(wave.number))
         assert a.maturity_level == wave.maturity_level_after
@@ -304,9 +346,10 @@ def test_verified_and_fast_paths_agree(mini_kb: KnowledgeBase) -> None:
 
 def test_json_shape(mini_kb: KnowledgeBase) -> None:
     doc = json.loads(to_json(plan_roadmap(mini_kb, all_ni(mini_kb), capacity=5)))
-    assert doc["schema_version"] == "1.0"
+    assert doc["schema_version"] == "2.0"
     assert {"target", "reached", "items", "waves", "assess_first", "estimate"} <= set(doc)
-    assert {"practice", "wave", "requires", "unblocks", "effort", "serves"} <= set(doc["items"][0])
+    assert {"practice", "wave", "requires", "unblocks", "effort", "serves", "reasons", "implements"} <= set(doc["items"][0])
+    assert set(doc["items"][0]["reasons"][0]) == {"kind", "of", "requirement", "alternative", "text"}
     assert {"number", "practices", "effort", "maturity_level_after", "framework_levels_after"} <= set(doc["waves"][0])
     assert set(doc["items"][0]["effort"]) == {"min", "max", "mid"}
 
@@ -336,7 +379,7 @@ def test_cli_json_is_the_bare_document(facts_file: Path, runner: CliRunner) -> N
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
     assert doc["target"]["framework"] == "google" and doc["target"]["level"] == 1
-    assert doc["reached"] is False and doc["evaluator"] == "reference"
+    assert doc["reached"] is False and doc["evaluator"] == "rules" and doc["verified"] is False
     planned = [i["practice"] for i in doc["items"]]
     assert "ml.model-registry" in planned and "ml.source-control" in planned
     assert all(w["effort"]["mid"] <= 6 or len(w["practices"]) == 1 for w in doc["waves"])
@@ -410,7 +453,10 @@ def test_cli_missing_file_exits_2(tmp_path: Path, runner: CliRunner) -> None:
 
 
 def test_impossible_target_on_the_shipped_kb(kb: KnowledgeBase) -> None:
-    facts = facts_of({p: {"status": "NA", "reason": "not applicable here"} for p in kb.goal_practices["GG3"]})
-    with pytest.raises(UserInputError, match="impossible target: every practice evidencing the generic goal GG3"):
+    gp31 = [m for m in kb.model_practices.values() if (m.inherits or m.id) == "GP3.1"]
+    na = {p for m in gp31 for alt in m.alternatives for p in alt}
+    facts = facts_of({p: {"status": "NA", "reason": "not applicable here"} for p in sorted(na)})
+    with pytest.raises(UserInputError, match=r"impossible target: .*\w+\.GP3\.1 .* cannot be satisfied: every "
+                       "alternative implementing it is not applicable"):
         plan_roadmap(kb, facts, target=3, verify=False)
     assert plan_roadmap(kb, facts, target=2, verify=False).target.level == 2  # level 2 does not need GG3

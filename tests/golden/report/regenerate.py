@@ -39,10 +39,11 @@ def golden_context(path: Path, kb: Any = None) -> Any:
     from mlops_maturity.engine.facts import load_fact_file
     from mlops_maturity.engine.kb import load_knowledge_base
     from mlops_maturity.engine.report import ToolInfo, build_context
+    from mlops_maturity.engine.session import Session
 
     kb = kb or load_knowledge_base()
     facts = load_fact_file(path, kb)
-    context = build_context(kb, facts, source=path.relative_to(ROOT).as_posix())
+    context = build_context(Session(kb, facts, source=path.relative_to(ROOT).as_posix()))
     return context.model_copy(update={"tool": ToolInfo(name="mlops-maturity", version=GOLDEN_VERSION)})
 
 
@@ -168,7 +169,8 @@ def reference_page(context: Any) -> str:
         "- filters: " + ", ".join(f"`{name}`" for name in FILTERS) + " (see `engine/report.py`), and Jinja2's "
         "built-in filters and tests.",
         "- macros: `builtin/macros.html.j2` and `builtin/macros.md.j2` (`level_badge`, `process_area_matrix`, "
-        "`framework_table`, `crosswalk_table`, `findings_list`, `explanation_tree`, `roadmap_table`, "
+        "`goal_summary`, `practice_mark`, `generic_goal_cell`, `target_profile_table`, `level_needs`, "
+        "`framework_table`, `direct_table`, `crosswalk_table`, `findings_list`, `explanation_tree`, `roadmap_table`, "
         "`evidence_table`); layouts `builtin/base.html.j2`, `builtin/report.html.j2`, `builtin/report.md.j2` to "
         "extend (see `examples/templates/`).",
         "",
