@@ -14,8 +14,8 @@ def practice_document(kb: KnowledgeBase, pid: str) -> dict[str, Any]:
     """One practice with what the engine derives about it (serving level, dependents, frameworks)."""
     p = kb.practices[pid]
     doc = p.model_dump(mode="json")
-    doc["serving_level"] = kb.serving_level[pid]
-    doc["evidences_goals"] = kb.practice_goals(p)
+    doc["serving_level"] = kb.serving_level[pid] if kb.serving_level[pid] <= 5 else None
+    doc["implements"] = kb.practice_implements.get(pid, [])
     doc["required_by"] = kb.dependents[pid]
     doc["frameworks"] = [{"framework": f, "level": lv} for f, lv in kb.framework_practices.get(pid, [])]
     doc["problem_areas"] = [a.id for a in kb.problem_areas if pid in a.practices]
@@ -27,13 +27,8 @@ def kb_document(kb: KnowledgeBase) -> dict[str, Any]:
     return {
         "fingerprint": kb.fingerprint,
         "maturity_levels": [lv.model_dump(mode="json") for lv in kb.maturity_levels],
-        "process_areas": [
-            {**pa.model_dump(mode="json", exclude={"goals"}),
-             "goals": [{**g.model_dump(mode="json"), "practices": kb.goal_practices[g.id]} for g in pa.goals]}
-            for pa in kb.process_areas
-        ],
-        "generic_goals": [{**gg.model_dump(mode="json"), "evidenced_by": kb.goal_practices[gg.id]}
-                          for gg in kb.generic_goals],
+        "process_areas": [pa.model_dump(mode="json") for pa in kb.process_areas],
+        "generic_goals": [gg.model_dump(mode="json") for gg in kb.generic_goals],
         "practices": [practice_document(kb, pid) for pid in kb.practices],
         "frameworks": [fw.model_dump(mode="json") for fw in kb.frameworks.values()],
         "problem_areas": [a.model_dump(mode="json") for a in kb.problem_areas],
@@ -51,13 +46,17 @@ def entry_document(kb: KnowledgeBase, ident: str) -> dict[str, Any]:
     if ident in kb.practices:
         return {"type": "practice", **practice_document(kb, ident)}
     if ident in kb.process_area:
-        pa = kb.process_area[ident]
-        return {"type": "process_area", **pa.model_dump(mode="json", exclude={"goals"}),
-                "goals": [{**g.model_dump(mode="json"), "practices": kb.goal_practices[g.id]} for g in pa.goals]}
+        return {"type": "process_area", **kb.process_area[ident].model_dump(mode="json")}
     if ident in kb.goals:
         info = kb.goals[ident]
         return {"type": "goal", "id": ident, "name": info.name, "process_area": info.process_area,
-                "maturity_level": info.level, "practices": kb.goal_practices[ident]}
+                "maturity_level": info.level, "practices": kb.goal_model_practices[ident]}
+    if ident in kb.model_practices:
+        mp = kb.model_practices[ident]
+        return {"type": "cmmi_practice", "id": mp.id, "name": mp.name, "kind": mp.kind, "goal": mp.goal,
+                "process_area": mp.process_area, "interpretation": mp.interpretation, "inherits": mp.inherits,
+                "maturity_level": kb.model_practice_level(ident),
+                "implemented_by": [list(alt) for alt in mp.alternatives]}
     if ident in kb.frameworks:
         return {"type": "framework", **kb.frameworks[ident].model_dump(mode="json")}
     for rule in kb.insights:
@@ -68,7 +67,8 @@ def entry_document(kb: KnowledgeBase, ident: str) -> dict[str, Any]:
             return {"type": "problem_area", **area.model_dump(mode="json")}
     if ident in kb.attributes:
         return {"type": "attribute", **kb.attributes[ident].model_dump(mode="json")}
-    known = (list(kb.practices) + list(kb.process_area) + list(kb.goals) + list(kb.frameworks)
+    known = (list(kb.practices) + list(kb.process_area) + list(kb.goals) + list(kb.model_practices)
+             + list(kb.frameworks)
              + [r.id for r in kb.insights] + [a.id for a in kb.problem_areas] + list(kb.attributes))
     raise UserInputError(f"kb show: no entry with id {ident!r}{documents.suggest(ident, known)}")
 
@@ -94,13 +94,16 @@ def list_practices(
         ids = [p for p in ids if p in wanted]
     if process_area is not None:
         if process_area in kb.process_area:
-            goals = {g.id for g in kb.process_area[process_area].goals}
-        elif process_area in kb.goals:
-            goals = {process_area}
+            def wanted_practice(mid: str) -> bool:
+                return kb.model_practices[mid].process_area == process_area
+        elif process_area in kb.goals or process_area in kb.model_practices:
+            def wanted_practice(mid: str) -> bool:
+                return process_area in (mid, kb.model_practices[mid].goal)
         else:
-            raise UserInputError(f"--process-area: unknown process area or goal {process_area!r}"
-                                 f"{documents.suggest(process_area, list(kb.process_area) + list(kb.goals))}")
-        ids = [p for p in ids if goals & set(kb.practice_goals(kb.practices[p]))]
+            known = list(kb.process_area) + list(kb.goals) + list(kb.model_practices)
+            raise UserInputError(f"--process-area: unknown process area, goal or CMMI practice {process_area!r}"
+                                 f"{documents.suggest(process_area, known)}")
+        ids = [p for p in ids if any(wanted_practice(m) for m in kb.practice_implements.get(p, []))]
     if search:
         needle = search.lower()
         ids = [p for p in ids if needle in " ".join(
@@ -134,17 +137,24 @@ def blank_fact_file(kb: KnowledgeBase) -> str:
             continue
         out.append(f"  # --- {pa.id} {pa.name} (maturity level {pa.maturity_level}) ---")
         out.extend(_practice_lines(kb, listed))
-    generic = [p for p in kb.practices if _home(kb, p) is None]
+    generic = [p for p in kb.practices if _home(kb, p) == ""]
     if generic:
-        out.append("  # --- Generic practices (GG2 / GG3, organization-wide) ---")
+        out.append("  # --- Generic practices (GG2 / GG3; every process area inherits them) ---")
         out.extend(_practice_lines(kb, generic))
+    other = [p for p in kb.practices if _home(kb, p) is None]
+    if other:
+        out.append("  # --- Practices the ML Ops frameworks call for (no CMMI practice rests on them alone) ---")
+        out.extend(_practice_lines(kb, other))
     return "\n".join(out) + "\n"
 
 
 def _home(kb: KnowledgeBase, pid: str) -> str | None:
-    """The process area a practice is listed under in the blank file: its lowest-level, first goal's area."""
-    goals = sorted(kb.practices[pid].goals, key=lambda g: (kb.goals[g].level, g))
-    return kb.goals[goals[0]].process_area if goals else None
+    """The process area a practice is listed under in the blank file: that of the lowest-level CMMI practice it
+    implements ("" for an organization-level generic practice; None when it implements none)."""
+    implemented = sorted(kb.practice_implements.get(pid, []), key=lambda m: (kb.model_practice_level(m), m))
+    if not implemented:
+        return None
+    return kb.model_practices[implemented[0]].process_area or ""
 
 
 def _practice_lines(kb: KnowledgeBase, pids: list[str]) -> list[str]:

@@ -150,15 +150,18 @@ def parse_fact_text(text: str, name: str, kb: KnowledgeBase) -> FactFile:
     """Like :func:`load_fact_file`, from text already read.
 
     A file the fast parser reads (:func:`documents.fast_parse`, most fact files) is checked as it reads it; when
-    that finds any problem, or the fast parser does not apply, the file is parsed again with line numbers and
-    checked again, so the problems reported, located, are those of the full parser.
+    that finds any problem or warning, or the fast parser does not apply, the file is parsed again with line
+    numbers and checked again, so the problems and warnings reported, located, are those of the full parser.
     """
     quick = documents.fast_parse(text, name)
     if quick is not None:
         try:
-            return check_fact_file(quick, kb)
+            facts = check_fact_file(quick, kb)
         except Exception:  # noqa: BLE001 - anything unexpected, too: the full parser's path decides
             pass
+        else:
+            if not facts.warnings:  # a warning is located too (a line number): the full parser's path gives it
+                return facts
     return check_fact_file(documents.parse(text, name), kb)
 
 

@@ -18,7 +18,8 @@ Fact kinds (all with ``kind`` and a deterministic ``id``):
 practice    ``p:ID`` one per practice in the KB: ``status`` FI/LI/PI/NI/NY/NA or NO (not observed); ``deps``
 dep         ``dep:P:Q`` P requires Q, with Q's status
 mp          ``mp:M`` a CMMI practice (or framework any-of requirement) to rate: ``goal``, ``direct`` (the assessor's
-            class, or ""), ``inherits``, and ``aKmJ``: the status of practice J of alternative K ("-": none)
+            class, or ""), ``inherits``, and ``aKmJ``: the class letter (s, f, u, n) of practice J of alternative K
+            ("-": no practice there)
 goal        ``g:G`` a goal to rate: ``pa`` ("" for GG2/GG3 of the organization), ``sg``, ``gg``, ``inherit``
 pa          ``pa:ID`` a process area with its maturity level ``ml``; ``oos`` ``oos:ID`` out of scope
 lvl         ``lvl:N`` maturity level N: ``req`` = capability level its process areas need; ``areas``
@@ -185,8 +186,13 @@ def _mp_fact(mp_id: str, goal: str, direct: str, inherits: str, alternatives: An
     for k in range(1, MAX_ALTERNATIVES + 1):
         alt = alternatives[k - 1] if k <= len(alternatives) else ()
         for j in range(1, MAX_ALTERNATIVE_SIZE + 1):
-            item[member_field(k, j)] = statuses[alt[j - 1]] if j <= len(alt) else _ABSENT
+            item[member_field(k, j)] = _CLASS_CODE[statuses[alt[j - 1]]] if j <= len(alt) else _ABSENT
     return item
+
+
+_CLASS_CODE = {"FI": "s", "LI": "s", "PI": "f", "NI": "f", "NY": "u", NOT_OBSERVED: "u", "NA": "n"}
+"""A practice's characterization as the class letter the CMMI-practice rules test: satisfied, failed, unknown,
+not applicable (the table of ``rating.practice_class``, one letter each so that a test is one comparison)."""
 
 
 def _goal_fact(kb: KnowledgeBase, gid: str, inherit: str) -> Fact:
@@ -395,21 +401,20 @@ def _mp_rules() -> list[Rule]:
     satisfied when every position is satisfied, NA or empty and one is satisfied; unknown (once none is satisfied)
     when nothing in it failed and one is unknown."""
     own = eq("direct", "")
-    sat_or_na = SAT + ("NA", _ABSENT)
     rules = [Rule("practice_characterized_directly", "mps1", (fact("x", "mp", ne("direct", "")),), _mp_status(None))]
     positions = range(1, MAX_ALTERNATIVE_SIZE + 1)
     for k in range(1, MAX_ALTERNATIVES + 1):
+        fields = [member_field(k, j) for j in positions]
         rules.append(Rule(f"practice_satisfied_by_alternative_{k}", "mps1",
-                          (fact("x", "mp", own, *(any_of(member_field(k, j), sat_or_na) for j in positions),
-                                either(*(any_of(member_field(k, j), SAT) for j in positions))),),
+                          (fact("x", "mp", own, *(t for f in fields for t in (ne(f, "f"), ne(f, "u"))),
+                                either(*(eq(f, "s") for f in fields))),),
                           _mp_status(SATISFIED), _alternative_members(k)))
         rules.append(Rule(f"practice_unknown_by_alternative_{k}", "mps2",
-                          (fact("x", "mp", own, *(any_of(member_field(k, j), sat_or_na + UNRATED) for j in positions),
-                                either(*(any_of(member_field(k, j), UNRATED) for j in positions))),
+                          (fact("x", "mp", own, *(ne(f, "f") for f in fields), either(*(eq(f, "u") for f in fields))),
                            none("y", "mps", join("mp", "x", "mp"))),
                           _mp_status(UNKNOWN), _alternative_members(k)))
     rules.append(Rule("practice_failed", "mps3",
-                      (fact("x", "mp", own, either(*(any_of(member_field(k, j), FAILED)
+                      (fact("x", "mp", own, either(*(eq(member_field(k, j), "f")
                                                      for k in range(1, MAX_ALTERNATIVES + 1) for j in positions))),
                        none("y", "mps", join("mp", "x", "mp"))),
                       _mp_status(FAILED_), _all_members))

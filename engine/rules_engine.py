@@ -340,6 +340,8 @@ class _Session:
     errors: list[str] = field(default_factory=list)
     hashes: dict[int, str] = field(default_factory=dict)
     sid_json: str = ""
+    pending: list[str] = field(default_factory=list)
+    """Conclusions (engine text) derived by the actions of one dispatch, asserted together when it ends."""
 
     def claim(self, fact_id: str) -> str | None:
         """Reserve ``fact_id``'s hash in this session; the id already holding it if another one does."""
@@ -551,6 +553,13 @@ class RuleEngine:
         except BaseException:
             _C.abandon_action(handle, state_offset)
             raise
+        session = self._session
+        if session is not None and session.pending and not session.errors:
+            # One batch per dispatch: asserting the conclusions together costs about half of asserting each from
+            # inside its action, and changes nothing within a phase (negations only see earlier phases).
+            batch = "[" + ",".join(session.pending) + "]"
+            session.pending.clear()
+            self._assert(handle, batch, "asserting conclusions")
 
     def _fire(self, rule_name: str, m: dict[str, Any], handle: int) -> None:
         session = self._session
@@ -578,14 +587,7 @@ class RuleEngine:
                 if owner is not None:
                     session.errors.append(f"fact id collision: {fid} has the 32-bit hash of {owner}")
                     return
-                text = _dumps(self._engine_copy(conclusion, verdict))[:-1] + session.sid_json
-                code, _ = _C.assert_fact(handle, text)
-                if code == 2:
-                    session.errors.append(f"fact id collision: {fid} was already observed")
-                    return
-                if code == 1:
-                    session.errors.append(f"rule {rule_name}: no rule matches the conclusion {fid}")
-                    return
+                session.pending.append(_dumps(self._engine_copy(conclusion, verdict))[:-1] + session.sid_json)
             session.index.add(conclusion)
             session.derivations[fid] = Derivation(fid, rule_name, tuple(premises))
         except Exception as exc:  # noqa: BLE001 - surfaced after the run

@@ -46,7 +46,7 @@ CASES = {
         "organisation: Acme\nassessed_on: 2026-10-01\npractices:\n  ml.model-registry: {status: FI, evidance: [x]}\n",
         [
             "F: line 1: organisation: unknown field; did you mean organization? "
-            "(valid: organization, assessed_on, assessor, scope, context, practices)",
+            "(valid: organization, assessed_on, assessor, scope, context, practices, model_practices, out_of_scope)",
             "F: line 4: practices.ml.model-registry.evidance: unknown field; did you mean evidence? "
             "(valid: status, evidence, note, observed_on, reason)",
             "F: organization: required field is missing",
@@ -87,6 +87,38 @@ CASES = {
         + HEAD,
         ["F: the document expands to more than 200,000 values through YAML aliases (*name); write the values out "
          "instead"],
+    ),
+    "unknown-model-practice": (
+        HEAD + "model_practices:\n  CM.SP1.9: {status: FI, rationale: baselines in the data catalogue}\n",
+        ["F: line 4: model_practices.CM.SP1.9: unknown CMMI practice (a specific practice such as CM.SP1.2, a "
+         "generic practice such as GP2.3, or one area's, such as PPQA.GP2.2); did you mean CM.SP1.3?"],
+    ),
+    "model-practice-na": (
+        HEAD + "model_practices:\n  CM.SP1.2: {status: NA, rationale: we have no baselines}\n",
+        ["F: line 4: model_practices.CM.SP1.2: NA cannot remove a CMMI practice: characterize it FI, LI, PI, NI or "
+         "NY, or declare its process area out of scope under out_of_scope (allowed for SAM only)"],
+    ),
+    "model-practice-without-rationale": (
+        HEAD + "model_practices:\n  GP2.3: {status: LI}\n",
+        ["F: line 4: model_practices.GP2.3.rationale: required field is missing"],
+    ),
+    "model-practice-of-an-area-out-of-scope": (
+        HEAD + "out_of_scope:\n  SAM: no supplier agreements\nmodel_practices:\n"
+        "  SAM.SP1.1: {status: FI, rationale: vendor selection in procurement}\n",
+        ["F: line 6: model_practices.SAM.SP1.1: SAM.SP1.1 belongs to SAM, which the file declares out of scope"],
+    ),
+    "area-out-of-scope-not-allowed": (
+        HEAD + "out_of_scope:\n  PPQA: nobody does quality assurance\n",
+        ["F: line 4: out_of_scope.PPQA: PPQA cannot be out of scope: CMMI rates every process area of a level, "
+         "and not-applicable practices never remove one; only SAM may be declared out of scope"],
+    ),
+    "unknown-area-out-of-scope": (
+        HEAD + "out_of_scope:\n  SAMM: no supplier agreements\n",
+        ["F: line 4: out_of_scope.SAMM: unknown process area; did you mean SAM?"],
+    ),
+    "out-of-scope-without-reason": (
+        HEAD + "out_of_scope:\n  SAM: ''\n",
+        ["F: line 4: out_of_scope.SAM: String should have at least 1 character"],
     ),
     "not-a-mapping": ("- just\n- a list\n", ["F: expected a mapping with organization, assessed_on, practices"]),
     "json-unknown-status": (

@@ -217,3 +217,38 @@ def test_dates_are_dates_on_both_paths(kb: KnowledgeBase) -> None:
     facts = parse_fact_text(text, "f.yaml", kb)
     assert facts.assessed_on == dt.date(2026, 1, 31)
     assert facts.practices["ml.model-registry"].observed_on == dt.date(2026, 1, 2)
+
+
+V2_FACTS = """organization: x
+assessed_on: 2026-01-31
+practices:
+  ml.model-registry: FI
+  sup.supplier-agreements: {status: NA, reason: no suppliers}
+model_practices:
+  CM.SP1.2:
+    status: LI
+    rationale: baselines are tags in the data catalogue
+    evidence: [catalogue export, release tags]
+  GP2.3: {status: FI, rationale: a platform budget line}
+  PPQA.GP2.2: {status: PI, rationale: 'QA plan: draft only'}
+out_of_scope:
+  SAM: no supplier agreements for delivered components
+"""
+
+
+def test_model_practices_and_out_of_scope_take_the_fast_path_and_read_the_same(kb: KnowledgeBase) -> None:
+    assert assert_agrees(V2_FACTS)
+    fast = check_fact_file(documents.fast_parse(V2_FACTS, "f.yaml"), kb)
+    assert parse_fact_text(V2_FACTS, "f.yaml", kb) == fast == check_fact_file(documents.parse(V2_FACTS, "f.yaml"), kb)
+    assert set(fast.model_practices) == {"CM.SP1.2", "GP2.3", "PPQA.GP2.2"}
+    assert fast.model_practices["PPQA.GP2.2"].rationale == "QA plan: draft only"
+    assert fast.out_of_scope == {"SAM": "no supplier agreements for delivered components"}
+
+
+def test_warnings_found_on_the_fast_path_are_located_by_the_full_parser(kb: KnowledgeBase) -> None:
+    """A merged practice id is a warning, and a warning names its line, whichever parser read the file first."""
+    old, new = next(iter(kb.aliases.items()))
+    text = f"organization: x\nassessed_on: 2026-01-01\npractices:\n  {old}: FI\n"
+    assert documents.fast_parse(text, "f.yaml") is not None
+    assert parse_fact_text(text, "f.yaml", kb).warnings == [
+        f"f.yaml: line 4: practices.{old}: {old} was merged into {new}: read as {new}; rename it"]

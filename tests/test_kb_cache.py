@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from mlops_maturity.engine import catalog, documents
+from mlops_maturity.engine import documents
 from mlops_maturity.engine import kb as kbmod
 from mlops_maturity.engine.errors import KnowledgeBaseError
 from mlops_maturity.engine.kb import (
@@ -52,11 +52,19 @@ def no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(documents, "fast_load", fail)
 
 
+# The derived indexes a cache file holds (computed before it is written) and the engine reads.
+DERIVED = ("process_area", "generic_practice", "goals", "model_practices", "goal_model_practices",
+           "practice_implements", "serving_level", "aliases", "scopable_areas", "dependents", "framework_practices",
+           "optional_practices")
+
+
 def same(a: KnowledgeBase, b: KnowledgeBase) -> None:
-    assert catalog.kb_document(a) == catalog.kb_document(b)
     for name in ("maturity_levels", "process_areas", "generic_goals", "practices", "frameworks", "problem_areas",
-                 "insights", "attributes", "fingerprint", "files", "origin"):
+                 "insights", "attributes", "interview", "characterizations", "fingerprint", "files", "origin"):
         assert getattr(a, name) == getattr(b, name), name
+    for name in DERIVED:
+        assert getattr(a, name) == getattr(b, name), name
+    assert all(isinstance(mp, kbmod.ModelPractice) for mp in a.model_practices.values())
 
 
 def test_the_second_process_reads_the_cache_and_gets_the_same_knowledge_base(
@@ -67,6 +75,9 @@ def test_the_second_process_reads_the_cache_and_gets_the_same_knowledge_base(
     no_parsing(monkeypatch)
     second = fresh_load(monkeypatch)
     assert second is not first
+    # The derived indexes come from the file (ModelPractice and GoalInfo are unpickled), not recomputed.
+    assert set(DERIVED) <= set(vars(second))
+    assert isinstance(next(iter(vars(second)["model_practices"].values())), kbmod.ModelPractice)
     same(first, second)
     same(second, load_knowledge_base(base=SHIPPED))  # and the same as a full load of the real files
 
