@@ -180,7 +180,8 @@ def _level_text(console: Console, e: LevelExplanation) -> None:
     if e.process_areas:
         tree = Tree("Process areas below the capability level needed")
         for area in e.process_areas:
-            cl = "not rated" if area.capability_level is None else f"capability level {area.capability_level}"
+            cl = "no capability level" if area.capability_level is None else \
+                f"capability level {area.capability_level}"
             node = tree.add(f"{area.id} {area.name} (level {area.maturity_level}): {STATUS_WORDS[area.status]}, "
                             f"{cl}, needs {area.required_capability}")
             for goal in [*area.goals, *area.generic_goals]:
@@ -218,8 +219,9 @@ def _practice_text(console: Console, e: PracticeExplanation) -> None:
     if e.frameworks:
         models = tree.add("Named by")
         for f in e.frameworks:
-            models.add(f"{f.framework_name} level {f.level} ({f.level_name}, {'required' if f.required else 'optional'})"
-                       f": {'reached' if f.reached else STATUS_WORDS[f.status]}")
+            kind = "required" if f.required else "optional"
+            models.add(f"{f.framework_name} level {f.level} ({f.level_name}, {kind}): "
+                       f"{'reached' if f.reached else STATUS_WORDS[f.status]}")
     requires = tree.add("Prerequisites" if e.requires else "Prerequisites: none")
     for q in e.requires:
         requires.add(f"{q.name} ({q.id}): {q.characterization}")
@@ -248,10 +250,9 @@ def _framework_text(console: Console, e: FrameworkExplanation) -> None:
             node.add(f"failed (PI or NI): {', '.join(lv.failed)}")
         if lv.undetermined:
             node.add(f"undetermined (not observed or not yet; assess): {', '.join(lv.undetermined)}")
+        _gaps(node, [req.practice for req in lv.requirements if req.practice is not None])
         for req in lv.requirements:
-            if req.practice is not None:
-                _gaps(node, [req.practice])
-            else:
+            if req.practice is None:
                 sub = node.add(f"any one of ({req.id}): {CLASS_WORDS[req.status]}")
                 for x in req.alternatives:
                     _alternative(sub, x)

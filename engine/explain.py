@@ -159,6 +159,23 @@ RULE_MEANING = {
 }
 """Each rule of the inference (``engine/inference.py``), in plain words."""
 
+_NUMBERED_RULES = {
+    "practice_satisfied_by_alternative_": "alternative {k} is satisfied: every applicable practice of it is fully or "
+                                          "largely implemented",
+    "practice_unknown_by_alternative_": "no alternative is satisfied, and nothing in alternative {k} failed but a "
+                                        "practice of it has no evidence recorded (assess it)",
+}
+
+
+def rule_meaning(rule: str) -> str:
+    """A rule of the inference in plain words (the rule id itself when it is not known here)."""
+    if rule in RULE_MEANING:
+        return RULE_MEANING[rule]
+    for prefix, text in _NUMBERED_RULES.items():
+        if rule.startswith(prefix) and rule[len(prefix):].isdigit():
+            return text.format(k=rule[len(prefix):])
+    return rule
+
 STATUS_WORDS = {"satisfied": "satisfied", "unsatisfied": "unsatisfied", "not_rated": "not rated",
                 "not_applicable": "not applicable", "out_of_scope": "out of scope", "met": "met", "failed": "failed",
                 "undetermined": "undetermined", "unknown": "not determined"}
@@ -575,7 +592,7 @@ class Trace:
         d = self.by_fact.get(fact)
         if d is None:
             return None
-        return RuleStep(fact=d.fact, rule=d.rule, meaning=RULE_MEANING.get(d.rule, d.rule), premises=d.premises)
+        return RuleStep(fact=d.fact, rule=d.rule, meaning=rule_meaning(d.rule), premises=d.premises)
 
     def area(self, pa_id: str) -> tuple[str, int]:
         """A process area's rating and capability level as the trace concluded them, checked against the result."""
@@ -767,7 +784,7 @@ def _goal_gap(v: _View, gid: str) -> GoalGap:
     generic = info.generic if info is not None else gid
     missing = [m for m in g.practices if m.status != SATISFIED]
     return GoalGap(
-        id=gid, name=g.name, generic=generic, status=g.status, rule=rule, meaning=RULE_MEANING[rule],
+        id=gid, name=g.name, generic=generic, status=g.status, rule=rule, meaning=rule_meaning(rule),
         step=v.step(f"gs:{gid}"),
         failed=[m.id for m in missing if m.status == FAILED_],
         unknown=[m.id for m in missing if m.status == UNKNOWN],
@@ -808,7 +825,7 @@ def _level_gaps(v: _View, level: int) -> tuple[list[AreaGap], list[str], list[Go
                    if g.status != "satisfied" and (g.id.endswith(".GG2") or need >= 3)]
         areas.append(AreaGap(id=pa.id, name=pa.name, maturity_level=pa.maturity_level, status=r.status,
                              capability_level=r.capability_level, required_capability=need, rule=rule,
-                             meaning=RULE_MEANING[rule], step=v.step(f"ps:{pa.id}"), goals=goals,
+                             meaning=rule_meaning(rule), step=v.step(f"ps:{pa.id}"), goals=goals,
                              generic_goals=generic))
     org = [_goal_gap(v, g.id) for g in v.a.generic_goals
            if g.status != "satisfied" and (g.id == "GG2" or need >= 3) and areas]
@@ -1508,9 +1525,17 @@ def _md_prereqs(items: list[Prerequisite], indent: str) -> list[str]:
     return out
 
 
-def _md_gap(p: PracticeGap, indent: str) -> list[str]:
+def _md_gap(p: PracticeGap, indent: str, seen: set[str] | None = None) -> list[str]:
+    """A practice that does not count; its evidence, note and prerequisites are shown where it first appears
+    (``seen`` holds the practices already shown in this document)."""
     assumed = " (assumed)" if p.assumed else ""
     out = [f"{indent}- **{_md(p.name)}** (`{p.id}`): {p.characterization}{assumed}"]
+    if seen is not None:
+        if p.id in seen:
+            if p.evidence or p.note or p.observed_on or p.prerequisites:
+                out[0] += " (details above)"
+            return out
+        seen.add(p.id)
     sub = indent + "  "
     for item in p.evidence:
         out.append(f"{sub}- Evidence: {_md(item)}")
@@ -1522,7 +1547,7 @@ def _md_gap(p: PracticeGap, indent: str) -> list[str]:
     return out
 
 
-def _md_gaps(practices: list[PracticeGap], indent: str) -> list[str]:
+def _md_gaps(practices: list[PracticeGap], indent: str, seen: set[str] | None = None) -> list[str]:
     """Practices grouped: assessed and not implemented first, then those with no evidence recorded, then NA."""
     out = []
     for gap in ("not_implemented", "no_evidence", "not_applicable"):
@@ -1530,7 +1555,7 @@ def _md_gaps(practices: list[PracticeGap], indent: str) -> list[str]:
         if group:
             out.append(f"{indent}- {GAP_HEADINGS[gap]}:")
             for p in group:
-                out += _md_gap(p, indent + "  ")
+                out += _md_gap(p, indent + "  ", seen)
     return out
 
 
@@ -1538,7 +1563,7 @@ def _md_step(step: RuleStep | None) -> str:
     return f" (`{step.fact}` by rule `{step.rule}`: {step.meaning})" if step is not None else ""
 
 
-def _md_alternative(x: AlternativeGap, indent: str) -> list[str]:
+def _md_alternative(x: AlternativeGap, indent: str, seen: set[str] | None = None) -> list[str]:
     mark = " **cheapest**" if x.cheapest else ""
     head = (f"{indent}- {x.label[0].upper()}{x.label[1:]}: {CLASS_WORDS[x.status]}; "
             f"{', '.join(f'`{p}`' for p in x.practices)}")
@@ -1547,7 +1572,7 @@ def _md_alternative(x: AlternativeGap, indent: str) -> list[str]:
     out = [head + f"; lacks {_plural(len(x.lacks), 'practice')}, cost {x.cost:g} person-weeks{mark}"
            + (f" (with prerequisites {', '.join(f'`{q}`' for q in x.prerequisites)})" if x.prerequisites else "")
            + ":"]
-    out += _md_gaps(x.lacks, indent + "  ")
+    out += _md_gaps(x.lacks, indent + "  ", seen)
     return out
 
 
@@ -1557,7 +1582,7 @@ def _md_direct(label: str, d: DirectResult, indent: str) -> list[str]:
     return out
 
 
-def _md_model_practice(mp: ModelPracticeGap, indent: str) -> list[str]:
+def _md_model_practice(mp: ModelPracticeGap, indent: str, seen: set[str] | None = None) -> list[str]:
     out = [f"{indent}- **{mp.id} {_md(mp.name)}**: {CLASS_WORDS[mp.status]}{_md_step(mp.step)}."]
     sub = indent + "  "
     if mp.direct is not None:
@@ -1571,11 +1596,11 @@ def _md_model_practice(mp: ModelPracticeGap, indent: str) -> list[str]:
     if not mp.alternatives:
         out.append(f"{sub}- No alternative of our practices implements it.")
     for x in mp.alternatives:
-        out += _md_alternative(x, sub)
+        out += _md_alternative(x, sub, seen)
     return out
 
 
-def _md_goal(goal: GoalGap, indent: str) -> list[str]:
+def _md_goal(goal: GoalGap, indent: str, seen: set[str] | None = None) -> list[str]:
     out = [f"{indent}- **{goal.id} {_md(goal.name)}**: {STATUS_WORDS[goal.status]} (rule `{goal.rule}`: "
            f"{goal.meaning})."]
     sub = indent + "  "
@@ -1586,14 +1611,14 @@ def _md_goal(goal: GoalGap, indent: str) -> list[str]:
     if goal.not_applicable:
         out.append(f"{sub}- Every alternative not applicable: {', '.join(goal.not_applicable)}.")
     for mp in goal.practices:
-        out += _md_model_practice(mp, sub)
+        out += _md_model_practice(mp, sub, seen)
     return out
 
 
 def _md_adoption(e: LevelExplanation | FrameworkExplanation, what: str) -> list[str]:
     lines: list[str] = []
     if e.obstacles:
-        lines += ["", f"## What adopting practices cannot change", ""]
+        lines += ["", "## What adopting practices cannot change", ""]
         lines += [f"- `{o.id}`: {_md(o.reason)}." for o in e.obstacles]
     if not e.adoption:
         return lines
@@ -1663,10 +1688,11 @@ def _level_markdown(e: LevelExplanation) -> list[str]:
         if e.how.out_of_scope:
             lines += [f"Out of scope: {', '.join(e.how.out_of_scope)}."]
         return lines
+    seen: set[str] = set()
     if e.process_areas:
         lines += ["", "## Process areas below the capability level needed", ""]
     for area in e.process_areas:
-        cl = "not rated" if area.capability_level is None else f"capability level {area.capability_level}"
+        cl = "no capability level" if area.capability_level is None else f"capability level {area.capability_level}"
         lines += [f"### {area.id} {_md(area.name)} (level {area.maturity_level}): {STATUS_WORDS[area.status]}, "
                   f"{cl}, needs {area.required_capability}", "", f"Rule `{area.rule}`: {area.meaning}.", ""]
         for label, status in (("Unsatisfied", "unsatisfied"), ("Not rated", "not_rated")):
@@ -1674,12 +1700,12 @@ def _level_markdown(e: LevelExplanation) -> list[str]:
             if goals:
                 lines += [f"{label} specific goals:", ""]
                 for goal in goals:
-                    lines += _md_goal(goal, "")
+                    lines += _md_goal(goal, "", seen)
                 lines.append("")
         if area.generic_goals:
             lines += ["Its own generic goals:", ""]
             for goal in area.generic_goals:
-                lines += _md_goal(goal, "")
+                lines += _md_goal(goal, "", seen)
             lines.append("")
     if e.generic_goals:
         lines += ["## Organization-level generic goals not satisfied (inherited by every area)", ""]
@@ -1740,6 +1766,7 @@ def _framework_markdown(e: FrameworkExplanation) -> list[str]:
     if e.chain:
         lines += ["", "## Rule chain", ""] + [f"- `{s.fact}` by rule `{s.rule}`: {s.meaning}." for s in e.chain]
     lines += ["", "## Levels", ""]
+    seen: set[str] = set()
     for lv in e.levels:
         state = "reached" if lv.reached else f"{STATUS_WORDS[lv.status]}" + (", but a lower level is not met"
                                                                              if lv.met else "")
@@ -1749,13 +1776,12 @@ def _framework_markdown(e: FrameworkExplanation) -> list[str]:
             lines.append(f"- Failed (assessed PI or NI): {', '.join(lv.failed)}.")
         if lv.undetermined:
             lines.append(f"- Undetermined (not observed or not yet; assess): {', '.join(lv.undetermined)}.")
+        lines += _md_gaps([req.practice for req in lv.requirements if req.practice is not None], "", seen)
         for req in lv.requirements:
-            if req.practice is not None:
-                lines += _md_gaps([req.practice], "")
-            else:
+            if req.practice is None:
                 lines.append(f"- Any one of these ({req.id}): {CLASS_WORDS[req.status]}.")
                 for x in req.alternatives:
-                    lines += _md_alternative(x, "  ")
+                    lines += _md_alternative(x, "  ", seen)
         for p in lv.practices:
             lines += _md_hold_practice(p, "")
         if lv.optional:

@@ -237,7 +237,8 @@ def check_fact_file(doc: documents.Document, kb: KnowledgeBase) -> FactFile:
     if isinstance(scoped, dict):
         areas = [pa.id for pa in kb.process_areas]
         allowed = kb.scopable_areas
-        for pa in scoped:
+        kept_scoped = {}
+        for pa, reason in scoped.items():
             path = ("out_of_scope", str(pa))
             if pa not in areas:
                 problems.append(doc.problem(path, "unknown process area" + documents.suggest(str(pa), areas)))
@@ -245,6 +246,12 @@ def check_fact_file(doc: documents.Document, kb: KnowledgeBase) -> FactFile:
                 problems.append(doc.problem(path, f"{pa} cannot be out of scope: CMMI rates every process area of a "
                                             "level, and not-applicable practices never remove one; only "
                                             f"{', '.join(allowed) or 'none'} may be declared out of scope"))
+            elif not isinstance(reason, str) or not reason.strip():
+                problems.append(doc.problem(path, "an area out of scope needs a reason (for SAM: that no supplier "
+                                            "agreement delivers anything built into the models)"))
+            else:
+                kept_scoped[pa] = reason
+        clean["out_of_scope"] = kept_scoped
     # Structural validation of what passed the checks above, so that every problem is reported at once.
     try:
         facts = FactFile.model_validate(clean)

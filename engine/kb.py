@@ -620,9 +620,6 @@ def _check(kb: KnowledgeBase, origin: dict[str, str]) -> list[Issue]:
     for mp in kb.model_practices.values():
         file = _where(origin, "process area", mp.process_area) if mp.process_area else _where(
             origin, "generic goal", mp.goal)
-        if mp.kind == "specific" and not mp.alternatives:
-            issues.append(Issue("error", f"specific practice {mp.id} has no alternative: it could never be "
-                                "satisfied", file))
         alternatives(f"{'specific' if mp.kind == 'specific' else 'generic'} practice {mp.id}", mp.alternatives, file)
         if mp.kind == "generic" and not mp.alternatives:
             issues.append(Issue("warning", f"generic practice {mp.id} has no organization-level alternative: an area "
@@ -701,13 +698,14 @@ def _check(kb: KnowledgeBase, origin: dict[str, str]) -> list[Issue]:
                                     f"(serves {served})", _where(origin, "practice", pid)))
     options = {pid for pid, p in kb.practices.items() if p.option}
     for mp in kb.model_practices.values():
-        if not mp.alternatives:
+        if not mp.alternatives or mp.inherits is not None:  # an area's generic practice can always be inherited
             continue
         gates = set(mp.alternatives[0]).intersection(*map(set, mp.alternatives[1:]))
         for pid in sorted(gates & options):
             issues.append(Issue("error", f"goal {mp.goal} is gated by optional practice {pid}: every alternative of "
                                 f"{mp.id} needs it, but it is one way among several (option: true); add an "
-                                "alternative without it", _where(origin, "process area", mp.process_area or "")))
+                                "alternative without it", _where(origin, "process area", mp.process_area)
+                                if mp.process_area else _where(origin, "generic goal", mp.goal)))
     optional = kb.optional_practices
     for pid in kb.practices:
         if not kb.practice_implements[pid] and not kb.framework_practices.get(pid) and pid not in optional \

@@ -118,7 +118,13 @@ CASES = {
     ),
     "out-of-scope-without-reason": (
         HEAD + "out_of_scope:\n  SAM: ''\n",
-        ["F: line 4: out_of_scope.SAM: String should have at least 1 character"],
+        ["F: line 4: out_of_scope.SAM: an area out of scope needs a reason (for SAM: that no supplier agreement "
+         "delivers anything built into the models)"],
+    ),
+    "out-of-scope-blank-reason": (
+        HEAD + "out_of_scope:\n  SAM: '   '\n",
+        ["F: line 4: out_of_scope.SAM: an area out of scope needs a reason (for SAM: that no supplier agreement "
+         "delivers anything built into the models)"],
     ),
     "not-a-mapping": ("- just\n- a list\n", ["F: expected a mapping with organization, assessed_on, practices"]),
     "json-unknown-status": (

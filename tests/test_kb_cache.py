@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from mlops_maturity.engine import documents
+from mlops_maturity.engine import catalog, documents
 from mlops_maturity.engine import kb as kbmod
 from mlops_maturity.engine.errors import KnowledgeBaseError
 from mlops_maturity.engine.kb import (
@@ -59,6 +59,7 @@ DERIVED = ("process_area", "generic_practice", "goals", "model_practices", "goal
 
 
 def same(a: KnowledgeBase, b: KnowledgeBase) -> None:
+    assert catalog.kb_document(a) == catalog.kb_document(b)
     for name in ("maturity_levels", "process_areas", "generic_goals", "practices", "frameworks", "problem_areas",
                  "insights", "attributes", "interview", "characterizations", "fingerprint", "files", "origin"):
         assert getattr(a, name) == getattr(b, name), name

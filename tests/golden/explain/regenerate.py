@@ -18,18 +18,19 @@ ROOT = HERE.parent.parent.parent
 def golden_texts() -> dict[str, str]:
     """File name -> expected text, for every example."""
     from mlops_maturity.engine.api import to_json
-    from mlops_maturity.engine.assessment import assess
-    from mlops_maturity.engine.explain import explain_level, to_markdown
+    from mlops_maturity.engine.explain import level_explanation, to_markdown
     from mlops_maturity.engine.facts import load_fact_file
     from mlops_maturity.engine.kb import load_knowledge_base
+    from mlops_maturity.engine.session import Session
 
     kb = load_knowledge_base()
     out: dict[str, str] = {}
     for path in sorted((ROOT / "examples").glob("*.yaml")):
         facts = load_fact_file(path, kb)
-        level = min(assess(kb, facts).maturity_level + 1, 5)
         source = path.relative_to(ROOT).as_posix()  # relative: the golden files do not depend on the checkout
-        explanation = explain_level(kb, facts, level, source=source)
+        session = Session(kb, facts, source=source)  # the rules engine, verified: one assessment per example
+        level = min(session.assessment.maturity_level + 1, 5)
+        explanation = level_explanation(session, level)
         out[f"{path.stem}.level-{level}.md"] = to_markdown(explanation)
         out[f"{path.stem}.level-{level}.json"] = to_json(explanation)
     return out
