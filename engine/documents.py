@@ -55,9 +55,16 @@ def dotted(path: Iterable[str | int]) -> str:
     return out
 
 
-def _plain(node: Any, path: Path_, lines: dict[Path_, int], problems: list[Problem], name: str) -> Any:
+def _plain(node: Any, path: Path_, lines: dict[Path_, int], problems: list[Problem], name: str,
+           budget: list[int] | None = None) -> Any:
+    """Plain data from ruamel.yaml's, recording lines and problems of text; with a ``budget`` (a document with
+    aliases), each value counts against it, every time an alias repeats it."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+    if budget is not None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise UserInputError([_too_many(name)])
     if isinstance(node, (CommentedMap, CommentedSeq)) and len(path) >= MAX_DEPTH:
         raise UserInputError([_too_deep(name, _nearest_line(lines, path))])
     if isinstance(node, CommentedMap):
@@ -72,7 +79,7 @@ def _plain(node: Any, path: Path_, lines: dict[Path_, int], problems: list[Probl
             if wrong is not None:
                 problems.append(Problem(name, dotted(sub), f"the key {wrong}", _nearest_line(lines, sub)))
             out[text if not isinstance(key, (int, float, bool)) else key] = _plain(node[key], sub, lines, problems,
-                                                                                   name)
+                                                                                   name, budget)
         return out
     if isinstance(node, CommentedSeq):
         items = []
@@ -82,7 +89,7 @@ def _plain(node: Any, path: Path_, lines: dict[Path_, int], problems: list[Probl
                 lines[sub] = node.lc.item(i)[0] + 1
             except (KeyError, TypeError, AttributeError):
                 pass
-            items.append(_plain(item, sub, lines, problems, name))
+            items.append(_plain(item, sub, lines, problems, name, budget))
         return items
     if isinstance(node, str):
         text, wrong = _text(str(node))
@@ -105,8 +112,12 @@ def _nearest_line(lines: dict[Path_, int], path: Path_) -> int | None:
 MAX_DEPTH = 64
 """Mappings and lists may nest at most this many levels deep (a fact file needs 4, the knowledge base 6)."""
 
-MAX_BYTES = 4_000_000
-"""An input file may have at most this many bytes (the largest shipped example has 26 KB)."""
+MAX_NODES = 200_000
+"""A document with aliases may expand to at most this many values (aliases counted at every use)."""
+
+MAX_BYTES = 2_000_000
+"""An input file may have at most this many bytes (the largest shipped example has 26 KB; the YAML parser reads
+2 MB in about 9 s)."""
 
 _BAD_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 """What YAML does not allow in a document's text (its printable set), whether written or escaped: control characters
@@ -172,52 +183,48 @@ def _too_deep(name: str, line: int | None) -> Problem:
     return Problem(name, "", f"nested deeper than {MAX_DEPTH} levels (mappings and lists within each other)", line)
 
 
-def _check_depth(text: str, name: str) -> None:
-    """Reject nesting deeper than :data:`MAX_DEPTH` before a recursive parser meets it (libyaml's event stream is
-    read without recursion; a document it cannot read is left to the full parser, which reports why)."""
+def _too_many(name: str) -> Problem:
+    return Problem(name, "", f"the document expands to more than {MAX_NODES:,} values through YAML aliases (*name); "
+                   "write the values out instead")
+
+
+def _check_structure(text: str, name: str) -> None:
+    """Reject nesting deeper than :data:`MAX_DEPTH`, and aliases expanding to more than :data:`MAX_NODES` values,
+    before the recursive YAML parser meets them: on libyaml's event stream, read without recursion and without
+    expanding an alias (an anchor defined again counts from there on, as ruamel.yaml reads it). A document libyaml
+    cannot read is left to the full parser, which reports why (and :func:`_plain` counts what aliases expand to)."""
     start = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
     end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-    depth = 0
+    node = (yaml.ScalarEvent, yaml.AliasEvent)
+    count_aliases = "*" in text
+    open_sizes: list[int] = [0]  # the values within each open collection so far (and the documents' at the bottom)
+    anchors: list[str | None] = []
+    sizes: dict[str, int] = {}
     try:
         for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
             if isinstance(event, start):
-                depth += 1
-                if depth > MAX_DEPTH:
+                if len(anchors) >= MAX_DEPTH:
                     raise UserInputError([_too_deep(name, event.start_mark.line + 1)])
+                open_sizes.append(1)
+                anchors.append(event.anchor)
             elif isinstance(event, end):
-                depth -= 1
+                size = open_sizes.pop()
+                anchor = anchors.pop()
+                if anchor is not None:
+                    sizes[anchor] = size
+                open_sizes[-1] += size
+            elif count_aliases and isinstance(event, node):
+                size = sizes.get(event.anchor, 0) if isinstance(event, yaml.AliasEvent) else 1
+                if isinstance(event, yaml.ScalarEvent) and event.anchor is not None:
+                    sizes[event.anchor] = 1
+                open_sizes[-1] += size
+            if count_aliases and open_sizes[-1] > MAX_NODES:
+                raise UserInputError([_too_many(name)])
     except yaml.MarkedYAMLError as exc:
         if "maximum nesting depth" in str(exc.problem) and exc.problem_mark is not None:  # libyaml's own limit
             raise UserInputError([_too_deep(name, exc.problem_mark.line + 1)]) from None
     except (yaml.YAMLError, ValueError):
         return
-
-
-MAX_NODES = 200_000
-"""A document may expand to at most this many YAML nodes (aliases counted at every use)."""
-
-
-def _expanded_size(text: str) -> int:
-    """How many nodes the document has once every alias is expanded, computed without expanding it."""
-    try:
-        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (yaml.YAMLError, ValueError):
-        return 0  # the real parser reports the error, with its location
-    sizes: dict[int, int] = {}
-
-    def size(node: yaml.Node) -> int:
-        key = id(node)
-        if key not in sizes:
-            sizes[key] = 0  # a recursive alias counts once; the parser rejects it anyway
-            if isinstance(node, yaml.MappingNode):
-                sizes[key] = 1 + sum(size(k) + size(v) for k, v in node.value)
-            elif isinstance(node, yaml.SequenceNode):
-                sizes[key] = 1 + sum(size(v) for v in node.value)
-            else:
-                sizes[key] = 1
-        return sizes[key]
-
-    return size(root) if root is not None else 0
 
 
 def parse(text: str, name: str) -> Document:
@@ -232,10 +239,9 @@ def parse(text: str, name: str) -> Document:
         doc = parse_json(text, name, strict=_is_json_name(name))
         if doc is not None:
             return doc
-    _check_depth(text, name)
-    if "*" in text and _expanded_size(text) > MAX_NODES:
-        raise UserInputError([Problem(name, "", f"the document expands to more than {MAX_NODES:,} values through "
-                                      "YAML aliases (*name); write the values out instead")])
+    _check_structure(text, name)
+    import warnings
+
     from ruamel.yaml import YAML
     from ruamel.yaml.constructor import DuplicateKeyError
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -243,7 +249,9 @@ def parse(text: str, name: str) -> Document:
     loader = YAML(typ="rt")
     loader.allow_duplicate_keys = False
     try:
-        raw = loader.load(text)
+        with warnings.catch_warnings():  # an anchor defined again (valid YAML 1.2): no multi-line warning on stderr
+            warnings.simplefilter("ignore")
+            raw = loader.load(text)
     except DuplicateKeyError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         key = _duplicate_key(exc)
@@ -260,7 +268,7 @@ def parse(text: str, name: str) -> Document:
         raise UserInputError([Problem(name, "", f"not valid YAML/JSON: {what}", line)]) from None
     except YAMLError as exc:
         raise UserInputError([Problem(name, "", f"not valid YAML/JSON: {exc}")]) from None
-    except RecursionError:  # _check_depth could not read the document; the YAML parser recursed too deep
+    except RecursionError:  # _check_structure could not read the document; the YAML parser recursed too deep
         raise UserInputError([_too_deep(name, None)]) from None
     except (ValueError, OverflowError) as exc:
         # ruamel builds dates while parsing: ``2026-13-45`` fails here, not in validation, and without a mark.
@@ -270,7 +278,7 @@ def parse(text: str, name: str) -> Document:
         raise UserInputError([Problem(name, field, f"not a valid date: {exc} (dates are YYYY-MM-DD)", line)]) from None
     lines: dict[Path_, int] = {}
     problems: list[Problem] = []
-    data = _plain(raw, (), lines, problems, name)
+    data = _plain(raw, (), lines, problems, name, [MAX_NODES] if "*" in text else None)
     if problems:
         raise UserInputError(problems)
     return Document(name, data, lines)
@@ -537,15 +545,23 @@ def fast_load(text: str, name: str) -> Any:
 
 
 def _clean(value: Any, depth: int) -> bool:
-    """Whether data read without :func:`parse` keeps to its limits: nesting within :data:`MAX_DEPTH`, no text
-    with characters YAML does not allow."""
-    if isinstance(value, str):
-        return not _BAD_CHARACTER.search(value)
-    if isinstance(value, (dict, list)):
-        if depth >= MAX_DEPTH:
+    """Whether data read without :func:`parse` keeps to its limits: nesting within :data:`MAX_DEPTH`, at most
+    :data:`MAX_NODES` values (aliases counted at every use), no text with characters YAML does not allow."""
+    stack = [(value, depth)]
+    budget = MAX_NODES
+    while stack:
+        item, level = stack.pop()
+        budget -= 1
+        if budget < 0:
             return False
-        items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
-        return all(_clean(item, depth + 1) for item in items)
+        if isinstance(item, str):
+            if _BAD_CHARACTER.search(item):
+                return False
+        elif isinstance(item, (dict, list)):
+            if level >= MAX_DEPTH:
+                return False
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
     return True
 
 
