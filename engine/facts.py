@@ -257,10 +257,36 @@ def check_fact_file(doc: documents.Document, kb: KnowledgeBase) -> FactFile:
         facts = FactFile.model_validate(clean)
     except ValidationError as exc:
         problems.extend(_fact_problems(doc, exc))
+    else:
+        problems.extend(_date_problems(doc, facts))
     if problems:
         raise UserInputError(sorted(problems, key=lambda p: (p.line is None, p.line or 0, p.field)))
     facts._warnings.extend(warnings)
     return facts
+
+
+def _today() -> dt.date:
+    """Today's date anywhere on Earth (UTC+14, the first time zone to reach a date): an observation dated today
+    where it was made is never in the future, whatever the time zone of the machine reading the file."""
+    return dt.datetime.now(dt.timezone(dt.timedelta(hours=14))).date()
+
+
+def _date_problems(doc: documents.Document, facts: FactFile) -> list[Problem]:
+    """An observation dated after the assessment, or in the future, is a mistake in the fact file."""
+    problems = []
+    today = _today()
+    for pid, observation in facts.practices.items():
+        observed = observation.observed_on
+        if observed is None:
+            continue
+        path = ("practices", pid, "observed_on")
+        if observed > facts.assessed_on:
+            problems.append(doc.problem(path, f"{pid} is observed on {observed.isoformat()}, after the assessment "
+                                        f"(assessed_on: {facts.assessed_on.isoformat()})"))
+        elif observed > today:
+            problems.append(doc.problem(path, f"{pid} is observed on {observed.isoformat()}, a date still to come "
+                                        f"(today is {today.isoformat()} at the latest)"))
+    return problems
 
 
 def _check_attribute(doc: documents.Document, kb: KnowledgeBase, name: str, value: Any) -> list[Problem]:

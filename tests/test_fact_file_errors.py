@@ -126,6 +126,45 @@ CASES = {
         ["F: line 4: out_of_scope.SAM: an area out of scope needs a reason (for SAM: that no supplier agreement "
          "delivers anything built into the models)"],
     ),
+    "tab-indentation": (
+        HEAD + "practices:\n\tml.model-registry: FI\n",
+        ["F: line 4: indent with spaces, not tabs (YAML does not allow tabs in indentation)"],
+    ),
+    "tab-separator": (
+        HEAD + "practices: {}\t# none yet\n",
+        ["F: line 3: not valid YAML/JSON: a tab where only a space is allowed; use spaces"],
+    ),
+    "control-character": (
+        HEAD + "scope: the \x1b[31mred\x1b[0m team\n",
+        ["F: line 3: contains the control character \\x1b (only tabs and line breaks are allowed)"],
+    ),
+    "control-character-escaped": (
+        HEAD + 'practices:\n  ml.model-registry: {status: FI, note: "bell \\a"}\n',
+        ["F: line 4: practices.ml.model-registry.note: the text contains the control character \\x07 (only tabs and "
+         "line breaks are allowed)"],
+    ),
+    "deep-nesting": (
+        HEAD + "context: " + "[" * 100 + "]" * 100 + "\n",
+        ["F: line 3: nested deeper than 64 levels (mappings and lists within each other)"],
+    ),
+    "observed-after-assessment": (
+        HEAD + "practices:\n  ml.model-registry: {status: FI, observed_on: 2026-10-02}\n",
+        ["F: line 4: practices.ml.model-registry.observed_on: ml.model-registry is observed on 2026-10-02, after the "
+         "assessment (assessed_on: 2026-10-01)"],
+    ),
+    "json-syntax": (
+        '{"organization": "Acme",\n "assessed_on": "2026-10-01",\n "practices": {"ml.model-registry": "FI",}}',
+        ["F: line 3: not valid JSON: expecting property name enclosed in double quotes"],
+    ),
+    "json-duplicate-key": (
+        '{"organization": "Acme", "assessed_on": "2026-10-01",\n "organization": "Acme again"}',
+        ["F: line 2: organization: duplicate key (each key may appear once)"],
+    ),
+    "json-lone-surrogate": (
+        '{"organization": "Acme \\udc00", "assessed_on": "2026-10-01"}',
+        ["F: line 1: organization: the text contains \\udc00, half of a UTF-16 surrogate pair without its other half "
+         "(not a character; write the character itself, or escape both halves)"],
+    ),
     "not-a-mapping": ("- just\n- a list\n", ["F: expected a mapping with organization, assessed_on, practices"]),
     "json-unknown-status": (
         '{"organization": "Acme", "assessed_on": "2026-10-01", "practices": {"ml.model-registry": "XX"}}',
@@ -145,6 +184,19 @@ def test_bad_fact_file(case: str, tmp_path: Path, runner: CliRunner) -> None:
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert lines == ["error: " + e.replace("F:", f"{path}:", 1) for e in expected]
+
+
+def test_observed_in_the_future(tmp_path: Path, runner: CliRunner) -> None:
+    from mlops_maturity.engine.facts import _today
+
+    path = tmp_path / "facts.yaml"
+    path.write_text("organization: Acme\nassessed_on: 2999-12-31\npractices:\n"
+                    "  ml.model-registry: {status: FI, observed_on: 2999-01-01}\n", encoding="utf-8")
+    result = runner.invoke(app, ["assess", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (f"error: {path}: line 4: practices.ml.model-registry.observed_on: "
+                                     "ml.model-registry is observed on 2999-01-01, a date still to come (today is "
+                                     f"{_today().isoformat()} at the latest)")
 
 
 def test_missing_file(runner: CliRunner, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ them into ints).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -252,3 +253,46 @@ def test_warnings_found_on_the_fast_path_are_located_by_the_full_parser(kb: Know
     assert documents.fast_parse(text, "f.yaml") is not None
     assert parse_fact_text(text, "f.yaml", kb).warnings == [
         f"f.yaml: line 4: practices.{old}: {old} was merged into {new}: read as {new}; rename it"]
+# JSON: the full reader (documents.parse_json, line numbers) and the fast path (json.loads) read what json.loads
+# reads, escapes and surrogate pairs included; text YAML does not allow is refused by both.
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.text(max_size=6), _JSON_VALUES, max_size=5), st.sampled_from([None, 2, "\t"]),
+       st.booleans(), st.sampled_from(["f.json", "f.yaml"]))
+def test_random_json_documents_read_as_json_loads_reads_them(data: dict, indent: Any, ascii_only: bool,
+                                                             name: str) -> None:
+    text = json.dumps(data, indent=indent, ensure_ascii=ascii_only)
+    expected = json.loads(text)
+    quick = documents.fast_parse(text, name)
+    if any(documents._BAD_CHARACTER.search(s) for s in _strings(expected)):
+        with pytest.raises(UserInputError, match="control character|not a character"):
+            documents.parse(text, name)
+        assert quick is None
+        return
+    assert _typed(documents.parse(text, name).data) == _typed(expected)
+    assert quick is not None and _typed(quick.data) == _typed(expected)
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in [k, *_strings(v)]]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def test_json_lines_are_recorded() -> None:
+    doc = documents.parse('{\n  "a": 1,\n  "b": [\n    "x",\n    {"c": 2}\n  ]\n}', "f.json")
+    assert doc.lines == {("a",): 2, ("b",): 3, ("b", 0): 4, ("b", 1): 5, ("b", 1, "c"): 5}
+
+
+@pytest.mark.parametrize("text", ['{"a": NaN}', '{"a": 1, "a": 2}', '{"a": "\\ud800"}', '{"a": 1} x', "[1]", "{'a': 1}"])
+def test_json_the_fast_path_leaves_to_the_full_reader(text: str) -> None:
+    assert documents.fast_parse(text, "f.json") is None
