@@ -69,7 +69,7 @@ def effective_statuses(kb: KnowledgeBase, facts: FactFile, assumptions: Mapping[
     for pid in kb.practices:
         if pid in assumptions:
             out[pid] = assumptions[pid]
-        elif pid in facts.practices:
+        elif pid in facts.practices and facts.practices[pid].status is not None:
             out[pid] = facts.practices[pid].status.value
         else:
             out[pid] = NOT_OBSERVED
@@ -289,7 +289,11 @@ def build_assessment(
         practices.append({
             "id": pid, "name": practice.name, "status": shown[pid], "satisfied": statuses[pid] in SAT,
             "ready": pid in c.ready, "blocked_by": c.blocked_by.get(pid, []),
-            "evidence": list(observation.evidence) if observation else [],
+            "evidence": observation.evidence_texts if observation else [],
+            "evidence_items": [e.model_dump() if not isinstance(e, str) else {"text": e}
+                               for e in observation.evidence] if observation else [],
+            "answers": [a.model_dump(mode="json") for a in observation.answers] if observation else [],
+            "conflict": bool(observation and observation.conflict) and pid not in assumptions,
             "note": observation.note if observation else None,
             "observed_on": observation.observed_on if observation else None,
             "reason": observation.reason if observation and statuses[pid] == "NA" else None,
@@ -338,6 +342,9 @@ def build_assessment(
         "practices": practices,
         "findings": findings,
         "assumptions": [{"practice": p, "status": s} for p, s in assumptions.items()],
-        "warnings": facts.warnings,
+        "warnings": facts.warnings + [
+            f"{pid}: respondents disagree ({', '.join(f'{a.respondent}: {a.status.value}' for a in o.answers)}); "
+            "not rated until the assessor decides its status"
+            for pid, o in facts.practices.items() if o.conflict and pid not in assumptions],
         "derivations": derivations,
     })

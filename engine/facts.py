@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from mlops_maturity.engine import documents
 from mlops_maturity.engine.errors import Problem, UserInputError
@@ -39,22 +39,70 @@ _MEANINGS = {
 }
 
 
-class Observation(BaseModel):
-    """One practice as the assessor characterized it, with the evidence behind the characterization."""
+EvidenceType = Literal["artifact", "affirmation"]
+"""SCAMPI's two kinds of objective evidence: an artifact (a document, record or system output) or an affirmation (what
+a person said in an interview or questionnaire)."""
+
+
+class EvidenceItem(BaseModel):
+    """One piece of evidence with its kind and where it came from."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    text: Annotated[str, Field(min_length=1)]
+    type: EvidenceType | None = None
+    source: str | None = Field(default=None, description="The document, system or record (for an artifact).")
+    by: str | None = Field(default=None, description="Who gave it: the respondent or the document's owner.")
+    on: dt.date | None = Field(default=None, description="When it was seen or said.")
+
+
+class Answer(BaseModel):
+    """One respondent's answer for a practice (from a questionnaire or an interview)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    respondent: Annotated[str, Field(min_length=1)]
+    role: str | None = None
     status: Characterization
-    evidence: list[str] = []
+    evidence: list[str | EvidenceItem] = []
+    note: str | None = None
+    on: dt.date | None = None
+    reason: str | None = None
+
+
+class Observation(BaseModel):
+    """One practice as the assessor characterized it, with the evidence behind the characterization.
+
+    ``status`` may be left out only when respondents' ``answers`` are recorded and disagree: the practice is then
+    not rated (as if not observed) until the assessor resolves the conflict, and every output lists it.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    status: Characterization | None = None
+    evidence: list[str | EvidenceItem] = []
     note: str | None = None
     observed_on: dt.date | None = None
     reason: str | None = Field(default=None, description="Why the practice is not applicable (required for NA).")
+    answers: list[Answer] = Field(default=[], description="Respondents' answers, when several were collected.")
 
     @model_validator(mode="after")
     def _na_needs_reason(self) -> Observation:
+        if self.status is None and not self.answers:
+            raise ValueError("a status is required (FI, LI, PI, NI, NY or NA)")
         if self.status is Characterization.NA and not (self.reason and self.reason.strip()):
             raise ValueError("status NA needs a reason (why the practice does not apply)")
         return self
+
+    @property
+    def conflict(self) -> bool:
+        """Respondents disagree and the assessor has not decided: the practice is not rated."""
+        return self.status is None
+
+    @property
+    def evidence_texts(self) -> list[str]:
+        """The evidence as text, typed or not."""
+        return [e if isinstance(e, str) else e.text for e in self.evidence]
 
 
 class DirectCharacterization(BaseModel):

@@ -136,6 +136,28 @@ class FrameworkResult(Result):
     levels: list[FrameworkLevelResult]
 
 
+class EvidenceResult(Result):
+    """One piece of evidence: its text, kind (artifact or affirmation), source, who gave it and when."""
+
+    text: str
+    type: Literal["artifact", "affirmation"] | None = None
+    source: str | None = None
+    by: str | None = None
+    on: dt.date | None = None
+
+
+class AnswerResult(Result):
+    """One respondent's answer."""
+
+    respondent: str
+    role: str | None = None
+    status: PracticeStatus
+    evidence: list[str | EvidenceResult] = []
+    note: str | None = None
+    on: dt.date | None = None
+    reason: str | None = None
+
+
 class PracticeResult(Result):
     """A practice as observed, with its readiness for adoption."""
 
@@ -151,6 +173,9 @@ class PracticeResult(Result):
     reason: str | None = None
     assumed: bool = Field(default=False, description="Status comes from an assumption, not from the fact file.")
     implements: list[str] = Field(default=[], description="The CMMI practices it is (part of) an alternative of.")
+    evidence_items: list[EvidenceResult] = Field(default=[], description="The evidence with its kind and origin.")
+    answers: list[AnswerResult] = Field(default=[], description="Respondents' answers recorded for the practice.")
+    conflict: bool = Field(default=False, description="Respondents disagree and no status is decided: not rated.")
 
 
 class Finding(Result):
