@@ -6,6 +6,7 @@ command line starts a fresh process, and every module imported at start-up is pa
 
 import io
 import json
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +16,7 @@ from mlops_maturity.cli.common import (
     EXIT_THRESHOLD,
     AssumeOption,
     EntryFormat,
+    MaxEvidenceAgeOption,
     Format,
     FormatOption,
     KbOption,
@@ -42,6 +44,7 @@ def assess(
         bool, typer.Option("--no-verify", help="Skip the cross-check against the reference evaluator.")
     ] = False,
     trace: Annotated[bool, typer.Option("--trace", help="Include the inference trace in JSON output.")] = False,
+    max_evidence_age: MaxEvidenceAgeOption = None,
 ) -> None:
     """Infer the CMMI maturity level, capability profile, framework levels and findings of a fact file."""
     with handle_errors():
@@ -49,7 +52,8 @@ def assess(
             raise UserInputError("--trace: the inference trace is part of the JSON output; add --format json")
         from mlops_maturity.engine import api
 
-        result = api.assess_file(facts, kb_dir=kb, assume=assume or [], verify=not no_verify)
+        result = api.assess_file(facts, kb_dir=kb, assume=assume or [], verify=not no_verify,
+                                 max_evidence_age=max_evidence_age)
         for warning in result.warnings:  # stdout carries only the document
             err(f"warning: {warning}")
         if format is Format.json:
@@ -84,9 +88,13 @@ def kb_validate(kb: KbOption = None) -> None:
 
 @kb_app.command("list")
 def kb_list(
-    framework: Annotated[str | None, typer.Option(help="Only practices this framework calls for.")] = None,
+    framework: Annotated[
+        str | None, typer.Option(help="Only practices this framework names (required or optional).")
+    ] = None,
     process_area: Annotated[
-        str | None, typer.Option("--process-area", help="Only practices evidencing this process area or goal.")
+        str | None,
+        typer.Option("--process-area", help="Only practices that implement a CMMI practice of this process area, "
+                                            "goal or CMMI practice (CM, CM.SG1, CM.SP1.2, CM.GP2.6).")
     ] = None,
     search: Annotated[str | None, typer.Option(help="Case-insensitive text search.")] = None,
     format: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.table,
@@ -110,7 +118,9 @@ def kb_list(
 @kb_app.command("show")
 def kb_show(
     ident: Annotated[
-        str | None, typer.Argument(metavar="[ID]", help="Practice, process area, goal, framework, insight, ...")
+        str | None,
+        typer.Argument(metavar="[ID]", help="Practice, process area, goal, CMMI practice (CM.SP1.2, GP2.3, "
+                                            "PP.GP2.3), framework, insight, problem area or context attribute."),
     ] = None,
     format: Annotated[EntryFormat, typer.Option("--format", "-f")] = EntryFormat.json,
     kb: KbOption = None,
@@ -133,17 +143,28 @@ def kb_show(
             write_text(buffer.getvalue(), None, force=False)
 
 
+class InitOrder(str, Enum):
+    """How ``maturity init`` orders the practices."""
+
+    area = "area"
+    role = "role"
+
+
 @app.command()
 def init(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write; stdout when omitted.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    by: Annotated[
+        InitOrder, typer.Option("--by", help="Order the practices by process area, or by the role to interview.")
+    ] = InitOrder.area,
     kb: KbOption = None,
 ) -> None:
-    """Write a blank fact file listing every practice, commented, ready to fill in."""
+    """Write a blank fact file: every practice with an empty value (not observed until filled in), each with its
+    interview questions, the role to ask and the FI/LI/PI/NI rubric as comments."""
     with handle_errors():
         from mlops_maturity.engine import api, catalog
 
-        write_text(catalog.blank_fact_file(api.load_kb(kb)), out, force=force)
+        write_text(catalog.blank_fact_file(api.load_kb(kb), by=by.value), out, force=force)
         if out is not None and str(out) != "-":
             err(f"wrote {out}")
 
@@ -162,6 +183,8 @@ def schema(
 # The other commands live in their own modules and register on ``app`` when imported; importing them here,
 # after the core commands, keeps ``maturity --help`` in a sensible order.
 from mlops_maturity.cli import roadmap_cmd, explain_cmd, crosswalk_cmd, report_cmd  # noqa: E402,F401,I001
+from mlops_maturity.cli import intake_cmd  # noqa: E402,F401,I001
+from mlops_maturity.cli import interview_cmd  # noqa: E402,F401,I001
 
 
 def main() -> None:

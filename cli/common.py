@@ -91,6 +91,12 @@ KbOption = Annotated[
     typer.Option("--kb", help="Directory of YAML files that add to or replace (by path) the shipped knowledge base."),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+MaxEvidenceAgeOption = Annotated[
+    int | None,
+    typer.Option("--max-evidence-age", metavar="DAYS", min=0,
+                 help="Flag as stale an observation dated more than DAYS before assessed_on "
+                      "(default: the knowledge base's, 365)."),
+]
 AssumeOption = Annotated[
     list[str] | None,
     typer.Option("--assume", help="What-if: treat PRACTICE as STATUS, e.g. --assume ml.model-registry=FI. Repeatable."),

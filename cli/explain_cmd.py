@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from mlops_maturity.cli.common import AssumeOption, Format, FormatOption, KbOption, app, handle_errors
+from mlops_maturity.cli.common import (
+    AssumeOption,
+    Format,
+    FormatOption,
+    KbOption,
+    MaxEvidenceAgeOption,
+    app,
+    handle_errors,
+)
 from mlops_maturity.cli.output import write_text
 from mlops_maturity.engine.errors import Problem, UserInputError
 
@@ -20,7 +28,8 @@ NoVerifyOption = Annotated[
     bool, typer.Option("--no-verify", help="Skip the cross-check against the reference evaluator.")
 ]
 
-OPTIONS = {"level": "--level", "practice": "--practice", "practice_id": "--practice", "framework": "--framework"}
+OPTIONS = {"level": "--level", "practice": "--practice", "practice_id": "--practice", "framework": "--framework",
+           "max_evidence_age": "--max-evidence-age"}
 """Engine parameter -> the option that gives it."""
 
 
@@ -52,6 +61,7 @@ def why(
     assume: AssumeOption = None,
     kb: KbOption = None,
     no_verify: NoVerifyOption = False,
+    max_evidence_age: MaxEvidenceAgeOption = None,
 ) -> None:
     """Why a level is not reached (and the smallest set of practices that reaches it), or why a practice or a
     framework level stands where it does."""
@@ -62,7 +72,7 @@ def why(
             raise UserInputError([Problem("--practice", practice, "use --practice alone, without --level or "
                                           "--framework")])
         result = _explain(facts, kb_dir=kb, assume=assume or [], level=level, practice=practice,
-                          framework=framework, verify=not no_verify)
+                          framework=framework, verify=not no_verify, max_evidence_age=max_evidence_age)
         write_text(render(result, format), None, force=False)  # type: ignore[arg-type]
 
 
@@ -76,11 +86,13 @@ def how(
     assume: AssumeOption = None,
     kb: KbOption = None,
     no_verify: NoVerifyOption = False,
+    max_evidence_age: MaxEvidenceAgeOption = None,
 ) -> None:
     """How a maturity level was reached: the process areas, goals, CMMI practices and the practices behind them,
     and the rule that established each. For a level that is not reached, explains why not."""
     with handle_errors():
         from mlops_maturity.cli.render_explain import render
 
-        result = _explain(facts, kb_dir=kb, assume=assume or [], level=level, how=True, verify=not no_verify)
+        result = _explain(facts, kb_dir=kb, assume=assume or [], level=level, how=True, verify=not no_verify,
+                          max_evidence_age=max_evidence_age)
         write_text(render(result, format), None, force=False)  # type: ignore[arg-type]

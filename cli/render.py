@@ -185,7 +185,8 @@ def assessment_table(a: Assessment) -> str:
         for column in ("Practice", "Status", "Evidence", "Note"):
             practices.add_column(column)
         for p in observed_rows:
-            practices.add_row(f"{p.id}\n{p.name}", p.status + (" (assumed)" if p.assumed else ""),
+            practices.add_row(f"{p.id}\n{p.name}", p.status + (" (assumed)" if p.assumed else "")
+                              + ("\nstale evidence" if p.stale else ""),
                               "\n".join(p.evidence) or "-", p.note or p.reason or "-")
         console.print(practices)
     observed = len(observed_rows)
@@ -258,7 +259,8 @@ def assessment_markdown(a: Assessment) -> str:
     for p in a.practices:
         if p.status == "not_observed" and not p.ready:
             continue
-        lines.append(f"| {p.id} {_md_escape(p.name)} | {p.status}{' (assumed)' if p.assumed else ''} | "
+        lines.append(f"| {p.id} {_md_escape(p.name)} | {p.status}{' (assumed)' if p.assumed else ''}"
+                     f"{' (stale evidence)' if p.stale else ''} | "
                      f"{'yes' if p.ready else '-'} | {', '.join(p.blocked_by) or '-'} | "
                      f"{_md_escape('; '.join(p.evidence)) or '-'} | {_md_escape(p.note or p.reason or '') or '-'} |")
     return "\n".join(lines) + "\n"
@@ -274,16 +276,29 @@ def issues_text(issues: list[Issue]) -> str:
 
 
 def kb_list_table(kb: KnowledgeBase, practice_ids: list[str]) -> str:
-    """A table of practices."""
-    console, buffer = text_console(140)
-    table = Table(title=f"{len(practice_ids)} practice(s)", title_justify="left")
-    for column in ("Id", "Name", "Serves ML", "Implements", "Frameworks", "Requires"):
-        table.add_column(column)
+    """A table of practices: the CMMI practices each implements (is part of an alternative of), the lowest maturity
+    level among them, the framework levels that require it or name it as optional, its prerequisites.
+
+    An id is never cut or broken: the columns of ids do not wrap (frameworks and prerequisites one per line, CMMI
+    practices three per line), only the name does, and the table is as wide as that needs (at least 140)."""
+    rows = []
     for pid in practice_ids:
         p = kb.practices[pid]
-        frameworks = ", ".join(f"{f}:{lv}" for f, lv in kb.framework_practices.get(pid, []))
+        frameworks = [f"{f}:{lv}" for f, lv in kb.framework_practices.get(pid, [])]
+        frameworks += [f"{f}:{lv} (optional)" for f, lv in kb.optional_practices.get(pid, [])]
+        implements = kb.practice_implements.get(pid, [])
         serves = kb.serving_level[pid]
-        table.add_row(pid, p.name, "-" if serves > 5 else str(serves), ", ".join(kb.practice_implements.get(pid, [])) or "-",
-                      frameworks or "-", ", ".join(p.requires) or "-")
+        rows.append((pid, p.name, "-" if serves > 5 else str(serves),
+                     ",\n".join(", ".join(implements[k:k + 3]) for k in range(0, len(implements), 3)) or "-",
+                     "\n".join(frameworks) or "-", "\n".join(p.requires) or "-"))
+    columns = ("Id", "Name", "Serves ML", "Implements", "Frameworks", "Requires")
+    table = Table(title=f"{len(practice_ids)} practice(s)", title_justify="left")
+    for column in columns:
+        table.add_column(column, no_wrap=column != "Name")
+    for row in rows:
+        table.add_row(*row)
+    fixed = sum(max(len(line) for text in (column, *(row[i] for row in rows)) for line in text.splitlines())
+                for i, column in enumerate(columns) if column != "Name")
+    console, buffer = text_console(max(140, fixed + 24 + 3 * len(columns) + 1))
     console.print(table)
     return buffer.getvalue()

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from mlops_maturity.cli.common import AssumeOption, KbOption, app, err, handle_errors
+from mlops_maturity.cli.common import AssumeOption, KbOption, MaxEvidenceAgeOption, app, err, handle_errors
 from mlops_maturity.cli.output import check_destination, to_stdout, write_output
 from mlops_maturity.engine.errors import UserInputError
 
@@ -44,6 +44,7 @@ def report_command(
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Skip the cross-check against the reference evaluator.")
     ] = False,
+    max_evidence_age: MaxEvidenceAgeOption = None,
 ) -> None:
     """Render a report of a fact file through a built-in template or a firm's own (run in a sandbox)."""
     with handle_errors():
@@ -55,7 +56,9 @@ def report_command(
         if not to_stdout(out):
             check_destination(out, force=force)  # fail before the (slow) rendering
         rendered = report.report_file(facts, template=ref, target=target, capacity=capacity, kb_dir=kb,
-                                      assume=assume or [], verify=not no_verify)
+                                      assume=assume or [], verify=not no_verify, max_evidence_age=max_evidence_age)
+        for warning in rendered.warnings:  # stdout carries only the document
+            err(f"warning: {warning}")
         write_output(rendered.content if rendered.format == "docx" else rendered.text, out, force=force)
         if not to_stdout(out):
             err(f"wrote {out} ({rendered.format})")

@@ -4,7 +4,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from mlops_maturity.cli.common import AssumeOption, Format, FormatOption, KbOption, app, handle_errors
+from mlops_maturity.cli.common import (
+    AssumeOption,
+    Format,
+    FormatOption,
+    KbOption,
+    MaxEvidenceAgeOption,
+    app,
+    handle_errors,
+)
 from mlops_maturity.cli.output import write_text
 
 
@@ -35,6 +43,7 @@ def roadmap(
         typer.Option("--no-verify", help="Skip the cross-check against the reference evaluator: every state is "
                                          "inferred by the rules engine alone."),
     ] = False,
+    max_evidence_age: MaxEvidenceAgeOption = None,
 ) -> None:
     """Plan the way to a target level: prerequisites first, in waves whose levels the engine re-infers."""
     with handle_errors():
@@ -43,7 +52,8 @@ def roadmap(
         from mlops_maturity.engine.roadmap import roadmap_file
 
         result = roadmap_file(facts, kb_dir=kb, target=target, capacity=capacity, assume=assume or [],
-                              verify=not no_verify, plan_unobserved=plan_unobserved)
+                              verify=not no_verify, plan_unobserved=plan_unobserved,
+                              max_evidence_age=max_evidence_age)
         if format is Format.json:
             write_text(api.to_json(result), None, force=False)
         elif format is Format.markdown:

@@ -35,12 +35,14 @@ def assess_file(
     kb_dir: Path | None = None,
     assume: Sequence[str] = (),
     verify: bool = True,
+    max_evidence_age: int | None = None,
 ) -> Assessment:
-    """Assess the fact file at ``path``; ``assume`` holds what-if items like ``ml.model-registry=FI``."""
+    """Assess the fact file at ``path``; ``assume`` holds what-if items like ``ml.model-registry=FI``;
+    ``max_evidence_age`` (days, default: the knowledge base's) flags older evidence as stale."""
     kb = load_kb(kb_dir)
     facts = load_facts(path, kb)
     assumptions = parse_assumptions(list(assume), kb)
-    return _assess(kb, facts, assumptions, verify=verify, source=str(path))
+    return _assess(kb, facts, assumptions, verify=verify, source=str(path), max_evidence_age=max_evidence_age)
 
 
 def schema(name: str) -> dict[str, Any]:
@@ -57,7 +59,8 @@ def schema(name: str) -> dict[str, Any]:
         # The short form ``practice: FI`` is accepted as well as the full observation.
         observation = {"$ref": "#/$defs/Observation"}
         status = {"$ref": "#/$defs/Characterization"}
-        doc["properties"]["practices"]["additionalProperties"] = {"anyOf": [status, observation]}
+        # A practice listed with no value (null) is not filled in: not observed.
+        doc["properties"]["practices"]["additionalProperties"] = {"anyOf": [status, observation, {"type": "null"}]}
     return doc
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping
 from typing import Any
 
 from mlops_maturity.engine import documents, reference
 from mlops_maturity.engine.errors import Problem, UserInputError, VerificationError
-from mlops_maturity.engine.facts import FactFile
+from mlops_maturity.engine.facts import FactFile, Observation
 from mlops_maturity.engine.inference import infer, public_status
 from mlops_maturity.engine.kb import KnowledgeBase
 from mlops_maturity.engine.rating import (
@@ -76,6 +77,53 @@ def effective_statuses(kb: KnowledgeBase, facts: FactFile, assumptions: Mapping[
     return out
 
 
+def evidence_age_limit(kb: KnowledgeBase, max_evidence_age: int | None) -> int | None:
+    """The maximum evidence age in days: ``max_evidence_age`` when given, else the knowledge base's default
+    (``assessment_policy.max_evidence_age_days``; ``None`` when the knowledge base sets none: nothing is stale).
+
+    Raises:
+        UserInputError: ``max_evidence_age`` is not a whole number of days, 0 or more.
+    """
+    if max_evidence_age is None:
+        return kb.assessment_policy.max_evidence_age_days if kb.assessment_policy is not None else None
+    if isinstance(max_evidence_age, bool) or not isinstance(max_evidence_age, int) or max_evidence_age < 0:
+        raise UserInputError([Problem("max_evidence_age", str(max_evidence_age),
+                                      "expected a whole number of days, 0 or more")])
+    return max_evidence_age
+
+
+def evidence_date(observation: Observation) -> dt.date | None:
+    """When a practice was last seen: its ``observed_on``, else the latest date of its evidence and answers
+    (``on``), else ``None`` (undated)."""
+    if observation.observed_on is not None:
+        return observation.observed_on
+    dates = [e.on for e in observation.evidence if not isinstance(e, str) and e.on is not None]
+    for answer in observation.answers:
+        dates += [answer.on] if answer.on is not None else []
+        dates += [e.on for e in answer.evidence if not isinstance(e, str) and e.on is not None]
+    return max(dates) if dates else None
+
+
+def stale_practices(
+    facts: FactFile, limit: int | None, assumptions: Mapping[str, str] | None = None
+) -> dict[str, tuple[dt.date, int]]:
+    """Practices whose evidence is older than ``limit`` days before ``assessed_on``: id -> (date, age in days).
+
+    An assumed practice is never stale (its status is the assumption's); an undated one never is either.
+    """
+    if limit is None:
+        return {}
+    out = {}
+    for pid, observation in facts.practices.items():
+        seen = evidence_date(observation)
+        if seen is None or pid in (assumptions or {}):
+            continue
+        age = (facts.assessed_on - seen).days
+        if age > limit:
+            out[pid] = (seen, age)
+    return out
+
+
 def direct_statuses(facts: FactFile) -> dict[str, str]:
     """The CMMI practices the fact file characterizes directly: id -> FI/LI/PI/NI/NY."""
     return {mid: d.status.value for mid, d in sorted(facts.model_practices.items())}
@@ -89,6 +137,7 @@ def assess(
     verify: bool = True,
     source: str | None = None,
     evaluator: str = "rules",
+    max_evidence_age: int | None = None,
 ) -> Assessment:
     """Assess a fact file.
 
@@ -99,9 +148,11 @@ def assess(
         verify: cross-check the rules engine against the reference evaluator.
         source: the fact file's name, recorded in the result.
         evaluator: ``rules`` (durable_rules, the default) or ``reference`` (plain Python, no trace).
+        max_evidence_age: days; an observation dated longer before ``assessed_on`` is flagged stale (default:
+            the knowledge base's ``assessment_policy``).
 
     Raises:
-        UserInputError: an assumption names an unknown practice or status.
+        UserInputError: an assumption names an unknown practice or status, or a bad ``max_evidence_age``.
         VerificationError: the two evaluators disagree (an internal error).
         InferenceError: the rules engine failed.
     """
@@ -109,6 +160,7 @@ def assess(
     problems = assumption_problems(assumptions, kb)
     if problems:
         raise UserInputError(problems)
+    limit = evidence_age_limit(kb, max_evidence_age)
     statuses = effective_statuses(kb, facts, assumptions)
     context = dict(facts.context)
     direct = direct_statuses(facts)
@@ -121,7 +173,7 @@ def assess(
             check_agreement(conclusions, reference.evaluate(kb, statuses, context, direct, scoped))
     else:
         raise ValueError(f"unknown evaluator {evaluator!r}")
-    return build_assessment(kb, facts, statuses, assumptions, conclusions, source)
+    return build_assessment(kb, facts, statuses, assumptions, conclusions, source, max_evidence_age=limit)
 
 
 def check_agreement(got: Conclusions, expected: Conclusions) -> None:
@@ -171,14 +223,20 @@ def build_assessment(
     assumptions: Mapping[str, str],
     c: Conclusions,
     source: str | None,
+    *,
+    max_evidence_age: int | None = None,
 ) -> Assessment:
     """Assemble the result object from conclusions (the same for both evaluators).
+
+    ``max_evidence_age`` (days; default: the knowledge base's) flags practices whose evidence is older as stale.
 
     The result is built as plain data and validated once (pydantic validates a whole tree in one call several
     times faster than model by model).
     """
     shown = {pid: public_status(status) for pid, status in statuses.items()}
     direct = direct_statuses(facts)
+    limit = evidence_age_limit(kb, max_evidence_age)
+    stale = stale_practices(facts, limit, assumptions)
     model: dict[str, dict[str, Any]] = {}
 
     def model_practice(mid: str) -> dict[str, Any]:
@@ -299,13 +357,15 @@ def build_assessment(
             "reason": observation.reason if observation and statuses[pid] == "NA" else None,
             "assumed": pid in assumptions,
             "implements": kb.practice_implements.get(pid, []),
+            "stale": pid in stale,
         })
     rules = {r.id: r for r in kb.insights}
     findings = [{"rule": r, "name": rules[r].name, "severity": rules[r].severity.value, "message": rules[r].finding,
                  "recommendation": rules[r].recommendation, "practices": list(rules[r].practices),
                  "source": rules[r].source} for r in c.findings]
     removed = [mid for mid, klass in c.mp_status.items()
-               if klass == NOT_APPLICABLE and mid in kb.model_practices and kb.model_practices[mid].kind != "generic"]
+               if klass == NOT_APPLICABLE and mid in kb.model_practices and kb.model_practices[mid].kind != "generic"
+               and kb.model_practices[mid].process_area not in facts.out_of_scope]
     if removed:
         na = sorted({p for mid in removed for alt in kb.model_practices[mid].alternatives for p in alt
                      if statuses[p] == "NA"})
@@ -345,6 +405,10 @@ def build_assessment(
         "warnings": facts.warnings + [
             f"{pid}: respondents disagree ({', '.join(f'{a.respondent}: {a.status.value}' for a in o.answers)}); "
             "not rated until the assessor decides its status"
-            for pid, o in facts.practices.items() if o.conflict and pid not in assumptions],
+            for pid, o in facts.practices.items() if o.conflict and pid not in assumptions] + [
+            f"{pid}: stale evidence: last dated {seen.isoformat()}, {age} days before the assessment "
+            f"({facts.assessed_on.isoformat()}), more than the maximum evidence age of {limit} days; see it again "
+            "before relying on its characterization"
+            for pid, (seen, age) in sorted(stale.items())],
         "derivations": derivations,
     })

@@ -6,7 +6,7 @@ import textwrap
 from typing import Any
 
 from mlops_maturity.engine import documents
-from mlops_maturity.engine.errors import UserInputError
+from mlops_maturity.engine.errors import Problem, UserInputError
 from mlops_maturity.engine.kb import KnowledgeBase
 
 
@@ -34,6 +34,7 @@ def kb_document(kb: KnowledgeBase) -> dict[str, Any]:
         "problem_areas": [a.model_dump(mode="json") for a in kb.problem_areas],
         "insights": [r.model_dump(mode="json", by_alias=True) for r in kb.insights],
         "attributes": [a.model_dump(mode="json") for a in kb.attributes.values()],
+        "assessment_policy": kb.assessment_policy.model_dump(mode="json") if kb.assessment_policy else None,
     }
 
 
@@ -111,41 +112,91 @@ def list_practices(
     return ids
 
 
-def blank_fact_file(kb: KnowledgeBase) -> str:
-    """A fact file listing every practice, commented, ready to fill in (valid YAML as it is)."""
-    out = [
-        "# mlops-maturity fact file. Characterize each observed practice the way a SCAMPI appraisal does:",
+INIT_ORDERS = ("area", "role")
+"""How ``blank_fact_file`` orders the practices: by process area, or by the role to interview."""
+
+_WIDTH = 116
+"""Width of the blank file's comment lines."""
+
+
+def blank_fact_file(kb: KnowledgeBase, by: str = "area") -> str:
+    """A fact file listing every practice with an empty value, ready to fill in; valid YAML as it is.
+
+    Every practice is listed uncommented with no value (YAML null), which the reader takes as "not filled in":
+    not observed, so the file assessed as it is rates nothing (no placeholder is a valid rating). Each practice is
+    preceded by comments: its name, whom to ask, the interview questions, what evidence to look for, and what FI,
+    LI, PI and NI look like for it. ``by`` orders the practices: ``area`` (the process area of the lowest-level
+    CMMI practice each implements; organization-level generic practices next, then those implementing none) or
+    ``role`` (the interview role, then the practice id).
+
+    Raises:
+        UserInputError: ``by`` is neither ``area`` nor ``role``.
+    """
+    if by not in INIT_ORDERS:
+        raise UserInputError([Problem("by", str(by), f"expected one of {', '.join(INIT_ORDERS)}"
+                                      + documents.suggest(str(by), INIT_ORDERS))])
+    out = _header(kb)
+    out.append("practices:")
+    for title, pids in _sections(kb, by):
+        out += ["", f"  # === {title}: {len(pids)} practice{'s' if len(pids) != 1 else ''} ==="]
+        for pid in pids:
+            out += [""] + _practice_lines(kb, pid)
+    return "\n".join(out) + "\n"
+
+
+def _header(kb: KnowledgeBase) -> list[str]:
+    policy = kb.assessment_policy
+    lines = [
+        "# mlops-maturity fact file. Characterize each practice the way a SCAMPI appraisal does:",
         "#   FI fully implemented, LI largely implemented, PI partially implemented, NI not implemented,",
         "#   NY not yet (the work has not reached the point where it applies), NA not applicable (give a reason).",
-        "# Short form:  ml.model-registry: FI",
-        "# Full form:   ml.model-registry: {status: PI, evidence: [\"...\"], note: \"...\", observed_on: 2026-01-31}",
-        "# A practice left commented out is 'not observed': reported as 'assess it', not as 'not implemented'.",
+        "# Every practice is listed with an empty value: an empty practice is NOT FILLED IN and is read as 'not",
+        "# observed' (reported as 'assess it first', never as 'not implemented'). Fill in the ones you assessed:",
+        "#   short form:  ml.model-registry: FI",
+        '#   full form:   ml.model-registry: {status: PI, evidence: ["..."], note: "...", observed_on: 2026-01-31}',
+        "# The comments above each practice say whom to ask, what to ask, what to look for and what each",
+        "# characterization looks like for that practice. Set assessed_on to the date of the assessment.",
+    ]
+    if policy is not None:
+        lines += _wrap(f"An observation dated more than {policy.max_evidence_age_days} days before assessed_on "
+                       "(observed_on, else its evidence's dates) is flagged stale in the assessment.", "# ")
+    lines += [
         "organization: Your organization",
         "assessed_on: 2026-01-01",
         "# assessor: Your name",
         "# scope: the units, products or model portfolio assessed",
     ]
     if kb.attributes:
-        out.append("# context:")
+        lines.append("# context:")
         for attr in kb.attributes.values():
             kinds = {"boolean": "true/false", "integer": "a whole number", "string": " | ".join(attr.values or [])}
-            out.append(f"#   {attr.id}: {kinds[attr.type] or 'text'}  # {attr.description}")
-    out.append("practices:")
-    for pa in kb.process_areas:
-        listed = [p for p in kb.practices if _home(kb, p) == pa.id]
-        if not listed:
-            continue
-        out.append(f"  # --- {pa.id} {pa.name} (maturity level {pa.maturity_level}) ---")
-        out.extend(_practice_lines(kb, listed))
-    generic = [p for p in kb.practices if _home(kb, p) == ""]
-    if generic:
-        out.append("  # --- Generic practices (GG2 / GG3; every process area inherits them) ---")
-        out.extend(_practice_lines(kb, generic))
-    other = [p for p in kb.practices if _home(kb, p) is None]
-    if other:
-        out.append("  # --- Practices the ML Ops frameworks call for (no CMMI practice rests on them alone) ---")
-        out.extend(_practice_lines(kb, other))
-    return "\n".join(out) + "\n"
+            lines.append(f"#   {attr.id}: {kinds[attr.type] or 'text'}")
+            lines += _wrap(attr.description, "#       ")
+    return lines
+
+
+def _sections(kb: KnowledgeBase, by: str) -> list[tuple[str, list[str]]]:
+    """The blank file's sections in order: (title, practice ids), empty sections left out."""
+    sections: list[tuple[str, list[str]]] = []
+    if by == "role":
+        from typing import get_args
+
+        from mlops_maturity.engine.knowledge import Role
+
+        for role in get_args(Role):
+            sections.append((f"Role {role}", [p for p in kb.practices if p in kb.interview
+                                               and kb.interview[p].role == role]))
+        sections.append(("No interview entry in the knowledge base", [p for p in kb.practices
+                                                                        if p not in kb.interview]))
+    else:
+        for pa in kb.process_areas:
+            sections.append((f"{pa.id} {pa.name}, maturity level {pa.maturity_level}",
+                             [p for p in kb.practices if _home(kb, p) == pa.id]))
+        sections.append(("Generic practices (GG2 / GG3; every process area inherits them)",
+                         [p for p in kb.practices if _home(kb, p) == ""]))
+        sections.append(("Practices the ML Ops frameworks call for (no CMMI practice rests on them)",
+                         [p for p in kb.practices if _home(kb, p) is None]))
+    return [(title, pids) for title, pids in sections if pids]
 
 
 def _home(kb: KnowledgeBase, pid: str) -> str | None:
@@ -157,12 +208,26 @@ def _home(kb: KnowledgeBase, pid: str) -> str | None:
     return kb.model_practices[implemented[0]].process_area or ""
 
 
-def _practice_lines(kb: KnowledgeBase, pids: list[str]) -> list[str]:
-    lines = []
-    for pid in pids:
-        p = kb.practices[pid]
-        lines.append(f"  # {pid}: {p.name}")
-        for chunk in textwrap.wrap(f"look for: {'; '.join(p.evidence)}", 100):
-            lines.append(f"  #     {chunk}")
-        lines.append(f"  # {pid}: NY")
+def _wrap(text: str, first: str, rest: str | None = None) -> list[str]:
+    """Comment lines of at most ``_WIDTH`` characters (a word longer than the width stays whole)."""
+    return textwrap.wrap(" ".join(text.split()), _WIDTH, initial_indent=first,
+                         subsequent_indent=first if rest is None else rest,
+                         break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
+
+
+def _practice_lines(kb: KnowledgeBase, pid: str) -> list[str]:
+    p = kb.practices[pid]
+    lines = _wrap(f"{pid}: {p.name}", "  # ", "  #   ")
+    entry = kb.interview.get(pid)
+    if entry is not None:
+        also = f" (also: {', '.join(entry.also_ask)})" if entry.also_ask else ""
+        lines.append(f"  #   Ask: {entry.role}{also}")
+        for question in entry.questions:
+            lines += _wrap(question, "  #   Q: ", "  #      ")
+    if p.evidence:
+        lines += _wrap(f"Look for: {'; '.join(p.evidence)}", "  #   ", "  #     ")
+    if entry is not None:
+        for level in ("FI", "LI", "PI", "NI"):
+            lines += _wrap(getattr(entry.rubric, level), f"  #   {level}: ", "  #       ")
+    lines.append(f"  {pid}:")
     return lines

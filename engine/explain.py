@@ -1449,6 +1449,7 @@ def explain_file(
     framework: str | None = None,
     how: bool = False,
     verify: bool = True,
+    max_evidence_age: int | None = None,
 ) -> AnyExplanation:
     """Load a fact file and explain a maturity level, a practice, or a framework level (one session).
 
@@ -1470,7 +1471,8 @@ def explain_file(
     elif level is not None:
         check_maturity_level(level, option="level")
     facts = load_fact_file(path, kb)
-    session = Session(kb, facts, parse_assumptions(list(assume), kb), verify=verify, source=str(path))
+    session = Session(kb, facts, parse_assumptions(list(assume), kb), verify=verify, source=str(path),
+                      max_evidence_age=max_evidence_age)
     if practice is not None:
         return practice_explanation(session, practice)
     if framework is not None:

@@ -140,7 +140,8 @@ class FactFile(BaseModel):
         default={}, description="Context attributes declared by the knowledge base (e.g. cloud_vendor_count)."
     )
     practices: dict[str, Observation] = Field(
-        default={}, description="Practice id -> a status (FI, LI, PI, NI, NY, NA) or an observation."
+        default={}, description="Practice id -> a status (FI, LI, PI, NI, NY, NA) or an observation; a practice "
+        "listed with no value (null) is not filled in: not observed, as if it were not listed."
     )
     model_practices: dict[str, DirectCharacterization] = Field(
         default={}, description="CMMI practices characterized directly: a specific practice (CM.SP1.2), an "
@@ -168,6 +169,7 @@ class FactFile(BaseModel):
             data = dict(data)
             data["practices"] = {
                 k: {"status": v} if isinstance(v, str) else _evidence_list(v) for k, v in data["practices"].items()
+                if v is not None  # listed with no value: not filled in, not observed
             }
         return data
 
@@ -231,7 +233,7 @@ def check_fact_file(doc: documents.Document, kb: KnowledgeBase) -> FactFile:
                 problems.append(doc.problem(path, f"practice ids are text like ml.model-registry, got {pid!r}"))
             elif pid in kb.aliases:
                 new = kb.aliases[pid]
-                if new in practices:
+                if new in practices and practices[new] is not None:
                     warnings.append(str(doc.problem(path, f"{pid} was merged into {new}, which the file also "
                                                     f"characterizes: {new}'s characterization is used and this one "
                                                     "is not; remove this entry")))
@@ -239,12 +241,16 @@ def check_fact_file(doc: documents.Document, kb: KnowledgeBase) -> FactFile:
                 warnings.append(str(doc.problem(path, f"{pid} was merged into {new}: read as {new}; rename it")))
             elif pid not in kb.practices:
                 problems.append(doc.problem(path, "unknown practice id" + documents.suggest(pid, kb.practices)))
+            if value is None:
+                # ``ml.model-registry:`` with no value: listed, not filled in (``maturity init`` writes every
+                # practice so): not observed, exactly as if it were not listed. The id is still checked above.
+                continue
             status = value if isinstance(value, str) else value.get("status") if isinstance(value, dict) else None
             if isinstance(status, str) and status not in _STATUSES:
                 where = path if isinstance(value, str) else (*path, "status")
                 problems.append(doc.problem(where, f"unknown status {status!r}; valid: {', '.join(_STATUSES)}"
                                             + documents.suggest(status, _STATUSES)))
-            elif value is None or not isinstance(value, (str, dict)):
+            elif not isinstance(value, (str, dict)):
                 problems.append(doc.problem(path, "expected a status (FI, LI, PI, NI, NY, NA) or a mapping with "
                                             "status, evidence, note, observed_on, reason"))
             if len(problems) == found:

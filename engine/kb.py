@@ -26,6 +26,7 @@ from mlops_maturity.engine import documents
 from mlops_maturity.engine import knowledge as _knowledge
 from mlops_maturity.engine.errors import KnowledgeBaseError, Problem, UserInputError
 from mlops_maturity.engine.knowledge import (
+    AssessmentPolicy,
     Attribute,
     AttributeCondition,
     Framework,
@@ -55,6 +56,7 @@ _SECTIONS: dict[str, tuple[type[BaseModel], bool]] = {
     "attributes": (Attribute, True),
     "interview": (InterviewEntry, True),
     "characterizations": (LevelCharacterization, True),
+    "assessment_policy": (AssessmentPolicy, False),
 }
 
 SCOPABLE_AREAS = ("SAM",)
@@ -125,6 +127,8 @@ class KnowledgeBase:
     interview: dict[str, InterviewEntry] = field(default_factory=dict)
     characterizations: list[LevelCharacterization] = field(default_factory=list)
     """Level characterizations of a framework's practice set (the crosswalk), highest level first."""
+    assessment_policy: AssessmentPolicy | None = None
+    """Assessment defaults (the maximum evidence age); ``None`` in a knowledge base that sets none."""
     files: list[str] = field(default_factory=list)
     origin: dict[str, str] = field(default_factory=dict)
     """File each entity id was loaded from."""
@@ -396,6 +400,9 @@ def _load(
             continue
         interview[entry.practice] = entry
         origin["interview" + entry.practice] = file
+    policies = sections["assessment_policy"]
+    for file, _ in policies[1:]:
+        issues.append(Issue("error", f"assessment_policy is set twice (also in {policies[0][0]})", file))
     kb = KnowledgeBase(
         maturity_levels=sorted(levels.values(), key=lambda lv: lv.level),
         process_areas=sorted(pas.values(), key=lambda pa: (pa.maturity_level, pa.id)),
@@ -408,6 +415,7 @@ def _load(
         fingerprint=fingerprint,
         interview=dict(sorted(interview.items())),
         characterizations=sorted(characterizations.values(), key=lambda c: (-c.level, c.id)),
+        assessment_policy=policies[0][1] if policies else None,
         files=[str(p) for p in files.values()],
         origin=dict(origin),
     )

@@ -442,6 +442,15 @@ class InterviewEntry(Strict):
     source: str
 
 
+class AssessmentPolicy(Strict):
+    """How an assessment treats the fact file's evidence, where the knowledge base sets a default."""
+
+    max_evidence_age_days: Annotated[int, Field(ge=1, le=36_500)] = Field(
+        description="An observation last dated more than this many days before the assessment is flagged stale."
+    )
+    source: str
+
+
 class CharacterizationTest(Strict):
     """One condition of a level characterization, on a framework's practice set assumed fully implemented: it
     satisfies at least one of the named CMMI practices (``OPD.SP1.1``, the organization-level ``GP3.1``), or at

@@ -26,7 +26,6 @@ from __future__ import annotations
 import base64
 import contextvars
 import datetime as dt
-import inspect
 import io
 import json
 import re
@@ -43,17 +42,17 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
 from markupsafe import Markup
-from mlops_maturity.engine import documents
+from mlops_maturity.engine import documents, explain, roadmap
 from mlops_maturity.engine.crosswalk import Crosswalk, crosswalk
 from mlops_maturity.engine.errors import Problem, UserInputError
-from mlops_maturity.engine.explain import STATUS_WORDS, LevelExplanation, explain_level
+from mlops_maturity.engine.explain import STATUS_WORDS, LevelExplanation
 from mlops_maturity.engine.facts import Characterization, FactFile, Observation
 from mlops_maturity.engine.facts import DirectCharacterization
 from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
 from mlops_maturity.engine.levels import check_maturity_level, next_level
 from mlops_maturity.engine.rating import required_capability
 from mlops_maturity.engine.results import Assessment, Assumption, Coverage, Finding, GoalResult
-from mlops_maturity.engine.roadmap import Roadmap, plain_number, plan_roadmap
+from mlops_maturity.engine.roadmap import Roadmap, plain_number
 from mlops_maturity.engine.session import Session
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -362,55 +361,51 @@ def _target_level(target: int | None, reached: int) -> int | None:
 
 
 def build_context(
-    session: Session,
+    session: Session | KnowledgeBase,
+    facts: FactFile | None = None,
     *,
     target: int | None = None,
     capacity: float | None = None,
+    assumptions: Mapping[str, str] | None = None,
+    source: str | None = None,
+    verify: bool = True,
 ) -> ReportContext:
     """Gather everything a report shows from one assessment session.
 
     The session assesses once; the explanation and the roadmap run on the same session (their re-inferences
-    are the session's cached ones), so the report never assesses the same input twice.
+    are the session's cached ones), so the report never infers the same input twice.
+
+    ``build_context(kb, facts, assumptions=..., source=..., verify=...)`` (the public API's form) makes the
+    session itself.
 
     Args:
-        session: the assessment session (knowledge base, fact file, assumptions, verify).
+        session: the assessment session (knowledge base, fact file, assumptions, verify); or a knowledge base,
+            with ``facts``.
+        facts: the fact file, when ``session`` is a knowledge base.
         target: the maturity level the roadmap and the explanation aim at (default: the next level).
         capacity: person-weeks available per quarter; bounds the roadmap's waves and gives calendar time.
+        assumptions, source, verify: the new session's, when ``session`` is a knowledge base.
 
     Raises:
-        UserInputError: ``target`` is not a maturity level 1-5.
+        UserInputError: ``target`` is not a maturity level 1-5; a bad assumption.
+        TypeError: a session given together with ``facts``, ``assumptions`` or ``source``, or a knowledge base
+            without ``facts``.
         VerificationError: the rules engine and the reference evaluator disagree (an internal error).
     """
+    if isinstance(session, Session):
+        if facts is not None or assumptions is not None or source is not None:
+            raise TypeError("build_context: facts, assumptions and source are the session's; pass a session alone")
+    else:
+        if facts is None:
+            raise TypeError("build_context: a knowledge base needs the fact file (build_context(kb, facts))")
+        session = Session(session, facts, assumptions, verify=verify, source=source)
     if target is not None:
         check_maturity_level(target, option="target")
     result = session.assessment
     level = _target_level(target, result.maturity_level)
-    explanation = _explanation(session, level) if level is not None else None
-    plan = _roadmap(session, level, capacity) if level is not None else None
+    explanation = explain.level_explanation(session, level) if level is not None else None
+    plan = roadmap.plan(session, target=level, capacity=capacity) if level is not None else None
     return _context(session.kb, session.facts, result, level, plan, explanation, _crosswalk(session))
-
-
-def _takes_session(func: Callable[..., Any]) -> bool:
-    """Whether a helper already takes a :class:`Session` first (explain, roadmap and crosswalk are moving to it)."""
-    params = list(inspect.signature(func).parameters)
-    return bool(params) and params[0] == "session"
-
-
-def _explanation(session: Session, level: int) -> LevelExplanation:
-    if _takes_session(explain_level):
-        return explain_level(session, level)  # type: ignore[call-arg,arg-type]
-    # NOTE(v2): explain_level does not take a Session yet; this call assesses the input again. Drop this branch
-    # once engine/explain.py has the session signature.
-    return explain_level(session.kb, session.facts, level, assumptions=session.assumptions, source=session.source,
-                         verify=session.verify)
-
-
-def _roadmap(session: Session, level: int, capacity: float | None) -> Roadmap:
-    if _takes_session(plan_roadmap):
-        return plan_roadmap(session, target=level, capacity=capacity)  # type: ignore[call-arg,arg-type]
-    # NOTE(v2): plan_roadmap does not take a Session yet (see _explanation).
-    return plan_roadmap(session.kb, session.facts, target=level, capacity=capacity,
-                        assumptions=session.assumptions, verify=session.verify, source=session.source)
 
 
 def _crosswalk(session: Session) -> Crosswalk:
@@ -1037,10 +1032,12 @@ def _chart_function(ctx: ReportContext, fmt: ReportFormat, enabled: bool, docx: 
 
 @dataclass(frozen=True)
 class RenderedReport:
-    """A rendered report: its format and its bytes (UTF-8 text for Markdown, HTML and text)."""
+    """A rendered report: its format and its bytes (UTF-8 text for Markdown, HTML and text), and the fact file's
+    warnings (the context's ``warnings``: what works but should change), for a caller to show beside it."""
 
     format: ReportFormat
     content: bytes
+    warnings: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -1092,7 +1089,7 @@ def render(
     ref = resolve_template(template)
     context = to_context(subject, kb=kb, target=target, capacity=capacity, assumptions=assumptions, verify=verify)
     if ref.format == "docx":
-        return RenderedReport("docx", _render_docx(ref, context, charts))
+        return RenderedReport("docx", _render_docx(ref, context, charts), tuple(context.warnings))
     env = _environment(ref.directory, ref.format)
     data = context.template_data()
     data["chart"] = _chart_function(context, ref.format, charts)
@@ -1104,7 +1101,7 @@ def render(
     except (jinja2.TemplateError, ArithmeticError, LookupError, TypeError, ValueError, RecursionError,
             AttributeError, MemoryError) as exc:
         raise _template_error(exc, ref) from None
-    return RenderedReport(ref.format, text.encode("utf-8"))
+    return RenderedReport(ref.format, text.encode("utf-8"), tuple(context.warnings))
 
 
 def to_context(
@@ -1193,8 +1190,10 @@ def report_file(
     assume: list[str] | tuple[str, ...] = (),
     verify: bool = True,
     charts: bool = True,
+    max_evidence_age: int | None = None,
 ) -> RenderedReport:
-    """Load a fact file and render its report (what ``maturity report`` does).
+    """Load a fact file and render its report (what ``maturity report`` does); ``max_evidence_age`` (days) is the
+    session's (stale evidence, listed among the warnings).
 
     The template is resolved first (once; pass a :class:`TemplateRef` to reuse one already resolved), so a
     missing template fails before any inference runs.
@@ -1208,7 +1207,8 @@ def report_file(
     ref = resolve_template(template)
     kb = load_knowledge_base(kb_dir)
     facts = load_fact_file(path, kb)
-    session = Session(kb, facts, parse_assumptions(list(assume), kb), verify=verify, source=str(path))
+    session = Session(kb, facts, parse_assumptions(list(assume), kb), verify=verify, source=str(path),
+                      max_evidence_age=max_evidence_age)
     context = build_context(session, target=target, capacity=capacity)
     return render(context, ref, charts=charts)
 

@@ -176,6 +176,8 @@ class PracticeResult(Result):
     evidence_items: list[EvidenceResult] = Field(default=[], description="The evidence with its kind and origin.")
     answers: list[AnswerResult] = Field(default=[], description="Respondents' answers recorded for the practice.")
     conflict: bool = Field(default=False, description="Respondents disagree and no status is decided: not rated.")
+    stale: bool = Field(default=False, description="Its evidence (observed_on, else the latest date of its evidence "
+                        "and answers) is older than the maximum evidence age before assessed_on: to be seen again.")
 
 
 class Finding(Result):

@@ -550,13 +550,16 @@ def roadmap_file(
     verify: bool = True,
     plan_unobserved: bool = False,
     evaluator: Evaluator = "rules",
+    max_evidence_age: int | None = None,
 ) -> Roadmap:
-    """The roadmap of the fact file at ``path``; ``target`` and ``assume`` in their text form."""
+    """The roadmap of the fact file at ``path``; ``target`` and ``assume`` in their text form; ``max_evidence_age``
+    (days) is the session's (stale evidence)."""
     kb = load_knowledge_base(kb_dir)
     facts = load_fact_file(path, kb)
     assumptions = parse_assumptions(list(assume), kb)
     goal = parse_target(target, kb) if target is not None else None
-    session = Session(kb, facts, assumptions, verify=verify, source=str(path), evaluator=evaluator)
+    session = Session(kb, facts, assumptions, verify=verify, source=str(path), evaluator=evaluator,
+                      max_evidence_age=max_evidence_age)
     return plan(session, target=goal, capacity=capacity, plan_unobserved=plan_unobserved)
 
 

@@ -18,10 +18,11 @@ from typing import Literal
 
 from mlops_maturity.engine import reference
 from mlops_maturity.engine.assessment import (
-    assess,
     assumption_problems,
+    build_assessment,
     direct_statuses,
     effective_statuses,
+    evidence_age_limit,
 )
 from mlops_maturity.engine.errors import UserInputError
 from mlops_maturity.engine.facts import FactFile
@@ -43,9 +44,11 @@ class Session:
         verify: cross-check the rules engine against the reference evaluator on every inference.
         source: the fact file's name, recorded in results.
         evaluator: ``rules`` (the default) or ``reference``.
+        max_evidence_age: days; an observation dated longer before ``assessed_on`` is flagged stale in the
+            assessment (default: the knowledge base's ``assessment_policy``).
 
     Raises:
-        UserInputError: an assumption names an unknown practice or status.
+        UserInputError: an assumption names an unknown practice or status, or a bad ``max_evidence_age``.
     """
 
     def __init__(
@@ -57,6 +60,7 @@ class Session:
         verify: bool = True,
         source: str | None = None,
         evaluator: Evaluator = "rules",
+        max_evidence_age: int | None = None,
     ) -> None:
         self.kb = kb
         self.facts = facts
@@ -67,6 +71,8 @@ class Session:
         self.verify = verify
         self.source = source
         self.evaluator: Evaluator = evaluator
+        self.max_evidence_age = evidence_age_limit(kb, max_evidence_age)
+        """The maximum evidence age in days that the session's assessments apply (``None``: none)."""
         self._assessments: dict[tuple[tuple[str, str], ...], Assessment] = {}
         self._conclusions: dict[tuple[tuple[str, str], ...], Conclusions] = {}
         self.inferences = 0
@@ -85,9 +91,12 @@ class Session:
         key = self._key(extra)
         found = self._assessments.get(key)
         if found is None:
-            self.inferences += 1
-            found = self._assessments[key] = assess(self.kb, self.facts, dict(key), verify=self.verify,
-                                                    source=self.source, evaluator=self.evaluator)
+            # The conclusions come from the same cache as conclusions_with's: a roadmap or an explanation asking
+            # for the conclusions of an input already assessed does not infer it again (and vice versa).
+            conclusions = self.conclusions_with(extra)
+            found = self._assessments[key] = build_assessment(self.kb, self.facts, self.statuses_with(extra),
+                                                              dict(key), conclusions, self.source,
+                                                              max_evidence_age=self.max_evidence_age)
         return found
 
     def conclusions_with(self, extra: Mapping[str, str] | None) -> Conclusions:

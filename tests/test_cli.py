@@ -75,18 +75,30 @@ def test_schema_assessment_is_version_2(runner: CliRunner) -> None:
 
 
 def test_table_shows_not_rated_never_a_bare_zero(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["assess", str(EXAMPLES / "enterprise-near-l3.yaml")])
+    example = str(EXAMPLES / "enterprise-near-l3.yaml")
+    doc = json.loads(runner.invoke(app, ["assess", example, "-f", "json"]).stdout)
+    unrated = [pa for pa in doc["process_areas"] if pa["status"] == "not_rated"]
+    assert unrated and all(pa["capability_level"] is None for pa in unrated)
+    result = runner.invoke(app, ["assess", example])
     assert result.exit_code == 0, result.stderr
-    rows = [line for line in result.stdout.splitlines() if "PP Project Planning" in line]
-    assert rows and "not rated" in rows[0] and "13/14" in rows[0]
+    for pa in unrated:
+        rows = [line for line in result.stdout.splitlines() if f"│ {pa['id']} {pa['name'].split()[0]}" in line]
+        cells = [c.strip() for c in rows[0].split("│")]
+        c = pa["coverage"]
+        assert cells[3:6] == ["not rated", f"{c['satisfied']}/{c['total']}", "not rated"], rows[0]
     assert "Target profiles" in result.stdout and "Provenance" in result.stdout
 
 
-def test_fact_file_warnings_go_to_stderr(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["assess", str(EXAMPLES / "enterprise-near-l3.yaml"), "-f", "json"])
-    assert result.exit_code == 0
-    assert "warning:" in result.stderr and "merged into" in result.stderr
-    json.loads(result.stdout)  # stdout stays the bare document
+def test_fact_file_warnings_go_to_stderr(tmp_path: Path, runner: CliRunner, kb: KnowledgeBase) -> None:
+    alias, merged = next(iter(kb.aliases.items()))  # a merged practice id still works, with a warning
+    path = tmp_path / "merged.yaml"
+    path.write_text(FACTS + f"  {alias}: FI\n", encoding="utf-8")
+    result = runner.invoke(app, ["assess", str(path), "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert "warning:" in result.stderr and "merged into" in result.stderr and merged in result.stderr
+    doc = json.loads(result.stdout)  # stdout stays the bare document
+    assert {p["id"]: p["status"] for p in doc["practices"]}[merged] == "FI"
+    assert any(merged in w for w in doc["warnings"])
 
 
 def test_json_trace_on_request(facts: Path, runner: CliRunner) -> None:
@@ -151,7 +163,7 @@ def test_init_writes_a_valid_blank_file_and_never_overwrites(tmp_path: Path, run
     result = runner.invoke(app, ["init", "--out", str(out)])
     assert result.exit_code == 0, result.stderr
     text = out.read_text(encoding="utf-8")
-    assert "# ml.model-registry: NY" in text
+    assert "\n  ml.model-registry:\n" in text  # listed with no value: not filled in
     assessed = runner.invoke(app, ["assess", str(out), "-f", "json"])
     assert assessed.exit_code == 0, assessed.stderr
     assert all(p["status"] == "not_observed" for p in json.loads(assessed.stdout)["practices"])
@@ -187,26 +199,75 @@ def test_kb_show_whole_and_one(runner: CliRunner, kb: KnowledgeBase) -> None:
     whole = json.loads(runner.invoke(app, ["kb", "show"]).stdout)
     assert len(whole["process_areas"]) == len(kb.process_areas)
     goal = whole["process_areas"][0]["goals"][0]
-    assert goal["practices"] == kb.goal_practices[goal["id"]]
+    # a goal lists its CMMI practices, each with the alternatives (lists of our practices) that implement it
+    assert [sp["id"] for sp in goal["practices"]] == kb.goal_model_practices[goal["id"]]
+    assert all(sp["implemented_by"] and all(alt for alt in sp["implemented_by"]) for sp in goal["practices"])
     assert {g["id"] for g in whole["generic_goals"]} == {"GG2", "GG3"}
-    assert all("requires" in p for p in whole["practices"])
-    assert all(lv["practices"] is not None for f in whole["frameworks"] for lv in f["levels"])
+    assert all("requires" in p and "implements" in p for p in whole["practices"])
+    assert not any("goals" in p or "generic_practices" in p for p in whole["practices"])  # v1 fields are gone
+    assert all("required" in lv and "optional" in lv for f in whole["frameworks"] for lv in f["levels"])
+    assert all(f["provenance"] in ("sourced", "constructed", "reconstructed") for f in whole["frameworks"])
     one = json.loads(runner.invoke(app, ["kb", "show", "ml.model-registry"]).stdout)
     assert one["type"] == "practice" and one["id"] == "ml.model-registry"
+    assert one["implements"] == kb.practice_implements["ml.model-registry"] and "CM.SP1.2" in one["implements"]
+    assert one["serving_level"] == 2
     missing = runner.invoke(app, ["kb", "show", "ml.model-registy"])
     assert missing.exit_code == 2 and "did you mean ml.model-registry?" in missing.stderr
 
 
+def test_kb_show_a_cmmi_practice_and_a_goal(runner: CliRunner, kb: KnowledgeBase) -> None:
+    result = runner.invoke(app, ["kb", "show", "CM.SP1.2"])
+    assert result.exit_code == 0, result.stderr
+    sp = json.loads(result.stdout)
+    assert sp["type"] == "cmmi_practice" and sp["kind"] == "specific"
+    assert sp["goal"] == "CM.SG1" and sp["process_area"] == "CM" and sp["maturity_level"] == 2
+    assert sp["implemented_by"] == [list(alt) for alt in kb.model_practices["CM.SP1.2"].alternatives]
+    assert ["ml.source-control", "ml.data-versioning", "ml.model-registry"] in sp["implemented_by"]
+    gp = json.loads(runner.invoke(app, ["kb", "show", "PP.GP2.3"]).stdout)
+    assert gp["kind"] == "area_generic" and gp["inherits"] == "GP2.3" and gp["goal"] == "PP.GG2"
+    org = json.loads(runner.invoke(app, ["kb", "show", "GP2.3"]).stdout)
+    assert org["kind"] == "generic" and org["process_area"] is None and org["implemented_by"]
+    goal = json.loads(runner.invoke(app, ["kb", "show", "CM.SG1"]).stdout)
+    assert goal["type"] == "goal" and goal["practices"] == kb.goal_model_practices["CM.SG1"]
+    assert "CM.SP1.2" in goal["practices"]
+    typo = runner.invoke(app, ["kb", "show", "CM.SP1.9"])
+    assert typo.exit_code == 2 and "did you mean" in typo.stderr
+
+
 def test_kb_list_filters(runner: CliRunner, kb: KnowledgeBase) -> None:
     listed = json.loads(runner.invoke(app, ["kb", "list", "--framework", "google", "-f", "json"]).stdout)
-    google = {p for lv in kb.frameworks["google"].levels for p in lv.practices}
+    google = {p for lv in kb.frameworks["google"].levels for p in lv.practices}  # required and optional
     assert {p["id"] for p in listed} == google
+    optional = {p for lv in kb.frameworks["google"].levels for p in lv.optional}
+    assert optional and optional <= {p["id"] for p in listed}
+    # --process-area: practices that implement (are part of an alternative of) a CMMI practice of the area
     by_area = json.loads(runner.invoke(app, ["kb", "list", "--process-area", "CM", "-f", "json"]).stdout)
-    assert all(any(g.startswith("CM.") for g in p["evidences_goals"]) for p in by_area) and by_area
+    assert by_area and all(any(kb.model_practices[m].process_area == "CM" for m in p["implements"]) for p in by_area)
+    expected = {pid for pid, mps in kb.practice_implements.items()
+                if any(kb.model_practices[m].process_area == "CM" for m in mps)}
+    assert {p["id"] for p in by_area} == expected
+    by_practice = json.loads(runner.invoke(app, ["kb", "list", "--process-area", "CM.SP1.2", "-f", "json"]).stdout)
+    assert {p["id"] for p in by_practice} == {p for alt in kb.model_practices["CM.SP1.2"].alternatives for p in alt}
+    by_goal = json.loads(runner.invoke(app, ["kb", "list", "--process-area", "CM.SG1", "-f", "json"]).stdout)
+    assert {p["id"] for p in by_practice} <= {p["id"] for p in by_goal} <= {p["id"] for p in by_area}
     found = json.loads(runner.invoke(app, ["kb", "list", "--search", "REGISTRY", "-f", "json"]).stdout)
     assert "ml.model-registry" in {p["id"] for p in found}
     bad = runner.invoke(app, ["kb", "list", "--framework", "gogle"])
     assert bad.exit_code == 2 and "did you mean google?" in bad.stderr
+    unknown = runner.invoke(app, ["kb", "list", "--process-area", "CMX"])
+    assert unknown.exit_code == 2 and "unknown process area" in unknown.stderr
+
+
+def test_kb_list_table_never_cuts_an_id(runner: CliRunner, kb: KnowledgeBase) -> None:
+    result = runner.invoke(app, ["kb", "list"])
+    assert result.exit_code == 0, result.stderr
+    assert f"{len(kb.practices)} practice(s)" in result.stdout
+    assert "…" not in result.stdout
+    cells = {c.strip() for line in result.stdout.splitlines() for c in line.split("│")}
+    assert set(kb.practices) <= cells  # every id whole, in a cell of its own
+    assert "ml.model-registry" in cells and "CM.SP1.1, CM.SP1.2, CM.SP1.3," in cells
+    optional = runner.invoke(app, ["kb", "list", "--framework", "google"]).stdout
+    assert "google:1 (optional)" in optional
 
 
 def test_kb_validate_passes_on_shipped_kb(runner: CliRunner) -> None:

@@ -24,6 +24,7 @@ from mlops_maturity.engine.errors import UserInputError
 from mlops_maturity.engine.facts import Characterization, FactFile, Observation, load_fact_file
 from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
 from mlops_maturity.engine.levels import next_level
+from mlops_maturity.engine.session import Session
 from mlops_maturity.engine.report import (
     FILTERS,
     ReportContext,
@@ -99,14 +100,50 @@ def test_context_has_every_part_and_validates_against_its_schema(stem: str) -> N
 def test_target_option_moves_roadmap_and_explanation() -> None:
     kb = _kb()
     facts = load_fact_file(EXAMPLES / "enterprise-near-l3.yaml", kb)
-    context = build_context(kb, facts, target=4)
+    session = Session(kb, facts, evaluator="reference")
+    context = build_context(session, target=4)
     assert context.target.level == context.roadmap.target.level == context.explanation.level == 4  # type: ignore[union-attr]
     assert all(pa.target_capability == 3 for pa in context.process_areas if pa.maturity_level <= 4)
     assert all(pa.target_capability is None for pa in context.process_areas if pa.maturity_level == 5)
-    reached = build_context(kb, facts, target=2)
+    reached = build_context(session, target=2)
     assert reached.target.reached and reached.roadmap.reached and reached.explanation.reached  # type: ignore[union-attr]
     with pytest.raises(UserInputError, match="CMMI maturity levels are 1-5, got 6"):
-        build_context(kb, facts, target=6)
+        build_context(session, target=6)
+
+
+def test_a_report_runs_each_distinct_inference_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The assessment, the explanation's adoption checks and the roadmap's waves share the session's one cache:
+    no input is inferred twice (rules engine, cross-checked), and a second report on the session infers nothing."""
+    import mlops_maturity.engine.session as session_module
+
+    inputs: list[tuple[tuple[str, str], ...]] = []
+    real = session_module.infer
+
+    def counting(kb: KnowledgeBase, statuses: dict[str, str], *args: object, **kwargs: object) -> object:
+        inputs.append(tuple(sorted(statuses.items())))
+        return real(kb, statuses, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(session_module, "infer", counting)
+    kb = _kb()
+    session = Session(kb, load_fact_file(EXAMPLES / "enterprise-near-l3.yaml", kb), {"ml.model-registry": "FI"})
+    context = build_context(session, capacity=10)
+    assert context.roadmap is not None and context.explanation is not None and not context.explanation.reached
+    assert session.inferences == len(inputs) == len(set(inputs)) > 2  # the start, adoption checks, waves
+    render(session, "markdown", capacity=10, charts=False)
+    assert session.inferences == len(inputs)
+
+
+def test_build_context_of_a_knowledge_base_and_facts_makes_the_session() -> None:
+    """The public API's form, ``build_context(kb, facts, ...)``, is the context of a session of them."""
+    kb = _kb()
+    facts = load_fact_file(EXAMPLES / "regulated-bank.yaml", kb)
+    assumed = {"org.training-records": "FI"}
+    made = build_context(kb, facts, assumptions=assumed, source="bank.yaml", verify=False)
+    assert made == build_context(Session(kb, facts, assumed, verify=False, source="bank.yaml"))
+    with pytest.raises(TypeError, match="the session's"):
+        build_context(Session(kb, facts), facts)
+    with pytest.raises(TypeError, match="needs the fact file"):
+        build_context(kb)  # type: ignore[call-overload]
 
 
 def test_schema_command_exports_the_context_schema() -> None:
@@ -218,7 +255,7 @@ def test_report_from_an_assessment_is_the_report_from_its_fact_file(stem: str, a
     kb = _kb()
     path = EXAMPLES / f"{stem}.yaml"
     facts = load_fact_file(path, kb)
-    from_facts = build_context(kb, facts, assumptions=assumptions, source=str(path), verify=False)
+    from_facts = build_context(Session(kb, facts, assumptions, source=str(path), verify=False))
     assessment = assess(kb, facts, assumptions, source=str(path))
     from_assessment = to_context(assessment, kb=kb, verify=False)
     assert [f.rule for f in from_assessment.findings] == [f.rule for f in assessment.findings]
@@ -257,7 +294,8 @@ def test_at_the_highest_level_there_is_no_roadmap_and_the_report_says_so() -> No
     kb = _kb()
     facts = FactFile(organization="Top Co", assessed_on=dt.date(2026, 1, 1),
                      practices={pid: Observation(status=Characterization.FI) for pid in kb.practices})
-    context = build_context(kb, facts, verify=False)
+    session = Session(kb, facts, evaluator="reference")
+    context = build_context(session)
     assert context.maturity.level == 5 and context.maturity.next_level is None
     assert context.target.level is None and context.roadmap is None and context.explanation is None
     markdown = render(context, "markdown").text
@@ -268,7 +306,7 @@ def test_at_the_highest_level_there_is_no_roadmap_and_the_report_says_so() -> No
     document = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode("utf-8")
     assert "Already at the highest level" in document and "Roadmap toward" not in document
     # An explicit target still gives a (reached) roadmap.
-    at_five = build_context(kb, facts, target=5, verify=False)
+    at_five = build_context(session, target=5)
     assert at_five.roadmap is not None and at_five.roadmap.reached and at_five.target.level == 5
 
 
@@ -278,7 +316,7 @@ def test_bad_report_target_is_an_input_error(target: object) -> None:
     facts = load_fact_file(EXAMPLES / "notebook-startup.yaml", kb)
     with pytest.raises(UserInputError, match="CMMI maturity levels are 1-5") as caught:
         build_context(kb, facts, target=target, verify=False)  # type: ignore[arg-type]
-    assert caught.value.problems[0].file == "--target"
+    assert caught.value.problems[0].file == "target"  # the parameter (the CLI names its option itself)
 
 
 @pytest.mark.parametrize(("value", "shown"), [
@@ -368,6 +406,18 @@ def test_cli_report_markdown_to_stdout(runner: CliRunner) -> None:
     assert dash.exit_code == 0 and "## Why level 4 (Quantitatively Managed) is not reached" in dash.stdout
 
 
+def test_cli_report_prints_fact_file_warnings_on_stderr(runner: CliRunner, tmp_path: Path) -> None:
+    """Like ``assess``: a merged practice id still works, the warning goes to stderr, stdout is the document."""
+    facts = tmp_path / "merged.yaml"
+    facts.write_text("organization: Merged Co\nassessed_on: 2026-01-01\npractices:\n"
+                     "  gen.defined-process-use: {status: FI}\n", encoding="utf-8")
+    result = runner.invoke(app, ["report", str(facts), "--no-verify"])
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.stderr and "merged into ipm.project-defined-process" in result.stderr
+    assert result.stdout.startswith("# ML Ops maturity assessment: Merged Co")
+    assert "warning:" not in result.stdout
+
+
 def test_cli_report_files_force_and_atomic(runner: CliRunner, tmp_path: Path) -> None:
     fact = str(EXAMPLES / "notebook-startup.yaml")
     out = tmp_path / "report.html"
@@ -415,7 +465,7 @@ def test_example_consulting_template_renders() -> None:
     html = render(context, ONE_PAGER).text
     assert "Northwind Advisory" in html and "Halvorsen Retail Group" in html
     assert "What stands between you and level 3" in html
-    assert "First wave: 4 practices" in html
+    assert "First wave: 1 practice<" in html  # v2: the rest is not observed (assess first)
     assert html.count("<svg") >= 2  # the logo and the capability profile
     assert "--accent: #0b6e4f" in html  # the brand overrides the built-in style, which is kept (super())
     assert ".badge-level" in html
@@ -499,7 +549,7 @@ def test_charts_lay_out_without_warnings_with_and_without_capacity(stem: str) ->
     kb = _kb()
     facts = load_fact_file(EXAMPLES / f"{stem}.yaml", kb)
     for capacity in (None, 10):
-        context = build_context(kb, facts, capacity=capacity, verify=False)
+        context = build_context(Session(kb, facts, evaluator="reference"), capacity=capacity)
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             for name in charts.CHARTS:
@@ -516,5 +566,5 @@ def test_a_large_fact_file_renders_with_the_builtin_templates(tmp_path: Path) ->
     evidence = [f"evidence item number {i} with some words" for i in range(20_000)]
     facts = FactFile.model_validate({"organization": "Big", "assessed_on": "2026-01-01",
                                      "practices": {"ml.model-registry": {"status": "FI", "evidence": evidence}}})
-    text = render(build_context(kb, facts, verify=False), "markdown", charts=False).text
+    text = render(build_context(Session(kb, facts, evaluator="reference")), "markdown", charts=False).text
     assert "evidence item number 19999 with some words" in text

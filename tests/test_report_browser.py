@@ -25,6 +25,7 @@ import pytest
 from mlops_maturity.engine.facts import load_fact_file
 from mlops_maturity.engine.kb import load_knowledge_base
 from mlops_maturity.engine.report import build_context, render
+from mlops_maturity.engine.session import Session
 
 from tests.conftest import EXAMPLES
 
@@ -186,7 +187,8 @@ def test_control_page_shows_that_errors_and_requests_are_caught(tmp_path: Path) 
                                                                         "northwind-one-pager"))])
 def test_html_report_renders_offline_without_errors(tmp_path: Path, stem: str, template: str) -> None:
     kb = load_knowledge_base()
-    context = build_context(kb, load_fact_file(EXAMPLES / f"{stem}.yaml", kb), capacity=10)
+    context = build_context(Session(kb, load_fact_file(EXAMPLES / f"{stem}.yaml", kb), evaluator="reference"),
+                            capacity=10)
     page = tmp_path / "report.html"
     page.write_bytes(render(context, template if template == "html" else Path(template)).content)
     run = load_page(page, tmp_path)

@@ -12,6 +12,7 @@ from docx import Document
 from mlops_maturity.engine.facts import load_fact_file
 from mlops_maturity.engine.kb import load_knowledge_base
 from mlops_maturity.engine.report import ReportContext, build_context, builtin_template_dir, render
+from mlops_maturity.engine.session import Session
 
 from tests.conftest import EXAMPLES, ROOT
 
@@ -21,7 +22,7 @@ BUILD_SCRIPT = ROOT / "engine" / "templates" / "build_docx_template.py"
 @cache
 def _context(stem: str) -> ReportContext:
     kb = load_knowledge_base()
-    return build_context(kb, load_fact_file(EXAMPLES / f"{stem}.yaml", kb))
+    return build_context(Session(kb, load_fact_file(EXAMPLES / f"{stem}.yaml", kb)))
 
 
 def _text(document: object) -> str:

@@ -14,6 +14,7 @@ from mlops_maturity.engine.errors import UserInputError
 from mlops_maturity.engine.facts import load_fact_file
 from mlops_maturity.engine.kb import load_knowledge_base
 from mlops_maturity.engine.report import ReportContext, build_context, render
+from mlops_maturity.engine.session import Session
 from typer.testing import CliRunner
 
 from tests.conftest import EXAMPLES
@@ -60,7 +61,7 @@ ATTACKS: dict[str, tuple[str, str]] = {
 @lru_cache(maxsize=1)
 def _context() -> ReportContext:
     kb = load_knowledge_base()
-    return build_context(kb, load_fact_file(FACTS, kb))
+    return build_context(Session(kb, load_fact_file(FACTS, kb), evaluator="reference"))
 
 
 def _template(tmp_path: Path, source: str) -> Path:

@@ -43,6 +43,21 @@ def _table(document: object, headers: list[str], loop: str, cells: list[str], en
     table.rows[3].cells[0].text = end
 
 
+def _model_practice(document: object) -> None:
+    """A CMMI practice of the explanation (``mp``): its class, a direct characterization, and its alternatives
+    with what each lacks (the cheapest marked)."""
+    document.add_paragraph(  # type: ignore[attr-defined]
+        "{{ mp.id }} {{ mp.name }}: {{ mp.status | practice_class }}{% if mp.direct %}, characterized directly as "
+        "{{ mp.direct.status | characterization }}: {{ mp.direct.rationale }}{% endif %}{% if mp.inherits %}; "
+        "inherits {{ mp.inherits }} ({{ mp.inherited_status | practice_class }}){% endif %}", style="List Bullet 2")
+    _tag(document, "{%p for x in mp.alternatives %}")
+    document.add_paragraph(  # type: ignore[attr-defined]
+        "{{ x.label }}{% if x.cheapest %} (cheapest){% endif %}: {{ x.status | practice_class }}{% if x.lacks %}; "
+        "lacks {% for q in x.lacks %}{{ q.name }} ({{ q.id }}, {{ q.characterization }}){% if not loop.last %}, "
+        "{% endif %}{% endfor %}; cost {{ x.cost | effort }}{% endif %}", style="List Bullet 3")
+    _tag(document, "{%p endfor %}")
+
+
 def build() -> bytes:
     """The template's bytes (deterministic: fixed document properties and zip timestamps)."""
     document = Document()
@@ -112,29 +127,40 @@ def build() -> bytes:
     _tag(document, "{%p for line in explanation.summary %}")
     document.add_paragraph("{{ line }}", style="List Bullet")
     _tag(document, "{%p endfor %}")
+    _tag(document, "{%p if not explanation.reached %}")
     _tag(document, "{%p for area in explanation.process_areas %}")
     area = document.add_paragraph()
     area.add_run("{{ area.id }} {{ area.name }}").bold = True
-    area.add_run(" (maturity level {{ area.maturity_level }}): {{ area.status | status_label }}, {{ area.meaning }}")
-    _tag(document, "{%p for goal in area.goals %}")
+    area.add_run(" (maturity level {{ area.maturity_level }}): {{ area.status | status_label }}, "
+                 "{% if area.capability_level is not none %}capability level {{ area.capability_level }}{% else %}"
+                 "no capability level{% endif %}, needs {{ area.required_capability }}: {{ area.meaning }}")
+    _tag(document, "{%p for goal in area.goals + area.generic_goals %}")
     document.add_paragraph("{{ goal.id }} {{ goal.name }}: {{ goal.status | status_label }}, {{ goal.meaning }}",
                            style="List Bullet")
-    _tag(document, "{%p for p in goal.practices %}")
-    document.add_paragraph("{{ p.name }} ({{ p.id }}): {{ p.characterization }}. {{ p.meaning }}"
-                           "{% if p.note %} Note: {{ p.note }}{% endif %}", style="List Bullet 2")
+    _tag(document, "{%p for mp in goal.practices %}")
+    _model_practice(document)
     _tag(document, "{%p endfor %}")
     _tag(document, "{%p endfor %}")
     _tag(document, "{%p endfor %}")
     _tag(document, "{%p for gg in explanation.generic_goals %}")
     document.add_paragraph("{{ gg.id }} {{ gg.name }} (organization-wide): {{ gg.status | status_label }}, "
                            "{{ gg.meaning }}", style="List Bullet")
+    _tag(document, "{%p for mp in gg.practices %}")
+    _model_practice(document)
     _tag(document, "{%p endfor %}")
+    _tag(document, "{%p endfor %}")
+    _tag(document, "{%p for o in explanation.obstacles %}")
+    document.add_paragraph("Adopting practices cannot change {{ o.id }}: {{ o.reason }}.", style="List Bullet")
+    _tag(document, "{%p endfor %}")
+    _tag(document, "{%p endif %}")
     _tag(document, "{%p if explanation.adoption %}")
-    document.add_paragraph("Smallest set of practices whose adoption reaches level {{ explanation.level }}"
+    document.add_paragraph("{% if explanation.minimal %}Smallest set{% else %}A set{% endif %} of practices whose "
+                           "adoption reaches level {{ explanation.level }}"
                            "{% if explanation.verified %} (verified by re-running the engine){% endif %}:")
     _tag(document, "{%p for a in explanation.adoption %}")
     document.add_paragraph("{{ a.name }} ({{ a.id }}): now {{ a.characterization }}; needed for "
-                           "{{ a.fixes | join(', ') }}.", style="List Number")
+                           "{{ a.fixes | join(', ') or 'prerequisite of ' ~ a.prerequisite_of | join(', ') }}.",
+                           style="List Number")
     _tag(document, "{%p endfor %}")
     _tag(document, "{%p endif %}")
     _tag(document, "{%p endif %}")
@@ -168,10 +194,15 @@ def build() -> bytes:
     _tag(document, "{%p endif %}")
 
     document.add_heading("Crosswalk: the models against CMMI", level=1)
-    _tag_table = ["{{ row.name }}", "{{ row.computed_maturity_level }} {{ row.computed_maturity_level_name }}",
-                  "{% if row.article_verdict %}{{ row.article_verdict.maturity_level }}{% else %}-{% endif %}"]
-    _table(document, ["Model", "Computed CMMI level", "Article's verdict"], "{%tr for row in crosswalk.rows %}",
-           _tag_table)
+    _tag_table = ["{{ row.name }}", "{{ row.provenance }}",
+                  "{{ row.strict.maturity_level }} {{ row.strict.maturity_level_name }}",
+                  "{% if row.profile.characterization %}{{ row.profile.characterization.level }}: "
+                  "{{ row.profile.characterization.label }}{% else %}-{% endif %}",
+                  "{% if row.article_verdict %}{{ row.article_verdict.maturity_level }}{% if "
+                  "row.article_verdict.near_miss %} (near miss){% endif %}{% else %}-{% endif %}",
+                  "{{ row.agreement.label }}"]
+    _table(document, ["Model", "Provenance", "Strict rating (CMMI level)", "Achievement profile", "Article's verdict",
+                      "Agreement"], "{%tr for row in crosswalk.rows %}", _tag_table)
 
     document.add_heading("Evidence per practice", level=1)
     _table(document, ["Practice", "Status", "Evidence", "Note"],
