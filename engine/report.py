@@ -46,8 +46,7 @@ from mlops_maturity.engine import documents, explain, roadmap
 from mlops_maturity.engine.crosswalk import Crosswalk, crosswalk
 from mlops_maturity.engine.errors import Problem, UserInputError
 from mlops_maturity.engine.explain import STATUS_WORDS, LevelExplanation
-from mlops_maturity.engine.facts import Characterization, FactFile, Observation
-from mlops_maturity.engine.facts import DirectCharacterization
+from mlops_maturity.engine.facts import Characterization, DirectCharacterization, FactFile, Observation
 from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
 from mlops_maturity.engine.levels import check_maturity_level, next_level
 from mlops_maturity.engine.rating import required_capability
@@ -321,7 +320,13 @@ class ReportContext(ContextModel):
     assumptions: list[Assumption] = Field(description="What-if assumptions applied on top of the fact file.")
     warnings: list[str] = Field(description="What the fact file says that works but should change (merged ids).")
     roadmap: Roadmap | None = Field(
-        description="The roadmap toward the target, with its waves (null when already at level 5 without a target)."
+        description="The roadmap toward the target, with its waves (null when already at level 5 without a target, "
+                    "or when no plan can reach the target: see roadmap_unavailable)."
+    )
+    roadmap_unavailable: str | None = Field(
+        description="Why there is no roadmap toward the target although it is not reached (e.g. a CMMI practice "
+                    "the assessor characterized directly as not implemented: adopting practices cannot change it); "
+                    "null otherwise."
     )
     explanation: LevelExplanation | None = Field(
         description="Why the target level is not reached (or how it was reached), from the inference trace."
@@ -404,8 +409,21 @@ def build_context(
     result = session.assessment
     level = _target_level(target, result.maturity_level)
     explanation = explain.level_explanation(session, level) if level is not None else None
-    plan = roadmap.plan(session, target=level, capacity=capacity) if level is not None else None
-    return _context(session.kb, session.facts, result, level, plan, explanation, _crosswalk(session))
+    plan, unavailable = _roadmap(session, level, capacity) if level is not None else (None, None)
+    context = _context(session.kb, session.facts, result, level, plan, explanation, _crosswalk(session))
+    return context.model_copy(update={"roadmap_unavailable": unavailable}) if unavailable else context
+
+
+def _roadmap(session: Session, level: int, capacity: float | None) -> tuple[Roadmap | None, str | None]:
+    """The roadmap toward ``level``, or why there is none: a target no plan can reach is part of the report (the
+    explanation shows what stands in the way), not an error. A bad ``capacity`` still is one."""
+    try:
+        return roadmap.plan(session, target=level, capacity=capacity), None
+    except UserInputError as exc:
+        # The level is checked already: a problem about the target can only be that no plan reaches it.
+        if not exc.problems or any(p.file != "target" for p in exc.problems):
+            raise
+        return None, "; ".join(p.message for p in exc.problems)
 
 
 def _crosswalk(session: Session) -> Crosswalk:
@@ -575,6 +593,7 @@ def _context(
         assumptions=a.assumptions,
         warnings=a.warnings,
         roadmap=plan,
+        roadmap_unavailable=None,
         explanation=explanation,
         crosswalk=cw,
     )
@@ -1263,8 +1282,9 @@ def register_jinja(
 ) -> jinja2.Environment:
     """Add the tool's filters and globals to a firm's own Jinja2 environment.
 
-    Filters: ``characterization``, ``status_label``, ``capability``, ``practice_class``, ``md_cell``, ``effort``, ``plural`` (the
-    names the built-in templates and macros use, so ``builtin_loader()`` templates work in ``env``), each also as
+    Filters: ``characterization``, ``status_label``, ``capability``, ``practice_class``, ``md_cell``, ``effort``,
+    ``plural`` (the names the built-in templates and macros use, so ``builtin_loader()`` templates work in ``env``),
+    each also as
     ``maturity_<name>``. Globals: ``maturity_context(path, target=None)`` (the report context of a fact file, as
     plain data), ``maturity_assess(path)``, ``maturity_chart(context, name, fmt="svg")`` and
     ``maturity_level_name(n)``. The globals read fact files from disk: register them only in an environment that

@@ -407,6 +407,8 @@ def test_engine_entry_points_pass_the_parameter(kb: KnowledgeBase, tmp_path: Pat
     assert [p.id for p in api.assess_file(path, max_evidence_age=1000, verify=False).practices if p.stale] == [
         "ml.experiment-tracking"]
     roadmap_file(path, max_evidence_age=10, evaluator="reference")
+    with pytest.raises(UserInputError):
+        roadmap_file(path, max_evidence_age=-1, evaluator="reference")
     explain_file(path, max_evidence_age=10, verify=False)
     with pytest.raises(UserInputError) as caught:
         explain_file(path, max_evidence_age=-1, verify=False)

@@ -20,11 +20,17 @@ import pytest
 from mlops_maturity.cli.app import app
 from mlops_maturity.engine import charts
 from mlops_maturity.engine.assessment import assess
+from mlops_maturity.engine.crosswalk import crosswalk
 from mlops_maturity.engine.errors import UserInputError
-from mlops_maturity.engine.facts import Characterization, FactFile, Observation, load_fact_file
+from mlops_maturity.engine.facts import (
+    Characterization,
+    DirectCharacterization,
+    FactFile,
+    Observation,
+    load_fact_file,
+)
 from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
 from mlops_maturity.engine.levels import next_level
-from mlops_maturity.engine.session import Session
 from mlops_maturity.engine.report import (
     FILTERS,
     ReportContext,
@@ -37,6 +43,7 @@ from mlops_maturity.engine.report import (
     resolve_template,
     to_context,
 )
+from mlops_maturity.engine.session import Session
 from typer.testing import CliRunner
 
 from tests.conftest import EXAMPLES, ROOT
@@ -123,14 +130,38 @@ def test_a_report_runs_each_distinct_inference_once(monkeypatch: pytest.MonkeyPa
         inputs.append(tuple(sorted(statuses.items())))
         return real(kb, statuses, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(session_module, "infer", counting)
     kb = _kb()
+    crosswalk(kb, verify=True)  # the crosswalk's own sessions (one per framework, cached per knowledge base)
+    monkeypatch.setattr(session_module, "infer", counting)
     session = Session(kb, load_fact_file(EXAMPLES / "enterprise-near-l3.yaml", kb), {"ml.model-registry": "FI"})
     context = build_context(session, capacity=10)
     assert context.roadmap is not None and context.explanation is not None and not context.explanation.reached
     assert session.inferences == len(inputs) == len(set(inputs)) > 2  # the start, adoption checks, waves
     render(session, "markdown", capacity=10, charts=False)
     assert session.inferences == len(inputs)
+
+
+def test_a_target_no_plan_reaches_is_reported_not_an_error() -> None:
+    """A CMMI practice characterized directly as PI: the explanation lists it as an obstacle, the report has no
+    roadmap and says why, and every built-in template renders the direct characterization."""
+    kb = _kb()
+    facts = load_fact_file(EXAMPLES / "enterprise-near-l3.yaml", kb)
+    facts = facts.model_copy(update={"model_practices": {"CM.SP1.2": DirectCharacterization(
+        status=Characterization.PI, rationale="home-grown tool & no baselines", evidence=["wiki page"])}})
+    context = build_context(Session(kb, facts, evaluator="reference"), target=2)
+    assert context.maturity.level == 1 and context.explanation is not None
+    assert not context.explanation.achievable and [o.id for o in context.explanation.obstacles] == ["CM.SP1.2"]
+    assert context.roadmap is None and context.roadmap_unavailable is not None
+    assert "CM.SP1.2" in context.roadmap_unavailable
+    markdown = render(context, "markdown", charts=False).text
+    assert "No roadmap: impossible target" in markdown and "## Roadmap toward level 2 (Managed)" in markdown
+    assert "characterized directly by the assessor as partially implemented: home-grown tool & no baselines" \
+        in markdown
+    html = render(context, "html", charts=False).text
+    assert "No roadmap: impossible target" in html and "home-grown tool &amp; no baselines" in html
+    docx = render(context, "docx", charts=False).content
+    document = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode("utf-8")
+    assert "No roadmap: impossible target" in document and "characterized directly as partially" in document
 
 
 def test_build_context_of_a_knowledge_base_and_facts_makes_the_session() -> None:

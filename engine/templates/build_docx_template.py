@@ -191,6 +191,9 @@ def build() -> bytes:
                            style="List Bullet")
     _tag(document, "{%p endfor %}")
     _tag(document, "{%p endif %}")
+    _tag(document, "{%p elif roadmap_unavailable %}")
+    document.add_heading("Roadmap toward level {{ target.level }} ({{ target.name }})", level=1)
+    document.add_paragraph("No roadmap: {{ roadmap_unavailable }}")
     _tag(document, "{%p endif %}")
 
     document.add_heading("Crosswalk: the models against CMMI", level=1)

@@ -170,7 +170,8 @@ def reference_page(context: Any) -> str:
         "built-in filters and tests.",
         "- macros: `builtin/macros.html.j2` and `builtin/macros.md.j2` (`level_badge`, `process_area_matrix`, "
         "`goal_summary`, `practice_mark`, `generic_goal_cell`, `target_profile_table`, `level_needs`, "
-        "`framework_table`, `direct_table`, `crosswalk_table`, `findings_list`, `explanation_tree`, `roadmap_table`, "
+        "`framework_table`, `direct_table`, `crosswalk_table`, `findings_list`, `explanation_tree` (with `goal_gap`, "
+        "`model_practice_gap`, `alternative_gap`, `practice_gap`, `prerequisite_tree`), `roadmap_table`, "
         "`evidence_table`); layouts `builtin/base.html.j2`, `builtin/report.html.j2`, `builtin/report.md.j2` to "
         "extend (see `examples/templates/`).",
         "",
