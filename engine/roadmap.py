@@ -220,11 +220,12 @@ class RoadmapItem(Result):
 
 
 class AssessFirstItem(Result):
-    """A needed practice that is NY or not observed: assess it before planning work on it."""
+    """A needed practice that is NY or not observed (assess it before planning work on it), or NA where NA is all
+    that stands between a required CMMI practice and its alternatives (reconsider the characterization)."""
 
     practice: str
     name: str
-    status: Literal["NY", "not_observed"]
+    status: Literal["NY", "not_observed", "NA"]
     serves: int
     needed_by_target: bool
     needed_for: list[str]
@@ -386,6 +387,7 @@ class _Need:
     requirement: int | None
     label: str
     candidates: tuple[tuple[str | None, tuple[str, ...]], ...]  # (alternative id, members)
+    reconsider: bool = False  # every alternative is NA: the NA characterizations are to be reconsidered
 
 
 def plan(
@@ -455,7 +457,10 @@ def plan(
                                          text=f"prerequisite of {d}"))
     unblocks_total = _transitive_counts(dependents)
     order = _order(kb, prerequisites, dependents, unblocks_total)
-    waves = _waves(kb, order, prerequisites, capacity)
+    # Within a wave, items come in the order's own ranking (serving level, unblocking, value per effort, id): an
+    # item released late in the topological order can share a wave with one released early.
+    waves = [sorted(members, key=lambda p: (kb.serving_level[p], -unblocks_total[p], -_value_per_effort(kb, p), p))
+             for members in _waves(kb, order, prerequisites, capacity)]
     wave_of = {p: k for k, members in enumerate(waves, start=1) for p in members}
     ranked = [p for members in waves for p in members]
 
@@ -597,17 +602,20 @@ def _needs(kb: KnowledgeBase, facts: FactFile, c: Conclusions, statuses: Mapping
                                   "which decides it whatever practices are implemented")
                 continue
             candidates = [(f"{mp_id}#{k}", tuple(alt)) for k, alt in enumerate(mp.alternatives, 1)]
-            if mp.inherits is not None:
-                inherited = facts.model_practices.get(mp.inherits)
-                if inherited is None:
-                    org = kb.model_practices[mp.inherits]
-                    candidates += [(f"{org.id}#{k}", tuple(alt)) for k, alt in enumerate(org.alternatives, 1)]
-            candidates = [(a, m) for a, m in candidates if _alt_class(m, statuses) != NOT_APPLICABLE]
+            inherited = facts.model_practices.get(mp.inherits) if mp.inherits is not None else None
+            if mp.inherits is not None and inherited is None:
+                org = kb.model_practices[mp.inherits]
+                candidates += [(f"{org.id}#{k}", tuple(alt)) for k, alt in enumerate(org.alternatives, 1)]
+            applicable = [(a, m) for a, m in candidates if _alt_class(m, statuses) != NOT_APPLICABLE]
             if not candidates:
-                impossible.append(f"{label} cannot be satisfied: every alternative implementing it is not "
-                                  "applicable (NA never removes a required practice)")
+                impossible.append(f"{label} inherits {mp.inherits}, which the fact file characterizes directly as "
+                                  f"{inherited.status.value if inherited else '?'}, and has no alternative of its "
+                                  "own that can be adopted")
                 continue
-            needs.append(_Need(mp_id, "cmmi_practice", mp_id, None, label, tuple(candidates)))
+            if not applicable:  # NA never removes a required practice: the NA characterizations are reconsidered
+                needs.append(_Need(mp_id, "cmmi_practice", mp_id, None, label, tuple(candidates), reconsider=True))
+                continue
+            needs.append(_Need(mp_id, "cmmi_practice", mp_id, None, label, tuple(applicable)))
     else:
         assert target.framework is not None
         fw = kb.frameworks[target.framework]
@@ -663,12 +671,39 @@ def _choose(kb: KnowledgeBase, statuses: Mapping[str, str], needs: list[_Need], 
                 pending.extend(q for q in kb.practices[p].requires if statuses[q] in UNSAT)
         return sorted(out)
 
+    def cost_closure(members: Sequence[str]) -> list[str]:
+        """What adopting ``members`` costs: its not-yet-satisfied practices and all their unsatisfied prerequisites,
+        leaving out what is already chosen (the explanation's cheapest alternative is costed the same way)."""
+        out: set[str] = set()
+        pending = [p for p in members if statuses[p] in UNSAT]
+        while pending:
+            p = pending.pop()
+            if p in out or p in planned or p in assess_first:
+                continue
+            out.add(p)
+            pending.extend(q for q in kb.practices[p].requires if statuses[q] in UNSAT)
+        return sorted(out)
+
     for need in needs:
+        if need.reconsider:
+            # Every way to the CMMI practice is marked NA: the cheapest alternative's NA practices are to be
+            # assessed again (the plan's premise counts them found in place); they are never planned as work.
+            alt_id, members = min(need.candidates, key=lambda c: (
+                sum(kb.practices[p].effort.mid for p in c[1] if statuses[p] == "NA"), c[0] or ""))
+            for p in members:
+                if statuses[p] == "NA" and p not in planned:
+                    assess_first.add(p)
+                    reasons.setdefault(p, []).append(Reason(
+                        kind=need.kind, of=need.of, requirement=need.requirement, alternative=alt_id,
+                        text=f"{need.of} (alternative {(alt_id or '#?').split('#')[1]}): marked NA, but NA cannot "
+                             "remove a required CMMI practice; reconsider the characterization"))
+            continue
         best: tuple[tuple[float, int, tuple[str, ...], int], str | None, tuple[str, ...], list[str]] | None = None
         for number, (alt_id, members) in enumerate(need.candidates):
             added = closure(members)
-            key = (round(sum(kb.practices[p].effort.mid for p in added), 9),
-                   -sum(kb.practices[p].value for p in added), tuple(added), number)
+            costed = cost_closure(members)
+            key = (round(sum(kb.practices[p].effort.mid for p in costed), 9),
+                   -sum(kb.practices[p].value for p in costed), tuple(costed), number)
             if best is None or key < best[0]:
                 best = (key, alt_id, members, added)
         assert best is not None  # _needs keeps only needs with candidates

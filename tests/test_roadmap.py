@@ -205,19 +205,26 @@ def test_na_is_never_planned(mini_kb: KnowledgeBase) -> None:
     assert r.waves[0].framework_levels_after == {"toy": 1}
 
 
-def test_impossible_target(mini_kb: KnowledgeBase) -> None:
+def test_na_standing_in_the_way_is_reconsidered_not_planned(mini_kb: KnowledgeBase) -> None:
+    """Every alternative of CM.GP2.1 is NA (gen.policy): NA never removes a required practice, so the roadmap lists
+    the NA practice under assess first, to reconsider, and plans no work on it; the premise then reaches level 2."""
     na = {"status": "NA", "reason": "x"}
     facts = facts_of({"gen.policy": na, "ml.registry": na})
-    with pytest.raises(UserInputError, match=r"impossible target: CM.GP2.1 \(Establish an Organizational Policy\) "
-                       "cannot be satisfied: every alternative implementing it is not applicable") as caught:
-        plan_roadmap(mini_kb, facts, target=2)
-    assert "PP.GP2.1" not in str(caught.value)  # PP has an alternative of its own (plan.plan)
-    assert caught.value.problems[0].file == "target"
+    r = plan_roadmap(mini_kb, facts, target=2)
+    reconsider = {a.practice: a for a in r.assess_first if a.status == "NA"}
+    assert sorted(reconsider) == ["gen.policy"]
+    assert "gen.policy" not in [i.practice for i in r.items]
+    assert any("marked NA, but NA cannot remove a required CMMI practice" in x.text
+               for x in reconsider["gen.policy"].reasons)
+
+
+def test_impossible_target(mini_kb: KnowledgeBase) -> None:
     # A direct characterization decides a CMMI practice whatever practices are implemented.
     direct = FactFile.model_validate({"organization": "T", "assessed_on": dt.date(2026, 1, 1), "practices": {},
                                       "model_practices": {"CM.SP1.1": {"status": "PI", "rationale": "r"}}})
-    with pytest.raises(UserInputError, match="CM.SP1.1 .* is characterized directly as PI"):
+    with pytest.raises(UserInputError, match="CM.SP1.1 .* is characterized directly as PI") as caught:
         plan_roadmap(mini_kb, direct, target=2)
+    assert caught.value.problems[0].file == "target"
 
 
 # ------------------------------------------------------------------------------------------ targets and reach
@@ -452,11 +459,12 @@ def test_cli_missing_file_exits_2(tmp_path: Path, runner: CliRunner) -> None:
     assert result.exit_code == 2 and "file not found" in result.stderr
 
 
-def test_impossible_target_on_the_shipped_kb(kb: KnowledgeBase) -> None:
+def test_na_on_every_way_to_gp31_is_reconsidered_on_the_shipped_kb(kb: KnowledgeBase) -> None:
     gp31 = [m for m in kb.model_practices.values() if (m.inherits or m.id) == "GP3.1"]
     na = {p for m in gp31 for alt in m.alternatives for p in alt}
     facts = facts_of({p: {"status": "NA", "reason": "not applicable here"} for p in sorted(na)})
-    with pytest.raises(UserInputError, match=r"impossible target: .*\w+\.GP3\.1 .* cannot be satisfied: every "
-                       "alternative implementing it is not applicable"):
-        plan_roadmap(kb, facts, target=3, verify=False)
+    r = plan_roadmap(kb, facts, target=3, verify=False)
+    reconsidered = {a.practice for a in r.assess_first if a.status == "NA"}
+    assert reconsidered and reconsidered <= na
+    assert not reconsidered & {i.practice for i in r.items}  # NA is never planned as work
     assert plan_roadmap(kb, facts, target=2, verify=False).target.level == 2  # level 2 does not need GG3
