@@ -655,25 +655,10 @@ def _choose(kb: KnowledgeBase, statuses: Mapping[str, str], needs: list[_Need], 
     assess_first: set[str] = set()
     reasons: dict[str, list[Reason]] = {}
 
-    def closure(members: Sequence[str]) -> list[str]:
-        """The not-yet-satisfied members and their unsatisfied prerequisites (not through an assess-first one),
-        leaving out what is already chosen."""
-        out: list[str] = []
-        seen: set[str] = set()
-        pending = [p for p in members if statuses[p] in UNSAT]
-        while pending:
-            p = pending.pop()
-            if p in seen or p in planned or p in assess_first:
-                continue
-            seen.add(p)
-            out.append(p)
-            if statuses[p] in FAILED or plan_unobserved:
-                pending.extend(q for q in kb.practices[p].requires if statuses[q] in UNSAT)
-        return sorted(out)
-
-    def cost_closure(members: Sequence[str]) -> list[str]:
-        """What adopting ``members`` costs: its not-yet-satisfied practices and all their unsatisfied prerequisites,
-        leaving out what is already chosen (the explanation's cheapest alternative is costed the same way)."""
+    def closure(members: Sequence[str], *, everything: bool = False) -> list[str]:
+        """The not-yet-satisfied members and their unsatisfied prerequisites, leaving out what is already chosen:
+        not through an assess-first practice (what is planned), or, with ``everything``, through every one (what
+        adopting the members costs; the explanation's cheapest alternative is costed the same way)."""
         out: set[str] = set()
         pending = [p for p in members if statuses[p] in UNSAT]
         while pending:
@@ -681,7 +666,8 @@ def _choose(kb: KnowledgeBase, statuses: Mapping[str, str], needs: list[_Need], 
             if p in out or p in planned or p in assess_first:
                 continue
             out.add(p)
-            pending.extend(q for q in kb.practices[p].requires if statuses[q] in UNSAT)
+            if everything or statuses[p] in FAILED or plan_unobserved:
+                pending.extend(q for q in kb.practices[p].requires if statuses[q] in UNSAT)
         return sorted(out)
 
     for need in needs:
@@ -701,7 +687,7 @@ def _choose(kb: KnowledgeBase, statuses: Mapping[str, str], needs: list[_Need], 
         best: tuple[tuple[float, int, tuple[str, ...], int], str | None, tuple[str, ...], list[str]] | None = None
         for number, (alt_id, members) in enumerate(need.candidates):
             added = closure(members)
-            costed = cost_closure(members)
+            costed = closure(members, everything=True)
             key = (round(sum(kb.practices[p].effort.mid for p in costed), 9),
                    -sum(kb.practices[p].value for p in costed), tuple(costed), number)
             if best is None or key < best[0]:
