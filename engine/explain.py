@@ -857,15 +857,19 @@ def _adopt(
     if verified:
         only_prerequisites = [p for p in members if p not in fixes]
         kept = list(members)
-        if only_prerequisites:  # one re-inference first: usually the rating needs none of them
+        # The search tries each drop with the reference evaluator; the set it settles on is inferred again below.
+        if only_prerequisites:  # one trial first: usually the rating needs none of them
             without = [p for p in kept if p in fixes]
-            if reaches(session.conclusions_with(_assumed(without))):
+            if reaches(session.trial_conclusions(_assumed(without))):
                 kept = without
         for pid in [p for p in only_prerequisites if p in kept] + [p for p in members if p in fixes]:
             smaller = [p for p in kept if p != pid]
-            if reaches(session.conclusions_with(_assumed(smaller))):
+            if reaches(session.trial_conclusions(_assumed(smaller))):
                 kept = smaller
         members = kept
+        if kept and not reaches(session.conclusions_with(_assumed(kept))):
+            raise InferenceError("the adoption set the reference evaluator settled on does not reach the level under "
+                                 "the rules engine")
         minimal = True  # each kept member loses the level when dropped from a superset: monotone, so needed
     in_set = set(members)
     adoption = []

@@ -75,6 +75,9 @@ class Session:
         """The maximum evidence age in days that the session's assessments apply (``None``: none)."""
         self._assessments: dict[tuple[tuple[str, str], ...], Assessment] = {}
         self._conclusions: dict[tuple[tuple[str, str], ...], Conclusions] = {}
+        self._trials: dict[tuple[tuple[str, str], ...], Conclusions] = {}
+        self.trials = 0
+        """How many what-ifs a search tried with the reference evaluator alone (:meth:`trial_conclusions`)."""
         self.inferences = 0
         """How many inferences the session ran (each distinct set of assumptions once)."""
 
@@ -121,6 +124,28 @@ class Session:
 
                     check_agreement(found, reference.evaluate(self.kb, statuses, self.facts.context, direct, scoped))
             self._conclusions[key] = found
+        return found
+
+    def trial_conclusions(self, extra: Mapping[str, str] | None) -> Conclusions:
+        """The reference evaluator's conclusions under the session's assumptions plus ``extra`` (cached apart).
+
+        For searches that try many what-ifs (the smallest adoption set): a set such a search settles on is inferred
+        again with :meth:`conclusions_with` (the rules engine, cross-checked when verifying) before it is reported.
+        The two evaluators agree on every case the cross-check has ever compared; the search is what they share.
+        """
+        if self.evaluator == "reference":
+            return self.conclusions_with(extra)
+        key = self._key(extra)
+        found = self._trials.get(key)
+        if found is None:
+            assumed = dict(key)
+            problems = assumption_problems(assumed, self.kb)
+            if problems:
+                raise UserInputError(problems)
+            found = self._trials[key] = reference.evaluate(
+                self.kb, self.statuses_with(extra), self.facts.context, direct_statuses(self.facts),
+                sorted(self.facts.out_of_scope))
+            self.trials += 1
         return found
 
     def statuses_with(self, extra: Mapping[str, str] | None) -> dict[str, str]:
