@@ -38,6 +38,8 @@ def parse_assumptions(items: list[str], kb: KnowledgeBase) -> dict[str, str]:
     for item in items:
         pid, sep, status = item.partition("=")
         pid, status = pid.strip(), status.strip()
+        if status.upper() in ASSUMABLE:  # statuses are SCAMPI's upper-case codes; "fi" means FI
+            status = status.upper()
         if not sep or not pid or not status:
             problems.append(Problem("--assume", item, "expected PRACTICE=STATUS, e.g. ml.model-registry=FI"))
             continue

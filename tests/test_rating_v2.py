@@ -172,3 +172,12 @@ def test_a_failed_framework_practice_is_not_reached() -> None:
     fw = result.framework("google")
     assert (fw.level, fw.next_level, fw.next_level_status) == (0, 1, "failed")
     assert required in fw.levels[1].failed
+
+
+def test_lower_case_statuses_in_assumptions_are_accepted() -> None:
+    from mlops_maturity.engine.assessment import parse_assumptions
+
+    assert parse_assumptions(["ml.model-registry=fi", "ml.source-control= li "], KB) == {
+        "ml.model-registry": "FI", "ml.source-control": "LI"}
+    with pytest.raises(UserInputError, match="unknown status 'xx'"):
+        parse_assumptions(["ml.model-registry=xx"], KB)
