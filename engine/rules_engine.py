@@ -1,6 +1,6 @@
 """The one adapter around durable_rules; no other module imports ``durable``.
 
-durable_rules 2.0.28 is unmaintained C with sharp edges (see shared/notes/durable-rules.md). This module owns
+durable_rules 2.0.28 is unmaintained C with sharp edges (the measured limits and defects are below). This module owns
 every workaround, so the rest of the engine can describe rules as plain data:
 
 - ``SyncHost``: the stock host starts timer threads that dispatch actions after ``assert_fact`` returned;
