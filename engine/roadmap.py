@@ -612,10 +612,11 @@ def _needs(kb: KnowledgeBase, facts: FactFile, c: Conclusions, statuses: Mapping
                                   f"{inherited.status.value if inherited else '?'}, and has no alternative of its "
                                   "own that can be adopted")
                 continue
-            if not applicable:  # NA never removes a required practice: the NA characterizations are reconsidered
-                needs.append(_Need(mp_id, "cmmi_practice", mp_id, None, label, tuple(candidates), reconsider=True))
-                continue
-            needs.append(_Need(mp_id, "cmmi_practice", mp_id, None, label, tuple(applicable)))
+            # NA never removes a required practice: with no applicable alternative, the NA characterizations are to
+            # be reconsidered. The all-NA alternatives stay candidates: one whose NA practices are all reconsidered
+            # (for this or another need) is found in place by the plan's premise.
+            needs.append(_Need(mp_id, "cmmi_practice", mp_id, None, label, tuple(candidates),
+                               reconsider=not applicable))
     else:
         assert target.framework is not None
         fw = kb.frameworks[target.framework]
@@ -670,7 +671,7 @@ def _choose(kb: KnowledgeBase, statuses: Mapping[str, str], needs: list[_Need], 
                 pending.extend(q for q in kb.practices[p].requires if statuses[q] in UNSAT)
         return sorted(out)
 
-    for need in needs:
+    for need in [n for n in needs if n.reconsider] + [n for n in needs if not n.reconsider]:
         if need.reconsider:
             # Every way to the CMMI practice is marked NA: the cheapest alternative's NA practices are to be
             # assessed again (the plan's premise counts them found in place); they are never planned as work.
@@ -686,6 +687,8 @@ def _choose(kb: KnowledgeBase, statuses: Mapping[str, str], needs: list[_Need], 
             continue
         best: tuple[tuple[float, int, tuple[str, ...], int], str | None, tuple[str, ...], list[str]] | None = None
         for number, (alt_id, members) in enumerate(need.candidates):
+            if _alt_class(members, statuses) == NOT_APPLICABLE and not all(p in assess_first for p in members):
+                continue  # all NA, and not reconsidered: it cannot count
             added = closure(members)
             costed = closure(members, everything=True)
             key = (round(sum(kb.practices[p].effort.mid for p in costed), 9),
