@@ -91,6 +91,12 @@ KbOption = Annotated[
     typer.Option("--kb", help="Directory of YAML files that add to or replace (by path) the shipped knowledge base."),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+TargetOption = Annotated[
+    str | None,
+    typer.Option("--target", "-t", metavar="N|FRAMEWORK:LEVEL",
+                 help="CMMI maturity level (1-5) or a framework level such as google:2. "
+                      "Default: the next maturity level."),
+]
 MaxEvidenceAgeOption = Annotated[
     int | None,
     typer.Option("--max-evidence-age", metavar="DAYS", min=0,

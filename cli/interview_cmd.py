@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from mlops_maturity.cli.common import KbOption, app, handle_errors
+from mlops_maturity.cli.common import KbOption, TargetOption, app, handle_errors
 from mlops_maturity.cli.output import write_output
 from mlops_maturity.engine.errors import UserInputError
 
@@ -87,12 +87,7 @@ def _save(path: Path, text: str) -> None:
 @app.command()
 def interview(
     facts: Annotated[Path, typer.Argument(help="Fact file (YAML or JSON) to fill in; every answer is saved into it.")],
-    target: Annotated[
-        str | None,
-        typer.Option("--target", "-t", metavar="N|FRAMEWORK:LEVEL",
-                     help="CMMI maturity level (1-5) or a framework level such as google:2. "
-                          "Default: the next maturity level."),
-    ] = None,
+    target: TargetOption = None,
     role: Annotated[
         str | None,
         typer.Option("--role", help="Ask only the practices this role is best placed to answer, e.g. "

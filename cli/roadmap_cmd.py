@@ -10,6 +10,7 @@ from mlops_maturity.cli.common import (
     FormatOption,
     KbOption,
     MaxEvidenceAgeOption,
+    TargetOption,
     app,
     handle_errors,
 )
@@ -19,12 +20,7 @@ from mlops_maturity.cli.output import write_text
 @app.command()
 def roadmap(
     facts: Annotated[Path, typer.Argument(help="Fact file (YAML or JSON).")],
-    target: Annotated[
-        str | None,
-        typer.Option("--target", "-t", metavar="N|FRAMEWORK:LEVEL",
-                     help="CMMI maturity level (1-5) or a framework level such as google:2. "
-                          "Default: the next maturity level."),
-    ] = None,
+    target: TargetOption = None,
     capacity: Annotated[
         float | None,
         typer.Option("--capacity", metavar="PERSON_WEEKS",

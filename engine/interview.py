@@ -55,7 +55,7 @@ from mlops_maturity.engine.rating import (
     rate_alternative,
     required_capability,
 )
-from mlops_maturity.engine.roadmap import Target, TargetSpec, _resolve_target
+from mlops_maturity.engine.roadmap import Target, TargetSpec, resolve_target
 from mlops_maturity.engine.session import Evaluator, Session
 
 ANSWERS = ("FI", "LI", "PI", "NI", "NY", "NA")
@@ -187,7 +187,7 @@ class Interview:
         self._facts = facts
         self._session = Session(kb, facts, verify=verify, evaluator=evaluator)
         self._inferences_before = 0
-        self.target: Target = _resolve_target(kb, target, self._session.conclusions_with(None).maturity_level)
+        self.target: Target = resolve_target(kb, target, self._session.conclusions_with(None).maturity_level)
         self._needs = _needs(kb, facts, self.target)
         self._answers: dict[str, _Answer] = {}
         self.skipped: set[str] = set()

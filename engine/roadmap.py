@@ -337,7 +337,7 @@ def parse_target(text: str, kb: KnowledgeBase) -> int | tuple[str, int]:
     return name, level
 
 
-def _resolve_target(kb: KnowledgeBase, spec: TargetSpec, start_level: int) -> Target:
+def resolve_target(kb: KnowledgeBase, spec: TargetSpec, start_level: int) -> Target:
     """The target a :data:`TargetSpec` names, checked; ``None``: the next maturity level (at level 5, level 5
     itself, which is reached: the "already at the highest level" roadmap)."""
     if isinstance(spec, str):
@@ -418,7 +418,7 @@ def plan(
                                       "per quarter")])
     user = dict(session.assumptions)
     start_c = session.conclusions_with(None)
-    goal = _resolve_target(kb, target, start_c.maturity_level)
+    goal = resolve_target(kb, target, start_c.maturity_level)
 
     def infer(extra: Mapping[str, str] | None) -> LevelState:
         return _state_of_conclusions(kb, session.conclusions_with(extra), goal)
