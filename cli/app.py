@@ -22,6 +22,7 @@ from mlops_maturity.cli.common import (
     MaxEvidenceAgeOption,
     ShowFormat,
     app,
+    emit,
     err,
     handle_errors,
     kb_app,
@@ -33,7 +34,7 @@ from mlops_maturity.engine.errors import UserInputError
 @app.command()
 def assess(
     facts: Annotated[Path, typer.Argument(help="Fact file (YAML or JSON).")],
-    format: FormatOption = Format.table,
+    format: FormatOption = Format.table,  # type: ignore[attr-defined]
     assume: AssumeOption = None,
     kb: KbOption = None,
     fail_under: Annotated[
@@ -48,7 +49,7 @@ def assess(
 ) -> None:
     """Infer the CMMI maturity level, capability profile, framework levels and findings of a fact file."""
     with handle_errors():
-        if trace and format is not Format.json:
+        if trace and format.value != "json":
             raise UserInputError("--trace: the inference trace is part of the JSON output; add --format json")
         from mlops_maturity.engine import api
 
@@ -56,16 +57,7 @@ def assess(
                                  max_evidence_age=max_evidence_age)
         for warning in result.warnings:  # stdout carries only the document
             err(f"warning: {warning}")
-        if format is Format.json:
-            write_text(api.to_json(result, exclude=None if trace else {"derivations"}), None, force=False)
-        elif format is Format.markdown:
-            from mlops_maturity.cli import render
-
-            write_text(render.assessment_markdown(result), None, force=False)
-        else:
-            from mlops_maturity.cli import render
-
-            write_text(render.assessment_table(result), None, force=False)
+        emit(result, format, trace=trace)
         if fail_under is not None and result.maturity_level < fail_under:
             err(f"maturity level {result.maturity_level} is below --fail-under {fail_under}")
             raise typer.Exit(EXIT_THRESHOLD)
@@ -75,7 +67,7 @@ def assess(
 def kb_validate(kb: KbOption = None) -> None:
     """Check the knowledge base: ids, references, prerequisite cycles, level inversions, coverage."""
     with handle_errors():
-        from mlops_maturity.cli import render
+        from mlops_maturity.engine.formats import _assessment as render
         from mlops_maturity.engine.kb import validate_knowledge_base
 
         _, issues = validate_knowledge_base(kb)
@@ -110,7 +102,7 @@ def kb_list(
             docs = [catalog.practice_document(knowledge, pid) for pid in ids]
             write_text(json.dumps(docs, indent=2, ensure_ascii=False) + "\n", None, force=False)
         else:
-            from mlops_maturity.cli import render
+            from mlops_maturity.engine.formats import _assessment as render
 
             write_text(render.kb_list_table(knowledge, ids), None, force=False)
 

@@ -5,15 +5,20 @@ Exit codes: 0 ok; 1 a requested threshold not met (``--fail-under``); 2 bad inpu
 4 any other internal error of the rules engine.
 """
 
+import os
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from mlops_maturity.engine.errors import InferenceError, UserInputError, VerificationError
+
+if TYPE_CHECKING:
+    from mlops_maturity.engine.formats import RenderOptions
 
 MAX_PROBLEMS = 25
 """Input errors printed at most; the rest are counted."""
@@ -31,12 +36,19 @@ kb_app = typer.Typer(help="Browse and validate the knowledge base.", no_args_is_
 app.add_typer(kb_app, name="kb")
 
 
-class Format(str, Enum):
-    """Output formats of the report-like commands."""
+def _format_enum(kind: str) -> type[Enum]:
+    """The ``--format`` choices for documents of ``kind``: every format module that renders it
+    (``mlops_maturity.engine.formats``), so a new format appears here without a change."""
+    from mlops_maturity.engine import formats
 
-    table = "table"
-    json = "json"
-    markdown = "markdown"
+    return Enum(f"{kind.title()}Format", {n: n for n in formats.formats_for(kind)}, type=str)  # type: ignore[return-value]
+
+
+Format = _format_enum("assessment")
+"""Output formats of an assessment (and of every document that has the same set)."""
+RoadmapFormat = _format_enum("roadmap")
+ExplanationFormat = _format_enum("explanation")
+CrosswalkFormat = _format_enum("crosswalk")
 
 
 class EntryFormat(str, Enum):
@@ -90,7 +102,42 @@ KbOption = Annotated[
     Path | None,
     typer.Option("--kb", help="Directory of YAML files that add to or replace (by path) the shipped knowledge base."),
 ]
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]  # type: ignore[valid-type]
+RoadmapFormatOption = Annotated[RoadmapFormat, typer.Option("--format", "-f", help="Output format.")]  # type: ignore[valid-type]
+ExplanationFormatOption = Annotated[ExplanationFormat, typer.Option("--format", "-f", help="Output format.")]  # type: ignore[valid-type]
+CrosswalkFormatOption = Annotated[CrosswalkFormat, typer.Option("--format", "-f", help="Output format.")]  # type: ignore[valid-type]
+
+
+def terminal_width() -> int | None:
+    """Columns to render to: ``COLUMNS`` when set to a number, else the terminal's width when stdout is one,
+    else ``None`` (not a terminal: each document's own default width)."""
+    value = os.environ.get("COLUMNS", "")
+    if value.strip().isdigit() and int(value) > 0:
+        return int(value)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((100, 24)).columns
+    return None
+
+
+def use_color() -> bool:
+    """Colour only on a terminal, and never when ``NO_COLOR`` is set (https://no-color.org) or TERM is dumb."""
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def render_options(**views: object) -> "RenderOptions":
+    """Render options for this terminal, with the views a command asked for (``details``, ``brief``, ...)."""
+    from mlops_maturity.engine.formats import RenderOptions
+
+    return RenderOptions(width=terminal_width(), color=use_color(), **views)  # type: ignore[arg-type]
+
+
+def emit(document: object, format: object, **views: object) -> None:
+    """Render ``document`` in ``format`` (a ``--format`` choice) for this terminal and write it to stdout."""
+    from mlops_maturity.cli.output import write_output
+    from mlops_maturity.engine import formats
+
+    name = getattr(format, "value", format)
+    write_output(formats.render(str(name), document, render_options(**views)), None, force=False)
 TargetOption = Annotated[
     str | None,
     typer.Option("--target", "-t", metavar="N|FRAMEWORK:LEVEL",

@@ -13,14 +13,14 @@ from typing import Annotated
 import typer
 from mlops_maturity.cli.common import (
     AssumeOption,
-    Format,
-    FormatOption,
+    ExplanationFormat,
+    ExplanationFormatOption,
     KbOption,
     MaxEvidenceAgeOption,
     app,
+    emit,
     handle_errors,
 )
-from mlops_maturity.cli.output import write_text
 from mlops_maturity.engine.errors import Problem, UserInputError
 
 FactsArgument = Annotated[Path, typer.Argument(help="Fact file (YAML or JSON).")]
@@ -57,7 +57,7 @@ def why(
     framework: Annotated[
         str | None, typer.Option("--framework", help="Explain a level of an ML Ops maturity model (e.g. google).")
     ] = None,
-    format: FormatOption = Format.table,
+    format: ExplanationFormatOption = ExplanationFormat.table,  # type: ignore[attr-defined]
     assume: AssumeOption = None,
     kb: KbOption = None,
     no_verify: NoVerifyOption = False,
@@ -66,14 +66,12 @@ def why(
     """Why a level is not reached (and the smallest set of practices that reaches it), or why a practice or a
     framework level stands where it does."""
     with handle_errors():
-        from mlops_maturity.cli.render_explain import render
-
         if practice is not None and (level is not None or framework is not None):
             raise UserInputError([Problem("--practice", practice, "use --practice alone, without --level or "
                                           "--framework")])
         result = _explain(facts, kb_dir=kb, assume=assume or [], level=level, practice=practice,
                           framework=framework, verify=not no_verify, max_evidence_age=max_evidence_age)
-        write_text(render(result, format), None, force=False)  # type: ignore[arg-type]
+        emit(result, format)
 
 
 @app.command()
@@ -82,7 +80,7 @@ def how(
     level: Annotated[
         int | None, typer.Option("--level", "-l", help="Maturity level 1-5 (default: the level reached).")
     ] = None,
-    format: FormatOption = Format.table,
+    format: ExplanationFormatOption = ExplanationFormat.table,  # type: ignore[attr-defined]
     assume: AssumeOption = None,
     kb: KbOption = None,
     no_verify: NoVerifyOption = False,
@@ -91,8 +89,6 @@ def how(
     """How a maturity level was reached: the process areas, goals, CMMI practices and the practices behind them,
     and the rule that established each. For a level that is not reached, explains why not."""
     with handle_errors():
-        from mlops_maturity.cli.render_explain import render
-
         result = _explain(facts, kb_dir=kb, assume=assume or [], level=level, how=True, verify=not no_verify,
                           max_evidence_age=max_evidence_age)
-        write_text(render(result, format), None, force=False)  # type: ignore[arg-type]
+        emit(result, format)

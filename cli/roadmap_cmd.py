@@ -6,15 +6,15 @@ from typing import Annotated
 import typer
 from mlops_maturity.cli.common import (
     AssumeOption,
-    Format,
-    FormatOption,
     KbOption,
     MaxEvidenceAgeOption,
+    RoadmapFormat,
+    RoadmapFormatOption,
     TargetOption,
     app,
+    emit,
     handle_errors,
 )
-from mlops_maturity.cli.output import write_text
 
 
 @app.command()
@@ -27,7 +27,7 @@ def roadmap(
                      help="Person-weeks available per quarter (13 weeks); bounds each wave and gives calendar time."),
     ] = None,
     assume: AssumeOption = None,
-    format: FormatOption = Format.table,
+    format: RoadmapFormatOption = RoadmapFormat.table,  # type: ignore[attr-defined]
     kb: KbOption = None,
     plan_unobserved: Annotated[
         bool,
@@ -43,16 +43,9 @@ def roadmap(
 ) -> None:
     """Plan the way to a target level: prerequisites first, in waves whose levels the engine re-infers."""
     with handle_errors():
-        from mlops_maturity.cli import render_roadmap
-        from mlops_maturity.engine import api
         from mlops_maturity.engine.roadmap import roadmap_file
 
         result = roadmap_file(facts, kb_dir=kb, target=target, capacity=capacity, assume=assume or [],
                               verify=not no_verify, plan_unobserved=plan_unobserved,
                               max_evidence_age=max_evidence_age)
-        if format is Format.json:
-            write_text(api.to_json(result), None, force=False)
-        elif format is Format.markdown:
-            write_text(render_roadmap.roadmap_markdown(result), None, force=False)
-        else:
-            write_text(render_roadmap.roadmap_table(result), None, force=False)
+        emit(result, format)

@@ -5,7 +5,6 @@ The CLI and the public package API (``mlops_maturity``) call these; nothing here
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -65,5 +64,7 @@ def schema(name: str) -> dict[str, Any]:
 
 
 def to_json(model: BaseModel, *, exclude: set[str] | None = None) -> str:
-    """Canonical JSON of a result: indented, keys in model order, dates as ISO strings."""
-    return json.dumps(model.model_dump(mode="json", exclude=exclude), indent=2, ensure_ascii=False) + "\n"
+    """Canonical JSON of a result: indented, keys in model order, dates as ISO strings (the JSON format's)."""
+    from mlops_maturity.engine.formats.json import dumps
+
+    return dumps(model, exclude=exclude)

@@ -60,9 +60,7 @@ from mlops_maturity.engine.levels import check_framework_level, check_maturity_l
 from mlops_maturity.engine.rating import (
     FAILED,
     NOT_APPLICABLE,
-    SAT,
     SATISFIED,
-    UNRATED,
     UNSAT,
     Conclusions,
     framework_group_id,

@@ -387,7 +387,7 @@ def test_cli_with_an_overlay_directory_that_does_not_exist(tmp_path) -> None:  #
 
 def test_table_prints_knowledge_base_text_verbatim(result: Crosswalk) -> None:
     """Names and notes can come from a knowledge-base overlay: Rich markup in them is text, never interpreted."""
-    from mlops_maturity.cli.crosswalk_cmd import crosswalk_table
+    from mlops_maturity.engine.formats._crosswalk import crosswalk_table
 
     row = result.rows[0]
     odd = row.model_copy(update={"framework": "acme [/x]", "provenance_note": "see [bold]wiki[/bold] :smile:"})

@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mlops_maturity.engine import documents
 from mlops_maturity.engine.assessment import assess
 from mlops_maturity.engine.errors import UserInputError
 from mlops_maturity.engine.facts import FactFile, check_fact_file
-from mlops_maturity.engine import documents
 from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
 
 KB = load_knowledge_base()

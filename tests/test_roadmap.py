@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 from mlops_maturity.cli.app import app
-from mlops_maturity.cli.render_roadmap import roadmap_markdown, roadmap_table
 from mlops_maturity.engine.api import to_json
 from mlops_maturity.engine.assessment import assess
 from mlops_maturity.engine.errors import UserInputError
 from mlops_maturity.engine.facts import FactFile
+from mlops_maturity.engine.formats._roadmap import roadmap_markdown, roadmap_table
 from mlops_maturity.engine.kb import KnowledgeBase
 from mlops_maturity.engine.levels import check_framework_level, check_maturity_level, next_level
 from mlops_maturity.engine.roadmap import Roadmap, parse_target, plan_roadmap

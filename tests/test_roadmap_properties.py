@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from mlops_maturity.cli.render_roadmap import roadmap_markdown
 from mlops_maturity.engine.api import to_json
 from mlops_maturity.engine.assessment import ASSUMABLE, assess, effective_statuses
 from mlops_maturity.engine.errors import UserInputError
 from mlops_maturity.engine.facts import FactFile
+from mlops_maturity.engine.formats._roadmap import roadmap_markdown
 from mlops_maturity.engine.kb import load_knowledge_base
 from mlops_maturity.engine.results import Assessment
 from mlops_maturity.engine.roadmap import Roadmap, Target, plan_roadmap

@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from mlops_maturity.cli.render_roadmap import roadmap_markdown
 from mlops_maturity.engine.api import to_json
 from mlops_maturity.engine.facts import load_fact_file
+from mlops_maturity.engine.formats._roadmap import roadmap_markdown
 from mlops_maturity.engine.kb import load_knowledge_base
 from mlops_maturity.engine.roadmap import plan_roadmap
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
-from mlops_maturity.cli.render import text_console
+from mlops_maturity.engine.formats import RenderOptions
+from mlops_maturity.engine.formats._terminal import console as make_console
+from mlops_maturity.engine.formats._terminal import width_of
 from mlops_maturity.engine.roadmap import (
     AssessFirstItem,
     EffortRange,
@@ -15,14 +15,9 @@ from mlops_maturity.engine.roadmap import (
     Wave,
 )
 from mlops_maturity.engine.roadmap import plain_number as _num  # ``2.0`` -> ``2``, never an exponent
-from rich.console import Console
 from rich.table import Table
 
 STATUS_WORDS = {"not_observed": "not observed", "NY": "NY (not yet)"}
-
-
-def _console() -> tuple[Console, io.StringIO]:
-    return text_console(140)
 
 
 def _level(value: int | None) -> str:
@@ -112,9 +107,9 @@ def _historical(r: Roadmap) -> str:
     return f"Historical median time organizations needed: {total} ({steps})."
 
 
-def roadmap_table(r: Roadmap) -> str:
+def roadmap_table(r: Roadmap, options: RenderOptions | None = None) -> str:
     """The roadmap as terminal tables."""
-    console, buffer = _console()
+    console, buffer = make_console(width_of(options, 140))
     console.print(f"Roadmap: {r.organization} (assessed {r.assessed_on.isoformat()}) toward {r.target.label}")
     console.print(f"Now: {_state_line(r.start)}")
     if r.assumptions:

@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
-from mlops_maturity.cli.common import Format
-from mlops_maturity.cli.render import text_console
-from mlops_maturity.engine import explain
-from mlops_maturity.engine.api import to_json
 from mlops_maturity.engine.explain import (
     CLASS_WORDS,
     GAP_HEADINGS,
@@ -25,25 +19,14 @@ from mlops_maturity.engine.explain import (
     Prerequisite,
     RuleStep,
 )
+from mlops_maturity.engine.formats import RenderOptions
+from mlops_maturity.engine.formats._terminal import console as make_console
+from mlops_maturity.engine.formats._terminal import width_of
 from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
 
-
-def render(e: AnyExplanation, format: Format) -> str:
-    """An explanation in the requested format."""
-    if format is Format.json:
-        return to_json(e)
-    if format is Format.markdown:
-        return explain.to_markdown(e)
-    return text(e)
-
-
 # --- terminal rendering -------------------------------------------------------------------------------------
-
-
-def _console() -> tuple[Console, io.StringIO]:
-    return text_console(120)
 
 
 def _step(step: RuleStep | None) -> str:
@@ -262,9 +245,9 @@ def _framework_text(console: Console, e: FrameworkExplanation) -> None:
     _adoption_table(console, e)
 
 
-def text(e: AnyExplanation) -> str:
+def text(e: AnyExplanation, options: RenderOptions | None = None) -> str:
     """An explanation as terminal trees and tables."""
-    console, buffer = _console()
+    console, buffer = make_console(width_of(options, 120))
     if isinstance(e, LevelExplanation):
         _level_text(console, e)
     elif isinstance(e, PracticeExplanation):

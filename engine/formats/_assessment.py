@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
+from mlops_maturity.engine.formats import RenderOptions
+from mlops_maturity.engine.formats._terminal import console as make_console
+from mlops_maturity.engine.formats._terminal import text_console, width_of
 from mlops_maturity.engine.kb import Issue, KnowledgeBase
 from mlops_maturity.engine.results import (
     Assessment,
@@ -14,7 +15,6 @@ from mlops_maturity.engine.results import (
     ModelPracticeResult,
     ProcessAreaResult,
 )
-from rich.console import Console
 from rich.table import Table
 
 STATUS_WORDS = {
@@ -28,14 +28,6 @@ STATUS_WORDS = {
 
 CLASS_WORDS = {"satisfied": "satisfied", "failed": "failed", "unknown": "undetermined", "not_applicable": "n/a"}
 """CMMI-practice classes in words."""
-
-
-def text_console(width: int = 120) -> tuple[Console, io.StringIO]:
-    """A plain-text rich console writing into a buffer (no colour, markup, emoji or highlighting)."""
-    buffer = io.StringIO()
-    # markup=False: an assessor's "[bold]" or "[/x]" is printed as written, never interpreted (or crashing).
-    return Console(file=buffer, width=width, force_terminal=False, color_system=None, highlight=False,
-                   markup=False, emoji=False), buffer
 
 
 def capability(value: int | None, status: str | None = None) -> str:
@@ -124,9 +116,9 @@ def framework_reached(f: FrameworkResult) -> str:
     return f"{f.level} ({f.level_name})" if f.level is not None else "below the lowest level"
 
 
-def assessment_table(a: Assessment) -> str:
+def assessment_table(a: Assessment, options: RenderOptions | None = None) -> str:
     """The assessment as terminal tables."""
-    console, buffer = text_console(160)
+    console, buffer = make_console(width_of(options, 160))
     console.print(f"{a.organization} (assessed {a.assessed_on.isoformat()})")
     console.print(f"CMMI maturity level: {a.maturity_level} ({a.maturity_level_name})")
     if a.assumptions:

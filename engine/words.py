@@ -1,0 +1,188 @@
+"""The one vocabulary of display words: every format (terminal, Markdown, HTML, Word, CSV) says a status, a level,
+an effort or a column header with the words defined here, so the same thing is never called two names.
+
+Pure functions and constants; nothing here computes a rating.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+CHARACTERIZATION = {
+    "FI": "fully implemented",
+    "LI": "largely implemented",
+    "PI": "partially implemented",
+    "NI": "not implemented",
+    "NY": "not yet (the work has not reached the point where the practice applies)",
+    "NA": "not applicable",
+    "not_observed": "not observed (no evidence recorded)",
+}
+"""A practice's characterization (SCAMPI's, plus not observed) in words."""
+
+CHARACTERIZATION_SHORT = {
+    "FI": "in place",
+    "LI": "largely in place",
+    "PI": "partly in place",
+    "NI": "not in place",
+    "NY": "not yet due",
+    "NA": "not applicable",
+    "not_observed": "not assessed",
+}
+"""The same, as a client reads it in a sentence or a narrow column."""
+
+RATING = {
+    "satisfied": "satisfied",
+    "unsatisfied": "unsatisfied",
+    "not_rated": "not rated",
+    "not_applicable": "not applicable",
+    "out_of_scope": "out of scope",
+    "met": "met",
+    "failed": "not reached",
+    "undetermined": "undetermined",
+    "unknown": "not determined",
+}
+"""Ratings of goals, process areas and framework levels in words (``failed`` is a framework level not reached)."""
+
+PRACTICE_CLASS = {
+    "satisfied": "satisfied",
+    "failed": "failed",
+    "unknown": "undetermined",
+    "not_applicable": "not applicable",
+}
+"""The class of an alternative or a CMMI practice, in one word."""
+
+PRACTICE_CLASS_LONG = {
+    "satisfied": "satisfied",
+    "failed": "failed (assessed PI or NI)",
+    "unknown": "not determined (not observed or not yet)",
+    "not_applicable": "not applicable",
+}
+"""The same class with what it rests on."""
+
+CAPABILITY_NAMES = {0: "incomplete", 1: "performed", 2: "managed", 3: "defined"}
+"""CMMI-DEV v1.3 capability levels (continuous representation)."""
+
+HEADERS = {
+    "ML": "CMMI maturity level",
+    "CL": "capability level (0 incomplete, 1 performed, 2 managed, 3 defined)",
+    "SPs": "specific practices satisfied of those in scope",
+    "GG2": "the area's own generic goal 2 (institutionalized as a managed process)",
+    "GG3": "the area's own generic goal 3 (institutionalized as a defined process)",
+    "GPs": "generic practices satisfied of those in question",
+}
+"""Column abbreviations and what they mean: a table that uses one prints its meaning beside it."""
+
+
+def characterization(status: str | None) -> str:
+    """``FI`` -> ``fully implemented``; ``not_observed`` -> ``not observed (no evidence recorded)``."""
+    if status is None:
+        return ""
+    return CHARACTERIZATION.get(status, RATING.get(status, str(status).replace("_", " ")))
+
+
+def rating(status: str | None) -> str:
+    """A goal, area or framework-level rating in words."""
+    if status is None:
+        return ""
+    return RATING.get(status, str(status).replace("_", " "))
+
+
+def practice_class(status: str | None, *, long: bool = False) -> str:
+    """A CMMI practice's class in words (``unknown`` -> ``undetermined``)."""
+    if status is None:
+        return ""
+    return (PRACTICE_CLASS_LONG if long else PRACTICE_CLASS).get(status, str(status).replace("_", " "))
+
+
+def capability(value: int | None, status: str | None = None) -> str:
+    """A capability level for display: ``out of scope`` or ``not rated`` when there is none (never a bare 0)."""
+    if value is not None:
+        return str(value)
+    return "out of scope" if status == "out_of_scope" else "not rated"
+
+
+def coverage(satisfied: int, total: int) -> str:
+    """``7/9``: CMMI practices satisfied of those in question."""
+    return f"{satisfied}/{total}"
+
+
+def maturity_level(level: int, name: str | None = None) -> str:
+    """``CMMI maturity level 2 (Managed)``: never a bare ``ML 2`` (ML is also machine learning)."""
+    return f"CMMI maturity level {level}" + (f" ({name})" if name else "")
+
+
+def framework_level(framework_name: str, level: int | None, level_name: str | None = None) -> str:
+    """``Google MLOps level 1 (ML pipeline automation)``; ``below Google MLOps's lowest level`` for none."""
+    if level is None:
+        return f"below the lowest level of {framework_name}"
+    return f"{framework_name} level {level}" + (f" ({level_name})" if level_name else "")
+
+
+def plain_number(value: float) -> str:
+    """A number in fixed decimal notation, never with an exponent: ``2.0`` -> ``2``, ``1.25`` -> ``1.25``; at most
+    six decimals."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not math.isfinite(value):
+        return str(value)
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def rounded(value: float) -> str:
+    """A person-week figure rounded as a planner states it: halves below 10, whole weeks below 100, then tens
+    (``0.75`` -> ``1``, ``7.25`` -> ``7.5``, ``43.6`` -> ``44``, ``207.775`` -> ``210``)."""
+    if not math.isfinite(value):
+        return str(value)
+    if value <= 0:
+        return "0"
+    if value < 10:
+        step = 0.5
+    elif value < 100:
+        step = 1.0
+    else:
+        step = 10.0
+    result = max(step, math.floor(value / step + 0.5) * step)
+    return plain_number(round(result, 6))
+
+
+def effort(value: Any) -> str:
+    """An effort in person-weeks: a number, a ``{min, max}`` mapping or a pair -> ``2-4 person-weeks``."""
+    if isinstance(value, Mapping) and "min" in value and "max" in value:
+        low, high = value["min"], value["max"]
+    elif isinstance(value, (list, tuple)) and len(value) == 2:
+        low, high = value
+    else:
+        low = high = value
+    if low is None:
+        return ""
+
+    def num(x: Any) -> str:
+        return plain_number(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else str(x)
+
+    unit = "person-week" if low == high == 1 else "person-weeks"
+    return f"{num(low)} {unit}" if low == high else f"{num(low)}-{num(high)} {unit}"
+
+
+def plural(count: int, word: str, plural_word: str | None = None) -> str:
+    """``plural(3, "practice")`` -> ``3 practices``."""
+    return f"{count} {word if count == 1 else plural_word or word + 's'}"
+
+
+def listing(items: list[str], conjunction: str = "and") -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+
+def md_cell(text: Any) -> str:
+    """Text made safe for one Markdown table cell or list item: ``|`` escaped, line breaks joined. The one Markdown
+    escaper: every template uses it as the ``md`` filter."""
+    if text is None:
+        return ""
+    return " ".join(str(text).replace("|", "\\|").split())
