@@ -1,4 +1,4 @@
-"""The crosswalk document in the terminal and in Markdown (moved from the command; rendering only)."""
+"""The crosswalk document in the terminal (its Markdown is ``engine/templates/markdown/crosswalk.md.j2``)."""
 
 from __future__ import annotations
 
@@ -61,17 +61,20 @@ def crosswalk_table(result: Crosswalk, options: RenderOptions | None = None) -> 
     profile, then each disagreement's reason and the characterization rules."""
     # Names, notes and rule texts come from the (possibly overlaid) knowledge base and are printed verbatim.
     from mlops_maturity.engine.formats._terminal import console as make_console
-    from mlops_maturity.engine.formats._terminal import width_of
+    from mlops_maturity.engine.formats._terminal import id_column, width_of
+    from rich import box as rich_box
     from rich.table import Table
     from rich.text import Text
 
     console, buffer = make_console(width_of(options, 160))
+    # Narrow terminals: no vertical rules (two columns of width each), tables split rather than squeezed.
+    box = rich_box.HEAVY_HEAD if (console.width or 0) >= 180 else rich_box.SIMPLE_HEAD
     n = len(result.rows)
     strict = Table(title="(a) Strict rating: the framework's practice set adopted alone (SCAMPI rules)",
-                   title_justify="left")
-    for column in ("Framework", "Provenance", "Practices", "Strict ML", "ML2 areas unaddressed",
-                   "ML3 areas unaddressed"):
-        strict.add_column(column, no_wrap=column in ("Framework", "Strict ML"))
+                   title_justify="left", box=box)
+    id_column(strict, "Framework", [r.framework for r in result.rows])
+    for column in ("Provenance", "Practices", "Strict ML", "ML2 areas unaddressed", "ML3 areas unaddressed"):
+        strict.add_column(column, no_wrap=column == "Strict ML")
     for row in result.rows:
         strict.add_row(Text(row.framework), row.provenance, str(len(row.practices)),
                        Text(f"{row.strict.maturity_level} ({row.strict.maturity_level_name})"),
@@ -79,16 +82,26 @@ def crosswalk_table(result: Crosswalk, options: RenderOptions | None = None) -> 
     console.print(strict)
     console.print(Text(result.method_strict))
     console.print()
-    profile = Table(title="(b) Achievement profile and level characterization, beside the article's verdict",
-                    title_justify="left")
-    for column in ("Framework", "Provenance", "ML2 areas", "T2 (ML2 SPs)", "T3 (ML2+3 SPs)", "GP2 GP3",
-                   "Characterization", "Rank", "Article", "Agreement"):
-        profile.add_column(column, no_wrap=column not in ("Article", "Agreement", "Characterization"))
-    for row in sorted(result.rows, key=lambda r: (r.rank, r.framework)):
-        profile.add_row(Text(row.framework), row.provenance, _touched(row, 2), _target(row, 2), _target(row, 3),
-                        _generic(row), Text(_characterization(row)), _rank(row, n),
-                        verdict_words(row.article_verdict), Text(row.agreement.label))
-    console.print(profile)
+    ranked = sorted(result.rows, key=lambda r: (r.rank, r.framework))
+    framework_ids = [r.framework for r in result.rows]
+    title = "(b) Achievement profile and level characterization, beside the article's verdict"
+    coverage_columns = ("Provenance", "ML2 areas", "T2 (ML2 SPs)", "T3 (ML2+3 SPs)", "GP2 GP3", "Rank")
+    verdict_columns = ("Characterization", "Article", "Agreement")
+    wide = (console.width or 0) >= 180
+    parts = [coverage_columns + verdict_columns] if wide else [coverage_columns, verdict_columns]
+    for k, columns in enumerate(parts):
+        profile = Table(title=title if k == 0 else None, title_justify="left", box=box)
+        id_column(profile, "Framework", framework_ids)
+        rows = [{"Provenance": row.provenance, "ML2 areas": _touched(row, 2), "T2 (ML2 SPs)": _target(row, 2),
+                 "T3 (ML2+3 SPs)": _target(row, 3), "GP2 GP3": _generic(row), "Rank": _rank(row, n),
+                 "Characterization": _characterization(row), "Article": verdict_words(row.article_verdict),
+                 "Agreement": row.agreement.label} for row in ranked]
+        for column in columns:
+            # A value is never cut: its column is at least as wide as its longest word; the header may wrap.
+            profile.add_column(column, min_width=max(len(w) for r in rows for w in r[column].split()))
+        for row, cells in zip(ranked, rows):
+            profile.add_row(Text(row.framework), *(Text(cells[c]) for c in columns))
+        console.print(profile)
     console.print(Text(result.method_profile))
     article = " > ".join("{" + ", ".join(tier) + "}" for tier in result.article_ordering) or "-"
     agrees = "-" if result.ordering_agrees is None else "agrees" if result.ordering_agrees else "disagrees"
@@ -96,10 +109,10 @@ def crosswalk_table(result: Crosswalk, options: RenderOptions | None = None) -> 
                        f"Ordering {agrees}."))
     console.print()
     areas = Table(title="Specific practices covered per process area (ML 2 and ML 3 target profiles: all of them)",
-                  title_justify="left")
+                  title_justify="left", box=box)
     areas.add_column("Area", no_wrap=True)
     for row in result.rows:
-        areas.add_column(Text(row.framework), justify="right")
+        areas.add_column(Text(row.framework), justify="right", no_wrap=True, min_width=len(row.framework))
     for pa_id, level in _areas(result):
         cells = []
         for row in result.rows:
@@ -125,60 +138,3 @@ def crosswalk_table(result: Crosswalk, options: RenderOptions | None = None) -> 
             when = " and ".join(rule.when) or "otherwise"
             console.print(Text(f"  {rule.label}: {when}. Follows: {rule.follows}"))
     return buffer.getvalue()
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def crosswalk_markdown(result: Crosswalk) -> str:
-    """The crosswalk as Markdown, the same content as the terminal tables."""
-    n = len(result.rows)
-    out = ["# Crosswalk: the ML Ops frameworks against CMMI", "",
-           "Two answers that answer different questions: (a) the rating the framework's practice set gets adopted "
-           "alone; (b) what of CMMI it covers, and the level description it matches.", "",
-           "## (a) Strict rating, adopted alone", "",
-           "| Framework | Provenance | Practices | Strict ML | ML2 areas unaddressed | ML3 areas unaddressed |",
-           "|---|---|---|---|---|---|"]
-    for row in result.rows:
-        out.append(f"| {_md(row.framework)} | {row.provenance} | {len(row.practices)} | "
-                   f"{row.strict.maturity_level} ({row.strict.maturity_level_name}) | {_unaddressed(row, 2)} | "
-                   f"{_unaddressed(row, 3)} |")
-    out += ["", result.method_strict, "", "## (b) Achievement profile and characterization", "",
-            "| Framework | Provenance | ML2 areas touched | T2 (ML2 SPs) | T3 (ML2+3 SPs) | GP2 / GP3 | "
-            "Characterization | Rank | Article | Agreement |",
-            "|---|---|---|---|---|---|---|---|---|---|"]
-    for row in sorted(result.rows, key=lambda r: (r.rank, r.framework)):
-        out.append(f"| {_md(row.framework)} | {row.provenance} | {_touched(row, 2)} | {_target(row, 2)} | "
-                   f"{_target(row, 3)} | {_generic(row)} | {_md(_characterization(row))} | {_rank(row, n)} | "
-                   f"{verdict_words(row.article_verdict)} | {_md(row.agreement.label)} |")
-    article = " > ".join("{" + ", ".join(tier) + "}" for tier in result.article_ordering) or "-"
-    agrees = "-" if result.ordering_agrees is None else "agrees" if result.ordering_agrees else "disagrees"
-    out += ["", result.method_profile, "",
-            f"Computed ordering: {' > '.join(result.ordering)}. Article's ordering: {article}. Ordering {agrees}.",
-            "", "### Specific practices covered per process area", "",
-            "| Area | " + " | ".join(_md(r.framework) for r in result.rows) + " |",
-            "|---|" + "---:|" * len(result.rows)]
-    for pa_id, level in _areas(result):
-        cells = []
-        for row in result.rows:
-            a = next(x for x in row.profile.areas if x.id == pa_id)
-            cells.append(f"{a.covered}/{a.total}" if a.covered else "-")
-        out.append(f"| {pa_id} (ML{level}) | " + " | ".join(cells) + " |")
-    out += ["", "## Per framework", ""]
-    for row in result.rows:
-        out.append(f"- **{_md(row.name)}** (`{row.framework}`, {row.provenance}): {_md(row.strict.statement)} "
-                   f"Provenance: {_md(row.provenance_note)}")
-        if row.article_verdict is not None:
-            out.append(f"  - Article: {_md(row.article_verdict.text)}")
-        for reason in row.agreement.reasons:
-            out.append(f"  - Disagreement: {_md(reason)}")
-        if not row.agreement.evidential and row.article_verdict is not None:
-            out.append("  - Agreement not evidential: the level contents are our reconstruction from the article's "
-                       "own description.")
-    if result.rules:
-        out += ["", "## Level characterizations (knowledge base)", ""]
-        for rule in result.rules:
-            when = " and ".join(rule.when) or "otherwise"
-            out.append(f"- **{_md(rule.label)}**: {_md(when)}. Follows: {_md(rule.follows)} ({_md(rule.source)})")
-    return "\n".join(out) + "\n"
