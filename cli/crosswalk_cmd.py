@@ -12,9 +12,10 @@ from mlops_maturity.engine.errors import UserInputError
 from typer import Option
 
 if TYPE_CHECKING:
+    from mlops_maturity.engine.charts import ChartFormat
     from mlops_maturity.engine.crosswalk import ArticleVerdict, Crosswalk, CrosswalkRow
 
-_CHART_FORMATS = {".svg": "svg", ".png": "png"}
+_CHART_FORMATS: dict[str, ChartFormat] = {".svg": "svg", ".png": "png"}
 
 
 def verdict_words(verdict: ArticleVerdict | None) -> str:
@@ -227,7 +228,7 @@ def crosswalk_command(
             write_text(crosswalk_markdown(result), None, force=False)
         else:
             write_text(crosswalk_table(result), None, force=False)
-        if chart is not None:
+        if chart is not None and fmt is not None:  # fmt is set with chart, above
             from mlops_maturity.engine.charts import render_crosswalk_chart
 
             write_output(render_crosswalk_chart(result, fmt), chart, force=force)
