@@ -12,9 +12,9 @@ from mlops_maturity.engine.errors import UserInputError
 from typer import Option
 
 if TYPE_CHECKING:
-    pass
+    from mlops_maturity.engine.charts import ChartFormat
 
-_CHART_FORMATS = {".svg": "svg", ".png": "png"}
+_CHART_FORMATS: dict[str, ChartFormat] = {".svg": "svg", ".png": "png"}
 
 
 @app.command("crosswalk")
@@ -49,7 +49,7 @@ def crosswalk_command(
 
         result = crosswalk(api.load_kb(kb), verify=not no_verify)
         emit(result, format)
-        if chart is not None:
+        if chart is not None and fmt is not None:  # fmt is set with chart, above
             from mlops_maturity.engine.charts import render_crosswalk_chart
 
             write_output(render_crosswalk_chart(result, fmt), chart, force=force)

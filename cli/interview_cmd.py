@@ -12,12 +12,15 @@ import datetime as dt
 import sys
 import textwrap
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from mlops_maturity.cli.common import KbOption, TargetOption, app, handle_errors
 from mlops_maturity.cli.output import write_output
 from mlops_maturity.engine.errors import UserInputError
+
+if TYPE_CHECKING:
+    from mlops_maturity.engine.interview import Question
 
 OPTIONS = {"target": "--target", "role": "--role"}
 """Engine parameter -> the option that gives it."""
@@ -53,8 +56,8 @@ def _short(text: str, room: int) -> str:
     return text if len(text) <= room else text[: room - 1].rstrip() + "…"
 
 
-def _show_question(number: int, question: object) -> None:
-    q = question  # an engine.interview.Question
+def _show_question(number: int, question: Question) -> None:
+    q = question
     role = f" (ask: {q.role}" + (f"; also {', '.join(q.also_ask)}" if q.also_ask else "") + ")" if q.role else ""
     say()
     say(f"[{number}] {q.practice}: {q.name}{role}")
@@ -68,7 +71,7 @@ def _show_question(number: int, question: object) -> None:
         say("    (no rubric in the knowledge base: " + ", ".join(f"{k} {v}" for k, v in MEANINGS.items()) + ")")
 
 
-def _show_full(question: object) -> None:
+def _show_full(question: Question) -> None:
     q = question
     say(_wrapped(f"What it is: {q.description}"))
     if q.rubric:

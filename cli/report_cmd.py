@@ -53,7 +53,7 @@ def report_command(
         ref = report.resolve_template(template)  # once: a built-in name, else a path
         if ref.format == "docx" and to_stdout(out):
             raise UserInputError("a Word report needs --out FILE.docx (it cannot go to stdout)")
-        if not to_stdout(out):
+        if out is not None and not to_stdout(out):
             check_destination(out, force=force)  # fail before the (slow) rendering
         rendered = report.report_file(facts, template=ref, target=target, capacity=capacity, kb_dir=kb,
                                       assume=assume or [], verify=not no_verify, max_evidence_age=max_evidence_age)

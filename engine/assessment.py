@@ -72,8 +72,8 @@ def effective_statuses(kb: KnowledgeBase, facts: FactFile, assumptions: Mapping[
     for pid in kb.practices:
         if pid in assumptions:
             out[pid] = assumptions[pid]
-        elif pid in facts.practices and facts.practices[pid].status is not None:
-            out[pid] = facts.practices[pid].status.value
+        elif pid in facts.practices and (status := facts.practices[pid].status) is not None:
+            out[pid] = status.value
         else:
             out[pid] = NOT_OBSERVED
     return out
@@ -246,7 +246,7 @@ def build_assessment(
             return model[mid]
         mp = kb.model_practices[mid]
         klass = c.mp_status[mid]
-        alts = []
+        alts: list[dict[str, Any]] = []
         for k, alt in enumerate(mp.alternatives, 1):
             alts.append({"number": k, "status": c.alt_status[f"{mid}#{k}"],
                          "practices": [{"id": p, "status": shown[p]} for p in alt]})
@@ -277,7 +277,7 @@ def build_assessment(
                 "coverage": {"satisfied": sum(r["status"] == SATISFIED for r in rated), "total": len(rated)},
                 "practices": rated}
 
-    areas = []
+    areas: list[dict[str, Any]] = []
     for pa in kb.process_areas:
         rating, capability = c.pa_status[pa.id]
         goals = [goal(g.id, kb.goal_model_practices[g.id]) for g in pa.goals]
@@ -292,7 +292,7 @@ def build_assessment(
             "generic_goals": [goal(f"{pa.id}.{gg.id}", kb.goal_model_practices[f"{pa.id}.{gg.id}"])
                               for gg in kb.generic_goals],
         })
-    profiles = []
+    profiles: list[dict[str, Any]] = []
     for n in range(2, 6):
         needed = satisfied = 0
         short = []
@@ -309,11 +309,11 @@ def build_assessment(
                 short.append(area["id"])
         profiles.append({"level": n, "met": n in c.levels_met, "coverage": {"satisfied": satisfied, "total": needed},
                          "areas_short": short})
-    frameworks = []
+    frameworks: list[dict[str, Any]] = []
     for fid, fw in kb.frameworks.items():
         level = c.framework_level.get(fid)
         names = {lv.level: lv.name for lv in fw.levels}
-        levels = []
+        levels: list[dict[str, Any]] = []
         for lv in fw.levels:
             status = c.framework_level_status[(fid, lv.level)]
             missing = [p for p in lv.practices if p not in lv.optional and statuses[p] not in SAT + ("NA",)]
@@ -362,9 +362,10 @@ def build_assessment(
             "stale": pid in stale,
         })
     rules = {r.id: r for r in kb.insights}
-    findings = [{"rule": r, "name": rules[r].name, "severity": rules[r].severity.value, "message": rules[r].finding,
-                 "recommendation": rules[r].recommendation, "practices": list(rules[r].practices),
-                 "source": rules[r].source} for r in c.findings]
+    findings: list[dict[str, Any]] = [
+        {"rule": r, "name": rules[r].name, "severity": rules[r].severity.value, "message": rules[r].finding,
+         "recommendation": rules[r].recommendation, "practices": list(rules[r].practices), "source": rules[r].source}
+        for r in c.findings]
     removed = [mid for mid, klass in c.mp_status.items()
                if klass == NOT_APPLICABLE and mid in kb.model_practices and kb.model_practices[mid].kind != "generic"
                and kb.model_practices[mid].process_area not in facts.out_of_scope]

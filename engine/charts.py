@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
     from mlops_maturity.engine.report import ReportContext
 
 ChartFormat = Literal["svg", "png"]
@@ -35,7 +36,7 @@ REACHED_COLOR = "#313695"
 OPEN_COLOR = "#f0f0f0"
 TEXT_COLOR = "#222222"
 
-_RC: dict[str, Any] = {
+_RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "mlops-maturity",
     "svg.fonttype": "none",
     "svg.image_inline": True,
@@ -121,8 +122,8 @@ def framework_levels(ctx: ReportContext) -> Figure:
         f"{ctx.maturity.level} {ctx.maturity.name}",
     )]
     for fw in ctx.frameworks:
-        reached = f"{fw.level} {_short(fw.level_name or '', 26)}" if fw.level is not None else "below the lowest level"
-        rows.append((_short(fw.name, 38), [(lv.level, lv.reached) for lv in fw.levels], reached))
+        shown = f"{fw.level} {_short(fw.level_name or '', 26)}" if fw.level is not None else "below the lowest level"
+        rows.append((_short(fw.name, 38), [(lv.level, lv.reached) for lv in fw.levels], shown))
     lowest = min(level for _, levels, _ in rows for level, _ in levels)
     highest = max(level for _, levels, _ in rows for level, _ in levels)
     fig = _figure(7.5, 0.42 * len(rows) + 1.0)

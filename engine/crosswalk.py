@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, cast
 
 from mlops_maturity.engine.facts import FactFile
 from mlops_maturity.engine.kb import KnowledgeBase
@@ -246,7 +246,7 @@ def framework_session(kb: KnowledgeBase, framework_id: str, *, verify: bool = Tr
 
 def _model_practice_status(result: Assessment) -> dict[str, str]:
     """CMMI practice id -> class, from the assessment: every specific practice and organization-level GP."""
-    out = {mp.id: mp.status for pa in result.process_areas for g in pa.goals for mp in g.practices}
+    out: dict[str, str] = {mp.id: mp.status for pa in result.process_areas for g in pa.goals for mp in g.practices}
     out.update({mp.id: mp.status for g in result.generic_goals for mp in g.practices})
     return out
 
@@ -353,7 +353,8 @@ def _profile(kb: KnowledgeBase, result: Assessment, practices: set[str]) -> Achi
         targets.append(TargetDistance(level=level, covered=sum(a.covered for a in profile),
                                       total=sum(a.total for a in profile),
                                       areas_touched=sum(1 for a in profile if a.covered), areas_total=len(profile)))
-    generic = [GenericCoverage(gg=g.id, covered=[mp.id for mp in g.practices if mp.status == "satisfied"],
+    generic = [GenericCoverage(gg=cast(Literal["GG2", "GG3"], g.id),  # the filter below keeps only these
+                               covered=[mp.id for mp in g.practices if mp.status == "satisfied"],
                                total=len(g.practices))
                for g in result.generic_goals if g.id in ("GG2", "GG3")]
     return AchievementProfile(
@@ -409,7 +410,7 @@ def crosswalk_rows(kb: KnowledgeBase, *, verify: bool = True,
     article = {fid: _article_key(kb.frameworks[fid]) for fid in ids}
     tiers = sorted({k for k in article.values() if k is not None}, reverse=True)
 
-    label_of = {f: (parts[f][2].characterization.label if parts[f][2].characterization else "uncharacterized")
+    label_of = {f: (ch.label if (ch := parts[f][2].characterization) else "uncharacterized")
                 for f in ids}
     rows = []
     for fid in ids:
@@ -440,10 +441,11 @@ def crosswalk_rows(kb: KnowledgeBase, *, verify: bool = True,
                             for t in higher.failing)
                     reasons.append(said + why)
             order_agrees = True
+            mine = article[fid]
             for other in ids:
-                if other == fid or article[other] is None:
+                theirs = article[other]
+                if other == fid or mine is None or theirs is None:
                     continue
-                mine, theirs = article[fid], article[other]
                 if mine > theirs and not keys[fid] > keys[other]:
                     order_agrees = False
                     reasons.append(f"the article places {fid} above {other}; computed "
@@ -467,7 +469,7 @@ def crosswalk_rows(kb: KnowledgeBase, *, verify: bool = True,
             article_verdict=None if verdict is None else ArticleVerdict(
                 maturity_level=verdict.maturity_level, potential_level=verdict.potential_level,
                 near_miss=verdict.near_miss, text=verdict.text),
-            rank=rank[fid], article_rank=None if article[fid] is None else 1 + tiers.index(article[fid]),
+            rank=rank[fid], article_rank=None if (placed := article[fid]) is None else 1 + tiers.index(placed),
             agreement=Agreement(article_level=article_level, characterization_agrees=char_agrees,
                                 ordering_agrees=order_agrees, agrees=agrees, evidential=evidential, label=label,
                                 reasons=reasons),

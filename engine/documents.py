@@ -204,7 +204,7 @@ def _check_structure(text: str, name: str) -> None:
         for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
             if isinstance(event, start):
                 if len(anchors) >= MAX_DEPTH:
-                    raise UserInputError([_too_deep(name, event.start_mark.line + 1)])
+                    raise UserInputError([_too_deep(name, event.start_mark.line + 1 if event.start_mark else None)])
                 open_sizes.append(1)
                 anchors.append(event.anchor)
             elif isinstance(event, end):
@@ -214,7 +214,7 @@ def _check_structure(text: str, name: str) -> None:
                     sizes[anchor] = size
                 open_sizes[-1] += size
             elif count_aliases and isinstance(event, node):
-                size = sizes.get(event.anchor, 0) if isinstance(event, yaml.AliasEvent) else 1
+                size = sizes.get(event.anchor or "", 0) if isinstance(event, yaml.AliasEvent) else 1
                 if isinstance(event, yaml.ScalarEvent) and event.anchor is not None:
                     sizes[event.anchor] = 1
                 open_sizes[-1] += size
@@ -314,7 +314,8 @@ class _Json:
 
     def __init__(self, text: str, name: str) -> None:
         import bisect
-        from json.decoder import scanstring
+        # The C scanner when there is one, as json.decoder picks it; typeshed does not declare the name.
+        from json.decoder import scanstring  # type: ignore[attr-defined]
         from json.scanner import NUMBER_RE
 
         self.text, self.name = text, name
@@ -333,7 +334,7 @@ class _Json:
         return _JSON_SPACE.match(self.text, pos).end()  # type: ignore[union-attr]
 
     def string(self, pos: int) -> tuple[str, int]:
-        return self.scanstring(self.text, pos + 1, True)  # type: ignore[no-any-return]
+        return self.scanstring(self.text, pos + 1, True)
 
     def document(self) -> Any:
         start = 1 if self.text.startswith("\ufeff") else 0
@@ -372,7 +373,7 @@ class _Json:
         return number, match.end()
 
     def mapping(self, pos: int, path: Path_, depth: int) -> tuple[dict[str, Any], int]:
-        text, out = self.text, {}
+        text, out = self.text, dict[str, Any]()
         pos = self.space(pos)
         if text[pos:pos + 1] == "}":
             return out, pos + 1
@@ -400,7 +401,7 @@ class _Json:
             pos = self.space(pos + 1)
 
     def sequence(self, pos: int, path: Path_, depth: int) -> tuple[list[Any], int]:
-        text, out = self.text, []
+        text, out = self.text, list[Any]()
         pos = self.space(pos)
         if text[pos:pos + 1] == "]":
             return out, pos + 1
@@ -601,9 +602,9 @@ def _composer() -> type | None:
     loader = getattr(yaml, "CSafeLoader", None)
     if loader is None:
         return None
-    from yaml.cyaml import CParser
+    from yaml._yaml import CParser  # what yaml.cyaml's loaders are built on
 
-    class Composer(CParser):  # type: ignore[misc, valid-type]
+    class Composer(CParser):
         """libyaml's parser and composer; tags are left unresolved (plain scalars are read by ``_plain_scalar``)."""
 
         def resolve(self, kind: Any, value: Any, implicit: Any) -> str:

@@ -43,7 +43,7 @@ import datetime as dt
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from mlops_maturity.engine import documents
 from mlops_maturity.engine.assessment import parse_assumptions
@@ -75,6 +75,9 @@ from mlops_maturity.engine.results import (
 )
 from mlops_maturity.engine.session import Session
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from mlops_maturity.engine.roadmap import Roadmap  # the roadmap imports this module
 
 SCHEMA_VERSION = "2.0"
 
@@ -874,9 +877,9 @@ def _adopt(
     in_set = set(members)
     adoption = []
     for pid in members:
-        p = v.practices[pid]
+        pr = v.practices[pid]
         adoption.append(Adoption(
-            id=pid, name=p.name, status=p.status, characterization=CHARACTERIZATION[p.status], gap=gap_of(p.status),
+            id=pid, name=pr.name, status=pr.status, characterization=CHARACTERIZATION[pr.status], gap=gap_of(pr.status),
             fixes=sorted(set(fixes.get(pid, []))),
             prerequisite_of=sorted(q for q in in_set if pid in v.kb.practices[q].requires),
             effort=v.effort(pid), ready=not v.blocked_by(pid)))
@@ -974,7 +977,7 @@ def level_explanation(session: Session, level: int | None = None) -> LevelExplan
     choices, obstacles = _level_choices(v, areas)
     achievable = not obstacles
     if reached:
-        adoption, verified, minimal, first, verified_level = [], True, True, [], a.maturity_level
+        adoption, verified, minimal, first, verified_level = list[Adoption](), True, True, list[str](), a.maturity_level
     elif achievable:
         adoption, verified, minimal, first = _adopt(v, choices, lambda c: c.maturity_level >= level)
         verified_level = session.conclusions_with(_assumed([x.id for x in adoption])).maturity_level
@@ -1134,7 +1137,8 @@ def _roadmap_position(session: Session, practice_id: str) -> RoadmapPosition:
     try:
         from mlops_maturity.engine import roadmap as roadmap_module
 
-        plan_roadmap = roadmap_module.plan_roadmap
+        # Called by whichever signature it has (kb, facts, ... or a session): typed loosely on purpose.
+        plan_roadmap: Callable[..., Roadmap] = roadmap_module.plan_roadmap
         first = next(iter(inspect.signature(plan_roadmap).parameters), "")
         if first == "session":
             plan = plan_roadmap(session)
@@ -1323,7 +1327,7 @@ def framework_explanation(session: Session, framework: str, level: int | None = 
         return got is not None and got >= level
 
     if reached:
-        adoption, verified, minimal, first, verified_level = [], True, True, [], result.level
+        adoption, verified, minimal, first, verified_level = list[Adoption](), True, True, list[str](), result.level
     elif achievable:
         adoption, verified, minimal, first = _adopt(v, choices, reaches)
         verified_level = session.conclusions_with(_assumed([x.id for x in adoption])).framework_level.get(framework)
@@ -1681,15 +1685,15 @@ def _level_markdown(e: LevelExplanation) -> list[str]:
             lines += ["", "## Rule chain", ""] + [f"- `{s.fact}` by rule `{s.rule}`: {s.meaning}." for s in e.how.chain]
         if e.how.process_areas:
             lines += ["", "## Process areas", ""]
-        for area in e.how.process_areas:
-            cl = "capability level n/a" if area.capability_level is None else \
-                f"capability level {area.capability_level}"
-            lines += [f"### {area.id} {_md(area.name)} (level {area.maturity_level}): "
-                      f"{STATUS_WORDS[area.status]}, {cl}", ""]
-            if area.step is not None:
-                lines += [f"`{area.step.fact}` by rule `{area.step.rule}`: {area.step.meaning}.", ""]
-            for goal in [*area.goals, *area.generic_goals]:
-                lines += _md_hold_goal(goal, "")
+        for held in e.how.process_areas:
+            cl = "capability level n/a" if held.capability_level is None else \
+                f"capability level {held.capability_level}"
+            lines += [f"### {held.id} {_md(held.name)} (level {held.maturity_level}): "
+                      f"{STATUS_WORDS[held.status]}, {cl}", ""]
+            if held.step is not None:
+                lines += [f"`{held.step.fact}` by rule `{held.step.rule}`: {held.step.meaning}.", ""]
+            for held_goal in [*held.goals, *held.generic_goals]:
+                lines += _md_hold_goal(held_goal, "")
             lines.append("")
         if e.how.out_of_scope:
             lines += [f"Out of scope: {', '.join(e.how.out_of_scope)}."]

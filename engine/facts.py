@@ -266,9 +266,9 @@ def check_fact_file(doc: documents.Document, kb: KnowledgeBase) -> FactFile:
             if not isinstance(name, str):
                 problems.append(doc.problem(("context", str(name)), f"attribute names are text, got {name!r}"))
                 continue
-            found = _check_attribute(doc, kb, name, value)
-            problems.extend(found)
-            if not found:
+            trouble = _check_attribute(doc, kb, name, value)
+            problems.extend(trouble)
+            if not trouble:
                 kept_context[name] = value
         clean["context"] = kept_context
     direct = data.get("model_practices")

@@ -640,9 +640,9 @@ def infer(
         for lv in fw.levels:
             for i, group in enumerate(lv.requirement_groups, 1):
                 if len(group) > 1 or len(group[0]) > 1:
-                    for k, alt in enumerate(group, 1):
+                    for k, option in enumerate(group, 1):
                         out.alt_status[f"{framework_group_id(fid, lv.level, i)}#{k}"] = \
-                            rate_alternative(practice_class(statuses[p]) for p in alt)
+                            rate_alternative(practice_class(statuses[p]) for p in option)
     # An area generic practice that is the organization's (its goal was rated as inherited) reads as that.
     for mp in kb.model_practices.values():
         if mp.id not in out.mp_status and mp.inherits is not None:

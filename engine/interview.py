@@ -534,8 +534,8 @@ def record_answer(
     else:
         new_text = _yaml_with(text, name, practice, entry, today)
     facts = parse_fact_text(new_text, name, kb)
-    if facts.practices.get(practice) is None or facts.practices[practice].status is None \
-            or facts.practices[practice].status.value != answer.status:
+    observed = facts.practices.get(practice)
+    if observed is None or observed.status is None or observed.status.value != answer.status:
         raise InferenceError(f"{name}: the answer for {practice} did not read back")
     return Recorded(new_text, facts)
 

@@ -206,7 +206,7 @@ def questionnaire_xlsx(kb: KnowledgeBase, role: str | None = None) -> bytes:
 
     rows = questionnaire_rows(kb, role)
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # the one sheet a new workbook has
     sheet.title = SHEET
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -246,7 +246,7 @@ def questionnaire_xlsx(kb: KnowledgeBase, role: str | None = None) -> bytes:
     kinds.add(f"{letter(kind_col)}{HEADER_ROW + 1}:{letter(kind_col)}{last}")
     sheet.add_data_validation(answers)
     sheet.add_data_validation(kinds)
-    sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, COLUMNS.index("Questions") + 1)
+    sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, COLUMNS.index("Questions") + 1).coordinate
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{letter(len(COLUMNS))}{last}"
 
     notes = book.create_sheet(INSTRUCTIONS_SHEET)
@@ -278,8 +278,8 @@ def _deterministic_zip(data: bytes) -> bytes:
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":
-                content = _CORE_TIME.sub(lambda m: m.group(1) + stamp + m.group(3), content.decode("utf-8"))
-                content = content.encode("utf-8")
+                core = _CORE_TIME.sub(lambda m: m.group(1) + stamp + m.group(3), content.decode("utf-8"))
+                content = core.encode("utf-8")
             entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIMESTAMP.timetuple()[:6])
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
@@ -518,7 +518,7 @@ def read_questionnaire(path: Path, kb: KnowledgeBase) -> Questionnaire:
     for r in range(header + 1, len(grid.rows) + 1):
         pid = grid.text(r, columns["Practice"])
         answer = grid.text(r, columns["Answer"])
-        extras = {h: grid.text(r, col(h)) if col(h) else "" for h in ("Evidence", "Evidence type", "Note",
+        extras = {h: grid.text(r, columns[h]) if h in columns else "" for h in ("Evidence", "Evidence type", "Note",
                                                                        "NA reason")}
         if not pid:
             if answer or any(extras.values()):
@@ -550,7 +550,7 @@ def read_questionnaire(path: Path, kb: KnowledgeBase) -> Questionnaire:
             continue
         kind = extras["Evidence type"].lower()
         if kind and kind not in EVIDENCE_TYPES:
-            problems.append(grid.problem(r, col("Evidence type"), f"unknown evidence type "
+            problems.append(grid.problem(r, columns["Evidence type"], f"unknown evidence type "
                                          f"{extras['Evidence type']!r}; valid: {', '.join(EVIDENCE_TYPES)}"
                                          + documents.suggest(kind, EVIDENCE_TYPES)))
             continue
@@ -750,8 +750,11 @@ def import_questionnaires(
         new = [(q, a) for q in read for a in q.answers if a.practice == pid]
         value = practices.get(pid)
         following = ""
+        before_answers: list[Any]
         if not is_json and pid in practices:
-            if isinstance(value, dict) and not value.fa.flow_style():
+            from ruamel.yaml.comments import CommentedMap
+
+            if isinstance(value, CommentedMap) and not value.fa.flow_style():
                 following = _detach_trailing(value)
             else:
                 following = _split_comment(practices, pid, 2)
@@ -864,7 +867,7 @@ def _sequence(is_json: bool) -> Any:
     return CommentedSeq()
 
 
-class _Flow(dict):  # type: ignore[type-arg]
+class _Flow(dict[str, Any]):
     """A mapping written on one line (an evidence item)."""
 
 

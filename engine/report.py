@@ -458,7 +458,7 @@ def facts_from_assessment(assessment: Assessment, kb: KnowledgeBase) -> tuple[Fa
             continue
         if p.assumed and not (p.evidence or p.note or p.observed_on):
             continue
-        practices[p.id] = Observation(status=Characterization(p.status), evidence=p.evidence, note=p.note,
+        practices[p.id] = Observation(status=Characterization(p.status), evidence=list(p.evidence), note=p.note,
                                       observed_on=p.observed_on, reason=p.reason)
     direct = {}
     for goal in _all_goals(assessment):

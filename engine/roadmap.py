@@ -47,7 +47,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from mlops_maturity.engine import documents
 from mlops_maturity.engine.assessment import parse_assumptions
@@ -351,7 +351,6 @@ def resolve_target(kb: KnowledgeBase, spec: TargetSpec, start_level: int) -> Tar
     framework, level = spec
     shown = f"{framework}:{level}"
     check_framework_level(kb, framework, level, option="target", shown=shown)
-    framework, level = cast(str, framework), cast(int, level)  # checked just above
     fw = kb.frameworks[framework]
     name = next(lv.name for lv in fw.levels if lv.level == level)
     return Target(kind="framework", framework=framework, level=level, name=name,
@@ -422,7 +421,7 @@ def plan(
         return _state_of_conclusions(kb, session.conclusions_with(extra), goal)
 
     start = infer(None)
-    header = {
+    header: dict[str, Any] = {
         "organization": facts.organization, "assessed_on": facts.assessed_on, "source": session.source,
         "knowledge_base": kb.fingerprint, "evaluator": session.evaluator,
         "verified": session.evaluator == "rules" and session.verify, "plan_unobserved": plan_unobserved,

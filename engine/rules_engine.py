@@ -349,7 +349,7 @@ class _Session:
         return None if owner == fact_id else owner
 
 
-class _SyncHost(_durable.Host):  # type: ignore[misc]
+class _SyncHost(_durable.Host):
     """A host whose timer threads do nothing: every action runs inside the call that triggered it."""
 
     def _run(self) -> None:  # noqa: D401 - overriding the timer loop
@@ -411,7 +411,7 @@ class RuleEngine:
             for pattern in rule.patterns:
                 self._patterns.setdefault(pattern.kind, []).append(pattern)
         # Per kind: how to read the fields its patterns test with constants, and the verdicts seen so far.
-        self._wanted: dict[str, tuple[Callable[[Fact], Any] | None, dict[Any, bool]]] = {}
+        self._wanted: dict[str, tuple[Callable[[Fact], Any] | None, dict[Any, int]]] = {}
         for kind, patterns in self._patterns.items():
             tested = sorted({f for p in patterns for t in p.tests if not t.is_join for f in _fields(t)})
             self._wanted[kind] = (operator.itemgetter(*tested) if tested else None, {})
@@ -467,7 +467,7 @@ class RuleEngine:
         Read-only facts (``types.MappingProxyType``, as inference gives them) are prepared once and remembered by
         identity; the record keeps the fact alive, so its identity cannot be reused while remembered.
         """
-        frozen = type(item) is MappingProxyType
+        frozen = isinstance(item, MappingProxyType)  # final: no subclass can pass
         if frozen:
             record = self._prepared.get(id(item))
             if record is not None and record[0] is item:
@@ -507,7 +507,7 @@ class RuleEngine:
                 RuleEngine._host = _SyncHost()
             if self.name in RuleEngine._registered:
                 return
-            rulesets = {self.name: {}}
+            rulesets: dict[str, dict[str, Any]] = {self.name: {}}
             for rule_name, body in definition.items():
                 # Registration mutates the dicts it is given: hand it fresh ones.
                 entry = json.loads(json.dumps(body))
@@ -570,7 +570,7 @@ class RuleEngine:
             rule = self._by_name[rule_name]
             # The bound facts as the adapter holds them (the engine's copies carry ``sid`` and maybe the sink mark).
             by_id = session.index.by_id
-            bound = {alias: by_id.get(fact.get("id"), fact) for alias, fact in m.items()
+            bound = {alias: by_id.get(fact.get("id", ""), fact) for alias, fact in m.items()
                      if alias != "ph" and isinstance(fact, dict)}
             conclusion = rule.conclude(bound, session.index)
             fid = conclusion["id"]
@@ -638,9 +638,9 @@ class RuleEngine:
                     if phase not in self._ruled_phases:  # nothing can fire, and nothing would take the fact
                         continue
                     phase_fact = {"kind": "phase", "name": phase, "id": f"phase:{phase}"}
-                    owner = session.claim(phase_fact["id"])
-                    if owner is not None:
-                        raise InferenceError(f"fact id collision: {phase_fact['id']} has the 32-bit hash of {owner}")
+                    holder = session.claim(phase_fact["id"])
+                    if holder is not None:
+                        raise InferenceError(f"fact id collision: {phase_fact['id']} has the 32-bit hash of {holder}")
                     self._assert(handle, _dumps(phase_fact)[:-1] + session.sid_json, f"phase {phase}")
                     self._check(session, f"phase {phase}")
                 # Every fact the engine was given entered it: no two of them share an id hash (checked as they

@@ -176,10 +176,10 @@ def assessment_table(a: Assessment, options: RenderOptions | None = None) -> str
         practices = Table(title="Observed practices", title_justify="left")
         for column in ("Practice", "Status", "Evidence", "Note"):
             practices.add_column(column)
-        for p in observed_rows:
-            practices.add_row(f"{p.id}\n{p.name}", p.status + (" (assumed)" if p.assumed else "")
-                              + ("\nstale evidence" if p.stale else ""),
-                              "\n".join(p.evidence) or "-", p.note or p.reason or "-")
+        for pr in observed_rows:
+            practices.add_row(f"{pr.id}\n{pr.name}", pr.status + (" (assumed)" if pr.assumed else "")
+                              + ("\nstale evidence" if pr.stale else ""),
+                              "\n".join(pr.evidence) or "-", pr.note or pr.reason or "-")
         console.print(practices)
     observed = len(observed_rows)
     ready = [p.id for p in a.practices if p.ready]
@@ -248,13 +248,13 @@ def assessment_markdown(a: Assessment) -> str:
                          f"*Recommendation:* {_md_escape(x.recommendation)}")
     lines += ["", "## Practices", "", "| Practice | Status | Ready | Blocked by | Evidence | Note |",
               "|---|---|---|---|---|---|"]
-    for p in a.practices:
-        if p.status == "not_observed" and not p.ready:
+    for pr in a.practices:
+        if pr.status == "not_observed" and not pr.ready:
             continue
-        lines.append(f"| {p.id} {_md_escape(p.name)} | {p.status}{' (assumed)' if p.assumed else ''}"
-                     f"{' (stale evidence)' if p.stale else ''} | "
-                     f"{'yes' if p.ready else '-'} | {', '.join(p.blocked_by) or '-'} | "
-                     f"{_md_escape('; '.join(p.evidence)) or '-'} | {_md_escape(p.note or p.reason or '') or '-'} |")
+        lines.append(f"| {pr.id} {_md_escape(pr.name)} | {pr.status}{' (assumed)' if pr.assumed else ''}"
+                     f"{' (stale evidence)' if pr.stale else ''} | "
+                     f"{'yes' if pr.ready else '-'} | {', '.join(pr.blocked_by) or '-'} | "
+                     f"{_md_escape('; '.join(pr.evidence)) or '-'} | {_md_escape(pr.note or pr.reason or '') or '-'} |")
     return "\n".join(lines) + "\n"
 
 

@@ -150,12 +150,12 @@ def _level_text(console: Console, e: LevelExplanation) -> None:
     if e.how is not None:
         tree = Tree(" <- ".join(f"[{s.fact} by rule {s.rule}: {s.meaning}]" for s in e.how.chain) or
                     f"Level {e.level}")
-        for area in e.how.process_areas:
-            cl = "n/a" if area.capability_level is None else f"capability level {area.capability_level}"
-            node = tree.add(f"{area.id} {area.name} (level {area.maturity_level}): {STATUS_WORDS[area.status]}, "
-                            f"{cl}{_step(area.step)}")
-            for goal in [*area.goals, *area.generic_goals]:
-                _hold_goal(node, goal)
+        for held in e.how.process_areas:
+            cl = "n/a" if held.capability_level is None else f"capability level {held.capability_level}"
+            node = tree.add(f"{held.id} {held.name} (level {held.maturity_level}): {STATUS_WORDS[held.status]}, "
+                            f"{cl}{_step(held.step)}")
+            for held_goal in [*held.goals, *held.generic_goals]:
+                _hold_goal(node, held_goal)
         if e.how.out_of_scope:
             tree.add(f"out of scope: {', '.join(e.how.out_of_scope)}")
         console.print(tree)

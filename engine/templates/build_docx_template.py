@@ -62,8 +62,8 @@ def build() -> bytes:
     """The template's bytes (deterministic: fixed document properties and zip timestamps)."""
     document = Document()
     normal = document.styles["Normal"]
-    normal.font.name = "Calibri"  # type: ignore[attr-defined]
-    normal.font.size = Pt(10.5)  # type: ignore[attr-defined]
+    normal.font.name = "Calibri"
+    normal.font.size = Pt(10.5)
     props = document.core_properties
     props.title = "ML Ops maturity assessment: {{ organization.name }}"
     props.author = "mlops-maturity"
