@@ -267,6 +267,8 @@ def _gaps(session: Session, e: LevelExplanation) -> list[SummaryGap]:
                  if pid in direct or pid in {x.id for x in e.adoption}}
     out = []
     for gid, goals in holds.items():
+        if not goals:  # a prerequisite of the set the rating does not need: not a gap of the level
+            continue
         if gid in direct:
             mp = direct[gid]
             status = mp.direct.status if mp.direct is not None else mp.characterization
