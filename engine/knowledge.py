@@ -409,10 +409,26 @@ class InsightRule(Strict):
     when: Annotated[list[Condition], Field(min_length=1, max_length=12)]
     finding: str
     recommendation: str
+    risk: str | None = Field(
+        default=None, description="What is at stake, worded so that it holds whether the practices the finding rests "
+        "on are absent, partial or not assessed: the finding's text when they are not all NI (kb validate warns "
+        "when a rule that rests on practices has none)."
+    )
+    partial_severity: Severity | None = Field(
+        default=None, description="The severity when the practices the finding rests on are partially in place (PI); "
+        "by default one step below severity."
+    )
     practices: list[Annotated[str, Field(pattern=PRACTICE_ID)]] = Field(
         default=[], description="Practices whose adoption resolves the finding."
     )
     source: str
+
+    @property
+    def rests_on_practices(self) -> bool:
+        """A condition tests a practice as not satisfied or not implemented, or a framework level as below a bound:
+        what the finding may say depends on how those practices were assessed (``risk`` words the other cases)."""
+        return any(isinstance(c, PracticeCondition) and c.is_ in ("not_satisfied", "not_implemented")
+                   or isinstance(c, FrameworkCondition) and c.level.below is not None for c in self.when)
 
 
 Role = Literal[
