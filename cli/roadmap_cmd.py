@@ -24,7 +24,8 @@ def roadmap(
     capacity: Annotated[
         float | None,
         typer.Option("--capacity", metavar="PERSON_WEEKS",
-                     help="Person-weeks available per quarter (13 weeks); bounds each wave and gives calendar time."),
+                     help="Person-weeks available per quarter (13 weeks); bounds each wave. Default: calendar time "
+                          "at 6.5 per ML team (ml_team_count), waves unbounded."),
     ] = None,
     assume: AssumeOption = None,
     format: RoadmapFormatOption = RoadmapFormat.table,  # type: ignore[attr-defined]
@@ -40,6 +41,9 @@ def roadmap(
                                          "inferred by the rules engine alone."),
     ] = False,
     max_evidence_age: MaxEvidenceAgeOption = None,
+    brief: Annotated[
+        bool, typer.Option("--brief", help="Leave out each item's guidance and evidence of done."),
+    ] = False,
 ) -> None:
     """Plan the way to a target level: prerequisites first, in waves whose levels the engine re-infers."""
     with handle_errors():
@@ -48,4 +52,4 @@ def roadmap(
         result = roadmap_file(facts, kb_dir=kb, target=target, capacity=capacity, assume=assume or [],
                               verify=not no_verify, plan_unobserved=plan_unobserved,
                               max_evidence_age=max_evidence_age)
-        emit(result, format)
+        emit(result, format, brief=brief)

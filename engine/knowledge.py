@@ -179,11 +179,22 @@ class GenericGoal(Strict):
     source: str
 
 
+EffortScope = Literal["organization", "team", "model"]
+"""What an effort figure is for: once for the organization, per ML team, or per production model."""
+
+
 class Effort(Strict):
     """Effort to implement a practice, in person-weeks, as a range."""
 
     min: Annotated[float, Field(ge=0)]
     max: Annotated[float, Field(ge=0)]
+    scope: EffortScope | None = Field(
+        default=None,
+        description="What the figure is for: the whole organization once, one ML team, or one production model. "
+        "The roadmap scales a team or model figure by the fact file's ml_team_count or production_model_count. "
+        "Not declared (a knowledge-base extension that predates scopes): used as stated, once, and the roadmap "
+        "says so; every shipped practice declares it (tests/test_kb_meta.py).",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Effort:

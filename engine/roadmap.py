@@ -44,7 +44,7 @@ import datetime as dt
 import heapq
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -78,6 +78,29 @@ ROADMAP_SCHEMA_VERSION = "2.0"
 WEEKS_PER_QUARTER = 13
 MONTHS_PER_QUARTER = 3
 
+PARTIAL_FACTOR = 0.5
+"""A PI practice costs this fraction of the knowledge base's figure (which is for a practice not in place, NI): part
+of the work is done and is finished rather than started over."""
+FURTHER_TEAM_FACTOR = 0.5
+"""A team-scoped figure is for one ML team; each further team (``ml_team_count``) costs this fraction of it: the
+first team works the practice out, the others adopt what it built."""
+FURTHER_MODEL_FACTOR = 0.25
+"""A model-scoped figure is for one production model; each further model (``production_model_count``) costs this
+fraction of it: the template and the tooling exist, what remains is the model's own work."""
+CAPACITY_PER_TEAM = 6.5
+"""Default capacity, person-weeks per quarter per ML team: half a person's time per team on improvement work
+(13 weeks x 0.5), beside delivery. With no ``ml_team_count``, one team."""
+QUICK_WIN_VALUE_PER_EFFORT = 2.0
+"""An item is a quick win when its value (1-5) per person-week of its effort is at least this: e.g. a value-4
+practice done in 2 person-weeks or less."""
+CALENDAR_NOTE = (
+    "The historical medians are the elapsed time organizations took to move one maturity level, with the people "
+    "they had, work already in place that no fact file records, and a scope they chose; the plan's calendar time "
+    "is its effort divided by the capacity stated here, so it is longer when the capacity is small or the plan "
+    "covers more teams and models, and shorter when more people work on it."
+)
+"""Why the plan's calendar time and the historical medians differ: printed beside them."""
+
 TargetSpec = int | tuple[str, int] | str | None
 """What :func:`plan_roadmap` accepts as a target: a maturity level, ``(framework, level)``, the text form
 (``"3"``, ``"google:2"``), or ``None`` for the next maturity level."""
@@ -107,6 +130,71 @@ class EffortRange(Result):
     min: float
     max: float
     mid: float
+
+
+EffortScope = Literal["organization", "team", "model"]
+
+
+class Size(Result):
+    """How many ML teams and production models the organization has (the fact file's context): the units a team- or
+    model-scoped effort figure is multiplied over."""
+
+    ml_team_count: int | None = Field(description="Context ml_team_count; null: not given (one team is assumed).")
+    production_model_count: int | None = Field(
+        description="Context production_model_count; null: not given (one model is assumed).")
+
+
+class ItemEffort(Result):
+    """How an item's effort is worked out from the knowledge base's figure (see docs/roadmap.md)."""
+
+    scope: EffortScope | None = Field(description="What the knowledge base's figure is for (null: not declared, "
+                                                  "used once as stated).")
+    units: int = Field(description="Teams or models the figure is multiplied over (1 for organization scope).")
+    units_known: bool = Field(description="The count comes from the fact file; false: one is assumed, set the "
+                                          "attribute named in `attribute` for a better figure.")
+    attribute: str | None = Field(description="The context attribute that sizes it (ml_team_count, "
+                                              "production_model_count).")
+    size_factor: float = Field(description="1 + further-unit fraction x (units - 1).")
+    status_factor: float = Field(description="1 for NI, NY or not observed; PARTIAL_FACTOR for PI.")
+    base: EffortRange = Field(description="The knowledge base's figure: one unit, from not implemented.")
+
+
+class Finding(Result):
+    """An insight rule the roadmap mentions, by its title."""
+
+    id: str
+    name: str
+    severity: str
+    practices: list[str] = Field(description="Practices whose adoption resolves or avoids it.")
+
+
+class RaisedFinding(Result):
+    """A finding the plan makes fire after a wave (it did not fire before that wave), and what avoids it."""
+
+    finding: str
+    name: str
+    severity: str
+    wave: int
+    avoided_by: list[str] = Field(description="The finding's practices not satisfied after that wave: adopt them "
+                                              "(in the same wave or earlier) to avoid it.")
+    planned_later: list[str] = Field(description="Those of them already planned in a later wave (moving them earlier "
+                                                 "avoids the finding).")
+    resolved_at_wave: int | None = Field(description="Wave after which it no longer fires (null: still at the end).")
+
+
+class Calendar(Result):
+    """Calendar time of the plan at a capacity (given, or the default from the team count)."""
+
+    capacity: float = Field(description="Person-weeks per quarter used.")
+    source: Literal["given", "default"] = Field(description="given: --capacity / capacity=; default: "
+                                                            "CAPACITY_PER_TEAM x ml_team_count (or one team).")
+    teams: int = Field(description="Teams the default is computed from.")
+    teams_known: bool
+    quarters: int = Field(description="Quarters if every assess-first practice is found in place.")
+    months: int
+    quarters_if_missing: int = Field(description="Quarters if every assess-first practice turns out to be missing "
+                                                 "(their work added at the same capacity).")
+    months_if_missing: int
 
 
 class LevelState(Result):
@@ -207,9 +295,14 @@ class RoadmapItem(Result):
     awaits_assessment: list[str] = Field(description="Direct prerequisites listed under assess_first.")
     unblocks: list[str] = Field(description="Planned items that directly require it.")
     unblocks_total: int = Field(description="Planned items that require it directly or transitively.")
-    effort: EffortRange
+    effort: EffortRange = Field(description="What the item costs here: the knowledge base's figure scaled by size "
+                                            "and by where the practice stands (effort_basis).")
+    effort_basis: ItemEffort
     value: int
     value_per_effort: float | None = Field(description="value / effort.mid, rounded; null when effort is 0.")
+    quick_win: bool = Field(description="value_per_effort >= QUICK_WIN_VALUE_PER_EFFORT (or no effort).")
+    why: str = Field(description="The reason in plain words: what the item unlocks; the goal codes are in reasons.")
+    note: str | None = Field(description="The assessor's note on the practice, from the fact file.")
     guidance: str
     evidence: list[str] = Field(description="The evidence that will show the practice is done.")
     resolves_findings: list[str] = Field(
@@ -232,7 +325,10 @@ class AssessFirstItem(Result):
     missing_prerequisites: list[str] = Field(
         description="Its unsatisfied prerequisites: work to add to the plan if it turns out to be missing."
     )
-    effort: EffortRange = Field(description="Effort should it turn out to be missing.")
+    effort: EffortRange = Field(description="Effort should it turn out to be missing (0 if found in place).")
+    effort_basis: ItemEffort
+    why: str = Field(description="The reason in plain words.")
+    note: str | None = Field(description="The assessor's note on the practice, from the fact file.")
     evidence: list[str] = Field(description="What the assessor should look for.")
 
 
@@ -247,8 +343,15 @@ class MedianStep(Result):
 class Estimate(Result):
     """Effort and calendar time of the plan, beside the historical median for the same level step."""
 
-    effort: EffortRange = Field(description="Sum over the planned items.")
+    effort: EffortRange = Field(description="Sum over the planned items: the effort if every assess-first practice "
+                                            "is found in place.")
     assess_first_effort: EffortRange = Field(description="Extra effort if every assess-first practice is missing.")
+    effort_if_missing: EffortRange = Field(
+        description="The effort if every assess-first practice is missing: the planned items, the assess-first "
+        "practices and their unsatisfied prerequisites not planned (the top of the headline range).")
+    calendar: Calendar | None = Field(description="Calendar time at the given or default capacity (null: nothing "
+                                                  "to plan).")
+    calendar_note: str = Field(description="Why the calendar time and the historical medians differ.")
     capacity: float | None = Field(description="Person-weeks per quarter (13 weeks); null when not given.")
     quarters: int | None = Field(description="Calendar quarters at that capacity (sum of the waves' durations).")
     months: int | None
@@ -287,6 +390,16 @@ class Roadmap(Result):
     waves: list[Wave]
     assess_first: list[AssessFirstItem]
     estimate: Estimate
+    size: Size
+    findings: list[Finding] = Field(description="Every finding the roadmap names (start, waves, items), by id.")
+    raised_findings: list[RaisedFinding] = Field(description="Findings the plan raises, with what avoids them.")
+
+    def finding(self, finding_id: str) -> Finding:
+        """A finding the roadmap names, with its title."""
+        for entry in self.findings:
+            if entry.id == finding_id:
+                return entry
+        raise KeyError(finding_id)
 
     def item(self, practice_id: str) -> RoadmapItem:
         """The item for one practice."""
@@ -387,6 +500,50 @@ class _Need:
     reconsider: bool = False  # every alternative is NA: the NA characterizations are to be reconsidered
 
 
+@dataclass(frozen=True)
+class _Costs:
+    """Each practice's effort in this organization: the knowledge base's figure scaled by size and status."""
+
+    kb: KnowledgeBase
+    statuses: Mapping[str, str]
+    size: Size
+
+    def basis(self, p: str) -> ItemEffort:
+        figure = self.kb.practices[p].effort
+        scope = figure.scope
+        count, attribute, further = 1, None, 0.0
+        if scope == "team":
+            count, attribute, further = self.size.ml_team_count or 0, "ml_team_count", FURTHER_TEAM_FACTOR
+        elif scope == "model":
+            count, attribute, further = (self.size.production_model_count or 0, "production_model_count",
+                                         FURTHER_MODEL_FACTOR)
+        known = count >= 1
+        units = count if known else 1
+        return ItemEffort(
+            scope=scope, units=units, units_known=known or attribute is None, attribute=attribute,
+            size_factor=round(1 + further * (units - 1), 6),
+            status_factor=PARTIAL_FACTOR if self.statuses.get(p) == "PI" else 1.0,
+            base=EffortRange(min=figure.min, max=figure.max, mid=round(figure.mid, 6)),
+        )
+
+    def bounds(self, p: str) -> tuple[float, float]:
+        b = self.basis(p)
+        factor = b.size_factor * b.status_factor
+        return b.base.min * factor, b.base.max * factor
+
+    def mid(self, p: str) -> float:
+        low, high = self.bounds(p)
+        return (low + high) / 2
+
+
+def _size(facts: FactFile) -> Size:
+    def count(name: str) -> int | None:
+        value = facts.context.get(name)
+        return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+    return Size(ml_team_count=count("ml_team_count"), production_model_count=count("production_model_count"))
+
+
 def plan(
     session: Session,
     *,
@@ -400,7 +557,8 @@ def plan(
         session: the assessment session; every state of the plan is inferred through it.
         target: a CMMI maturity level (1-5), ``(framework, level)``, their text form (``"3"``, ``"google:2"``),
             or ``None`` for the level above the current one.
-        capacity: person-weeks available per quarter (13 weeks); bounds each wave. ``None``: unbounded waves.
+        capacity: person-weeks available per quarter (13 weeks); bounds each wave. ``None``: waves are the layers
+            of the prerequisite graph, and calendar time is at the default capacity (CAPACITY_PER_TEAM per team).
         plan_unobserved: plan NY and not-observed practices as items rather than list them under assess_first.
 
     Raises:
@@ -421,26 +579,31 @@ def plan(
         return _state_of_conclusions(kb, session.conclusions_with(extra), goal)
 
     start = infer(None)
+    size = _size(facts)
     header: dict[str, Any] = {
         "organization": facts.organization, "assessed_on": facts.assessed_on, "source": session.source,
         "knowledge_base": kb.fingerprint, "evaluator": session.evaluator,
         "verified": session.evaluator == "rules" and session.verify, "plan_unobserved": plan_unobserved,
         "target": goal, "start": start,
         "assumptions": [Assumption(practice=p, status=s) for p, s in user.items()],  # type: ignore[arg-type]
+        "size": size,
     }
     if start.target_reached:
         nothing = EffortRange(min=0, max=0, mid=0)
         return Roadmap(
             **header, reached=True, after_assess_first=None, reached_at_wave=None, items=[], waves=[],
             assess_first=[],
-            estimate=Estimate(effort=nothing, assess_first_effort=nothing, capacity=capacity,
-                              quarters=0 if capacity else None, months=0 if capacity else None,
-                              historical_steps=[], historical_months=None),
+            estimate=Estimate(effort=nothing, assess_first_effort=nothing, effort_if_missing=nothing,
+                              capacity=capacity, quarters=0 if capacity else None, months=0 if capacity else None,
+                              calendar=None, calendar_note=CALENDAR_NOTE, historical_steps=[],
+                              historical_months=None),
+            findings=_findings(kb, start.findings), raised_findings=[],
         )
 
     statuses = session.statuses_with(None)
+    costs = _Costs(kb, statuses, size)
     needs = _needs(kb, facts, start_c, statuses, goal)
-    planned, assess_first, reasons = _choose(kb, statuses, needs, goal, plan_unobserved)
+    planned, assess_first, reasons = _choose(kb, costs, needs, goal, plan_unobserved)
 
     prerequisites = {p: sorted(q for q in kb.practices[p].requires if q in planned) for p in sorted(planned)}
     dependents: dict[str, list[str]] = {p: [] for p in planned}
@@ -453,11 +616,11 @@ def plan(
                 reasons[p].append(Reason(kind="prerequisite", of=d, requirement=None, alternative=None,
                                          text=f"prerequisite of {d}"))
     unblocks_total = _transitive_counts(dependents)
-    order = _order(kb, prerequisites, dependents, unblocks_total)
-    # Within a wave, items come in the order's own ranking (serving level, unblocking, value per effort, id): an
-    # item released late in the topological order can share a wave with one released early.
-    waves = [sorted(members, key=lambda p: (kb.serving_level[p], -unblocks_total[p], -_value_per_effort(kb, p), p))
-             for members in _waves(kb, order, prerequisites, capacity)]
+    order = _order(kb, costs, prerequisites, dependents, unblocks_total)
+    # Within a wave every item can start at once: the one with the most value per person-week first (then serving
+    # level, unblocking, id), so the first lines of a wave are where to start.
+    waves = [sorted(members, key=lambda p: (-_value_per_effort(costs, p), kb.serving_level[p], -unblocks_total[p], p))
+             for members in _waves(costs, order, prerequisites, capacity)]
     wave_of = {p: k for k, members in enumerate(waves, start=1) for p in members}
     ranked = [p for members in waves for p in members]
 
@@ -472,7 +635,7 @@ def plan(
     for number, members in enumerate(waves, start=1):
         cumulative.update({p: "FI" for p in members})
         after = infer(cumulative)
-        wave_results.append(_wave(kb, number, members, capacity, previous, after))
+        wave_results.append(_wave(kb, costs, number, members, capacity, previous, after))
         previous = after
     if not previous.target_reached:
         raise InferenceError(f"internal error: the plan toward {goal.label} does not reach it when re-inferred")
@@ -490,8 +653,11 @@ def plan(
             needed_for=needed_for(p), reasons=reasons[p], implements=list(kb.practice_implements.get(p, [])),
             framework_levels=_framework_levels(kb, p), requires=prerequisites[p],
             awaits_assessment=sorted(q for q in kb.practices[p].requires if q in assess_first),
-            unblocks=sorted(dependents[p]), unblocks_total=unblocks_total[p], effort=_effort([p], kb),
-            value=kb.practices[p].value, value_per_effort=_rounded_value_per_effort(kb, p),
+            unblocks=sorted(dependents[p]), unblocks_total=unblocks_total[p], effort=_effort([p], costs),
+            effort_basis=costs.basis(p), value=kb.practices[p].value,
+            value_per_effort=_rounded_value_per_effort(costs, p),
+            quick_win=_value_per_effort(costs, p) >= QUICK_WIN_VALUE_PER_EFFORT,
+            why=_plain_why(kb, p, reasons[p], sorted(dependents[p]), goal), note=_note(facts, p),
             guidance=kb.practices[p].guidance, evidence=list(kb.practices[p].evidence),
             resolves_findings=_resolves(kb, p, findings_now),
         )
@@ -504,14 +670,24 @@ def plan(
             serves=kb.serving_level[p], needed_by_target=bool(needed_for(p)), needed_for=needed_for(p),
             reasons=reasons[p], needed_by=sorted(d for d in planned if p in kb.practices[d].requires),
             missing_prerequisites=sorted(q for q in kb.practices[p].requires if statuses[q] in UNSAT),
-            effort=_effort([p], kb), evidence=list(kb.practices[p].evidence),
+            effort=_effort([p], costs), effort_basis=costs.basis(p),
+            why=_plain_why(kb, p, reasons[p], sorted(d for d in planned if p in kb.practices[d].requires),
+                           goal),
+            note=_note(facts, p), evidence=list(kb.practices[p].evidence),
         )
         for p in sorted(assess_first, key=lambda p: (kb.serving_level[p], p))
     ]
+    if_missing = _if_missing(kb, costs, planned, assess_first)
+    raised = _raised(kb, wave_results, waves, session, cumulative_of=lambda k: {
+        **{p: "FI" for p in assess_first}, **{p: "FI" for members in waves[:k] for p in members}})
+    mentioned = set(start.findings) | {f for w in wave_results for f in w.findings_resolved + w.findings_raised} | {
+        f for i in items for f in i.resolves_findings}
     return Roadmap(
         **header, reached=False, after_assess_first=after_assess_first, reached_at_wave=reached_at,
         items=items, waves=wave_results, assess_first=first,
-        estimate=_estimate(kb, goal, start, ranked, sorted(assess_first), wave_results, capacity),
+        estimate=_estimate(kb, costs, goal, start, ranked, sorted(assess_first), if_missing, order, prerequisites,
+                           wave_results, capacity, size),
+        findings=_findings(kb, mentioned), raised_findings=raised,
     )
 
 
@@ -645,10 +821,11 @@ def _alt_class(members: Sequence[str], statuses: Mapping[str, str]) -> str:
     return rate_alternative(practice_class(statuses[p]) for p in members)
 
 
-def _choose(kb: KnowledgeBase, statuses: Mapping[str, str], needs: list[_Need], target: Target,
+def _choose(kb: KnowledgeBase, costs: _Costs, needs: list[_Need], target: Target,
             plan_unobserved: bool) -> tuple[set[str], set[str], dict[str, list[Reason]]]:
     """Choose an alternative for every need, cheapest given what is in place and already chosen; return the
     planned items, the assess-first practices and the reasons of each."""
+    statuses = costs.statuses
     planned: set[str] = set()
     assess_first: set[str] = set()
     reasons: dict[str, list[Reason]] = {}
@@ -688,7 +865,7 @@ def _choose(kb: KnowledgeBase, statuses: Mapping[str, str], needs: list[_Need], 
                 continue  # all NA, and not reconsidered: it cannot count
             added = closure(members)
             costed = closure(members, everything=True)
-            key = (round(sum(kb.practices[p].effort.mid for p in costed), 9),
+            key = (round(sum(costs.mid(p) for p in costed), 9),
                    -sum(kb.practices[p].value for p in costed), tuple(costed), number)
             if best is None or key < best[0]:
                 best = (key, alt_id, members, added)
@@ -732,22 +909,22 @@ def _transitive_counts(dependents: Mapping[str, list[str]]) -> dict[str, int]:
     return {p: len(below(p)) for p in sorted(dependents)}
 
 
-def _value_per_effort(kb: KnowledgeBase, p: str) -> float:
-    mid = kb.practices[p].effort.mid
-    return math.inf if mid == 0 else kb.practices[p].value / mid
+def _value_per_effort(costs: _Costs, p: str) -> float:
+    mid = round(costs.mid(p), 6)
+    return math.inf if mid == 0 else costs.kb.practices[p].value / mid
 
 
-def _rounded_value_per_effort(kb: KnowledgeBase, p: str) -> float | None:
-    ratio = _value_per_effort(kb, p)
+def _rounded_value_per_effort(costs: _Costs, p: str) -> float | None:
+    ratio = _value_per_effort(costs, p)
     return None if math.isinf(ratio) else round(ratio, 3)
 
 
-def _order(kb: KnowledgeBase, prerequisites: Mapping[str, list[str]], dependents: Mapping[str, list[str]],
-           unblocks_total: Mapping[str, int]) -> list[str]:
+def _order(kb: KnowledgeBase, costs: _Costs, prerequisites: Mapping[str, list[str]],
+           dependents: Mapping[str, list[str]], unblocks_total: Mapping[str, int]) -> list[str]:
     """Kahn's topological sort; among the available items the smallest key comes first."""
 
     def key(p: str) -> tuple[int, int, float, str]:
-        return kb.serving_level[p], -unblocks_total[p], -_value_per_effort(kb, p), p
+        return kb.serving_level[p], -unblocks_total[p], -_value_per_effort(costs, p), p
 
     waiting = {p: len(reqs) for p, reqs in prerequisites.items()}
     heap = [key(p) for p, n in waiting.items() if n == 0]
@@ -766,7 +943,7 @@ def _order(kb: KnowledgeBase, prerequisites: Mapping[str, list[str]], dependents
     return order
 
 
-def _waves(kb: KnowledgeBase, order: list[str], prerequisites: Mapping[str, list[str]],
+def _waves(costs: _Costs, order: list[str], prerequisites: Mapping[str, list[str]],
            capacity: float | None) -> list[list[str]]:
     """Group the ordered items into waves: prerequisites in earlier waves; within capacity when given."""
     remaining = list(order)
@@ -778,7 +955,7 @@ def _waves(kb: KnowledgeBase, order: list[str], prerequisites: Mapping[str, list
         for p in remaining:
             if not all(q in done for q in prerequisites[p]):
                 continue
-            mid = kb.practices[p].effort.mid
+            mid = costs.mid(p)
             if capacity is None or load + mid <= capacity + 1e-9:
                 wave.append(p)
                 load += mid
@@ -808,9 +985,10 @@ def _shown(status: str) -> Literal["PI", "NI", "NY", "not_observed"]:
     return public_status(status)  # type: ignore[return-value]
 
 
-def _effort(pids: Sequence[str], kb: KnowledgeBase) -> EffortRange:
-    low = sum(kb.practices[p].effort.min for p in pids)
-    high = sum(kb.practices[p].effort.max for p in pids)
+def _effort(pids: Sequence[str], costs: _Costs) -> EffortRange:
+    bounds = [costs.bounds(p) for p in pids]
+    low = sum(b[0] for b in bounds)
+    high = sum(b[1] for b in bounds)
     return EffortRange(min=round(low, 6), max=round(high, 6), mid=round((low + high) / 2, 6))
 
 
@@ -844,9 +1022,9 @@ def _state_of_conclusions(kb: KnowledgeBase, c: Conclusions, target: Target) -> 
     )
 
 
-def _wave(kb: KnowledgeBase, number: int, members: list[str], capacity: float | None, before: LevelState,
-          after: LevelState) -> Wave:
-    effort = _effort(members, kb)
+def _wave(kb: KnowledgeBase, costs: _Costs, number: int, members: list[str], capacity: float | None,
+          before: LevelState, after: LevelState) -> Wave:
+    effort = _effort(members, costs)
     oversized = capacity is not None and len(members) == 1 and effort.mid > capacity + 1e-9
     duration = None
     if capacity is not None:
@@ -876,9 +1054,22 @@ def _wave(kb: KnowledgeBase, number: int, members: list[str], capacity: float | 
     )
 
 
-def _estimate(kb: KnowledgeBase, target: Target, start: LevelState, ranked: list[str], assess_first: list[str],
-              waves: list[Wave], capacity: float | None) -> Estimate:
+def _estimate(kb: KnowledgeBase, costs: _Costs, target: Target, start: LevelState, ranked: list[str],
+              assess_first: list[str], if_missing: list[str], order: list[str],
+              prerequisites: Mapping[str, list[str]], waves: list[Wave], capacity: float | None,
+              size: Size) -> Estimate:
     quarters = None if capacity is None else sum(w.duration_quarters or 0 for w in waves)
+    teams = size.ml_team_count or 0
+    used = capacity if capacity is not None else CAPACITY_PER_TEAM * max(teams, 1)
+    at_used = quarters if quarters is not None else sum(
+        max(1, math.ceil(round(_effort(w, costs).mid / used, 9))) for w in _waves(costs, order, prerequisites, used))
+    missing = _effort(if_missing, costs)
+    planned = _effort(ranked, costs)
+    extra = round(missing.mid - planned.mid, 6)
+    more = math.ceil(round(extra / used, 9)) if extra > 0 else 0
+    calendar = Calendar(capacity=used, source="given" if capacity is not None else "default", teams=max(teams, 1),
+                        teams_known=teams >= 1, quarters=at_used, months=at_used * MONTHS_PER_QUARTER,
+                        quarters_if_missing=at_used + more, months_if_missing=(at_used + more) * MONTHS_PER_QUARTER)
     steps = []
     if target.kind == "maturity":
         medians = {lv.level: lv.median_months_from_previous for lv in kb.maturity_levels}
@@ -886,10 +1077,106 @@ def _estimate(kb: KnowledgeBase, target: Target, start: LevelState, ranked: list
                  for n in range(start.maturity_level + 1, target.level + 1)]
     known = [s.months for s in steps if s.months is not None]
     return Estimate(
-        effort=_effort(ranked, kb), assess_first_effort=_effort(assess_first, kb), capacity=capacity,
+        effort=planned, assess_first_effort=_effort(assess_first, costs), effort_if_missing=missing,
+        calendar=calendar, calendar_note=CALENDAR_NOTE, capacity=capacity,
         quarters=quarters, months=None if quarters is None else quarters * MONTHS_PER_QUARTER,
         historical_steps=steps, historical_months=sum(known) if steps and len(known) == len(steps) else None,
     )
+
+
+def _if_missing(kb: KnowledgeBase, costs: _Costs, planned: set[str], assess_first: set[str]) -> list[str]:
+    """The practices the plan needs should every assess-first practice be missing: the planned items, the
+    assess-first practices (not the NA ones to reconsider) and their unsatisfied prerequisites, transitively."""
+    out = set(planned)
+    pending = [p for p in assess_first if costs.statuses[p] != "NA"]
+    while pending:
+        p = pending.pop()
+        if p in out:
+            continue
+        out.add(p)
+        pending.extend(q for q in kb.practices[p].requires if costs.statuses[q] in UNSAT)
+    return sorted(out)
+
+
+def _note(facts: FactFile, p: str) -> str | None:
+    observation = facts.practices.get(p)
+    return None if observation is None or not observation.note else observation.note
+
+
+def _plain_why(kb: KnowledgeBase, p: str, reasons: Sequence[Reason], unblocks: Sequence[str],
+               target: Target) -> str:
+    """The reason in plain words: what in the target needs it (CMMI practices and process areas, framework
+    levels, by name), and what it unblocks (by name); the goal codes stay in ``reasons``."""
+    areas = {pa.id: pa.name for pa in kb.process_areas}
+    specific: dict[str, list[str]] = {}
+    generic: dict[str, list[str]] = {}
+    frameworks: list[str] = []
+    for r in reasons:
+        if r.kind == "cmmi_practice" and r.of in kb.model_practices:
+            mp = kb.model_practices[r.of]
+            area = areas.get(r.of.split(".")[0], "the organization")
+            group = generic.setdefault(mp.name, []) if ".GP" in r.of else specific.setdefault(area, [])
+            entry = area if ".GP" in r.of else f"'{mp.name}'"
+            if entry not in group:
+                group.append(entry)
+        elif r.kind == "framework_requirement":
+            fid, _, level = r.of.partition(":")
+            fw = kb.frameworks.get(fid)
+            names = {} if fw is None else {str(lv.level): lv.name for lv in fw.levels}
+            label = f"{fid} level {level}" + (f" ({names[level]})" if level in names else "")
+            if label not in frameworks:
+                frameworks.append(label)
+    served = []
+    for area, names in specific.items():
+        shown = names if len(names) <= 2 else names[:2] + [f"{len(names) - 2} more"]
+        served.append(f"{_listing(shown)} in {area}")
+    for name, where in generic.items():
+        served.append(f"'{name}' in {_listing(where)}" if len(where) <= 2 else
+                      f"'{name}' in {len(where)} process areas")
+    served += frameworks
+    parts = []
+    if served:
+        parts.append(f"Toward {target.label}, needed for " + _listing(served))
+    if unblocks:
+        names = [kb.practices[d].name for d in unblocks]
+        shown = _listing(names[:3] + ([f"{len(names) - 3} more"] if len(names) > 3 else []))
+        parts.append(("it unblocks " if parts else "Unblocks ") + shown)
+    return ("; ".join(parts) + ".") if parts else kb.practices[p].name + "."
+
+
+def _listing(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _findings(kb: KnowledgeBase, ids: set[str] | Sequence[str]) -> list[Finding]:
+    rules = {rule.id: rule for rule in kb.insights}
+    return [Finding(id=f, name=rules[f].name, severity=str(getattr(rules[f].severity, "value", rules[f].severity)),
+                    practices=list(rules[f].practices)) for f in sorted(ids) if f in rules]
+
+
+def _raised(kb: KnowledgeBase, wave_results: list[Wave], waves: list[list[str]], session: Session,
+            cumulative_of: Callable[[int], dict[str, str]]) -> list[RaisedFinding]:
+    """Every finding a wave raises, with the finding's practices that are not satisfied after that wave (adopting
+    them avoids it) and which of those the plan has in a later wave."""
+    rules = {rule.id: rule for rule in kb.insights}
+    out = []
+    for w in wave_results:
+        if not w.findings_raised:
+            continue
+        assumed = cumulative_of(w.number)
+        statuses = session.statuses_with(assumed)
+        later = {p for members in waves[w.number:] for p in members}
+        for f in w.findings_raised:
+            rule = rules[f]
+            avoid = [p for p in rule.practices if practice_class(statuses[p]) != SATISFIED]
+            resolved = next((v.number for v in wave_results[w.number:] if f in v.findings_resolved), None)
+            out.append(RaisedFinding(
+                finding=f, name=rule.name, severity=str(getattr(rule.severity, "value", rule.severity)),
+                wave=w.number, avoided_by=avoid, planned_later=sorted(p for p in avoid if p in later),
+                resolved_at_wave=resolved))
+    return out
 
 
 __all__ = [

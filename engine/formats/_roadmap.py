@@ -1,101 +1,108 @@
-"""Rendering a roadmap for the terminal (rich tables) and as Markdown. No computation happens here."""
+"""A roadmap for the terminal: plain text wrapped on words to the terminal's width (an id is never split: ids hold
+no spaces, and words are never broken at a hyphen). No computation happens here; Markdown is the template
+``templates/markdown/roadmap.md.j2``.
+
+Per wave, the items come in plan order (most value per person-week first); each shows its name, the reason in
+plain words, then the goal codes, the effort with its scope, the assessor's note and, unless ``options.brief``,
+the guidance and the evidence that it is done.
+"""
 
 from __future__ import annotations
 
+import textwrap
+
+from mlops_maturity.engine import words
 from mlops_maturity.engine.formats import RenderOptions
-from mlops_maturity.engine.formats._terminal import console as make_console
-from mlops_maturity.engine.formats._terminal import width_of
 from mlops_maturity.engine.roadmap import (
     AssessFirstItem,
     EffortRange,
-    Estimate,
+    ItemEffort,
     LevelState,
     Roadmap,
     RoadmapItem,
     Wave,
 )
-from mlops_maturity.engine.roadmap import plain_number as _num  # ``2.0`` -> ``2``, never an exponent
-from rich.table import Table
 
-STATUS_WORDS = {"not_observed": "not observed", "NY": "NY (not yet)"}
+DEFAULT_WIDTH = 100
+"""Columns when the output is not a terminal."""
+
+FURTHER = {"team": "each further team at half", "model": "each further model at a quarter"}
+UNIT = {"team": ("ML team", "ML teams"), "model": ("production model", "production models")}
 
 
 def _level(value: int | None) -> str:
     return "none" if value is None else str(value)
 
 
-def _effort(e: EffortRange) -> str:
-    return f"{_num(e.mid)} ({_num(e.min)}-{_num(e.max)})"
+def pw(e: EffortRange) -> str:
+    """``about 7.5 person-weeks (5-10)``: the midpoint rounded as a planner states it, and the range."""
+    if e.max == 0:
+        return "no effort"
+    low, high = words.rounded(e.min), words.rounded(e.max)
+    spread = "" if low == high else f" ({low}-{high})"
+    mid = words.rounded(e.mid)
+    return f"about {mid} person-week{'' if mid == '1' else 's'}{spread}"
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def scope_words(b: ItemEffort) -> str:
+    """What an effort figure is for, and how it was scaled."""
+    if b.scope is None:
+        text = "scope not declared in the knowledge base: taken once, as stated"
+    elif b.scope == "organization":
+        text = "once for the organization"
+    else:
+        one, many = UNIT[b.scope]
+        if not b.units_known:
+            text = f"for 1 {one} ({b.attribute} not set in the fact file's context: set it to scale this)"
+        elif b.units == 1:
+            text = f"for 1 {one}"
+        else:
+            text = f"for {b.units} {many} (the first in full, {FURTHER[b.scope]})"
+    if b.status_factor != 1:
+        text += "; half, as it is partly in place (PI)"
+    return text
 
 
-def _headline(r: Roadmap) -> str:
+def headline(r: Roadmap) -> str:
     """The one-sentence verdict at the top of every format."""
     if r.reached:
         if r.target.default and r.target.highest:
             return (f"Already at the highest level, CMMI maturity level {r.start.maturity_level} "
                     f"({r.start.maturity_level_name}): nothing to plan.")
         return f"Target {r.target.label} is already reached: nothing to plan."
-    parts = [f"{len(r.items)} practice(s) to implement in {len(r.waves)} wave(s)"]
+    parts = [f"{words.plural(len(r.items), 'practice')} to implement in {words.plural(len(r.waves), 'wave')}"]
     if r.assess_first:
-        parts.append(f"{len(r.assess_first)} practice(s) to assess first")
+        parts.append(f"{words.plural(len(r.assess_first), 'practice')} to assess first")
     return "; ".join(parts) + "."
 
 
-def _state_line(s: LevelState) -> str:
-    frameworks = ", ".join(f"{fid} {_level(level)}" for fid, level in s.framework_levels.items())
-    return f"CMMI maturity level {s.maturity_level} ({s.maturity_level_name}); frameworks: {frameworks}"
+def effort_line(r: Roadmap) -> str:
+    """The headline effort: a range from found-in-place to missing when there are practices to assess."""
+    e = r.estimate
+    if not r.assess_first or e.effort_if_missing.mid == e.effort.mid:
+        return f"Effort: {pw(e.effort)}."
+    return (f"Effort: from {pw(e.effort)} if the {len(r.assess_first)} practices to assess are found in place, "
+            f"to {pw(e.effort_if_missing)} if they are missing.")
 
 
-def _premise(r: Roadmap) -> str:
-    if r.evaluator == "reference":
-        return "Levels are inferred by the reference evaluator alone."
-    if r.verified:
-        return "Levels are inferred by the rules engine, cross-checked against the reference evaluator."
-    return "Levels are inferred by the rules engine alone (--no-verify)."
+def calendar_line(r: Roadmap) -> str:
+    c = r.estimate.calendar
+    if c is None:
+        return ""
+    if c.source == "given":
+        basis = f"at the given capacity of {words.plain_number(c.capacity)} person-weeks per quarter"
+    else:
+        teams = (f"{words.plural(c.teams, 'ML team')}" if c.teams_known
+                 else "1 ML team (ml_team_count not set in the fact file's context)")
+        basis = (f"at {words.plain_number(c.capacity)} person-weeks per quarter, the default for {teams} "
+                 "(half a person per team; set --capacity to change it)")
+    text = f"Calendar time: about {c.months} months ({words.plural(c.quarters, 'quarter')}) {basis}"
+    if c.quarters_if_missing != c.quarters:
+        text += f"; about {c.months_if_missing} months if the practices to assess are missing"
+    return text + "."
 
 
-def _wave_changes(w: Wave) -> tuple[str, str, str]:
-    frameworks = ", ".join(f"{c.framework} {_level(c.before)}->{_level(c.after)}" for c in w.framework_changes)
-    capability = ", ".join(f"{c.process_area} {_level(c.before)}->{_level(c.after)}" for c in w.capability_changes)
-    findings = ", ".join([f"-{f}" for f in w.findings_resolved] + [f"+{f}" for f in w.findings_raised])
-    return frameworks or "-", capability or "-", findings or "-"
-
-
-def _why(item: RoadmapItem | AssessFirstItem) -> str:
-    """The item's reasons: the CMMI practices (and alternatives) or framework requirements it serves, then the
-    planned items it is a prerequisite of."""
-    served = [r.text for r in item.reasons if r.kind != "prerequisite"]
-    before = [r.of for r in item.reasons if r.kind == "prerequisite"]
-    reasons = []
-    if served:
-        reasons.append("serves " + ", ".join(served))
-    if before:
-        reasons.append("prerequisite of " + ", ".join(before))
-    return "; ".join(reasons)
-
-
-def _oversized_notes(r: Roadmap) -> list[str]:
-    out = []
-    for w in r.waves:
-        if w.oversized:
-            out.append(f"Wave {w.number}: {w.practices[0]} ({_num(w.effort.mid)} person-weeks) is bigger than the "
-                       f"capacity of {_num(r.estimate.capacity or 0)} person-weeks per quarter; it gets a wave of "
-                       f"its own, spanning {w.duration_quarters} quarters.")
-    return out
-
-
-def _calendar(e: Estimate) -> str:
-    if e.capacity is None:
-        return "Calendar time: give --capacity (person-weeks per quarter) for an estimate."
-    return (f"Calendar time: {e.quarters} quarter(s), about {e.months} months, at {_num(e.capacity)} "
-            "person-weeks per quarter (13 weeks).")
-
-
-def _historical(r: Roadmap) -> str:
+def historical_line(r: Roadmap) -> str:
     e = r.estimate
     if r.target.kind != "maturity":
         return "Historical median: no figure is known for framework levels."
@@ -107,126 +114,160 @@ def _historical(r: Roadmap) -> str:
     return f"Historical median time organizations needed: {total} ({steps})."
 
 
+def premise(r: Roadmap) -> str:
+    if r.evaluator == "reference":
+        return "Levels are inferred by the reference evaluator alone."
+    if r.verified:
+        return "Levels are inferred by the rules engine, cross-checked against the reference evaluator."
+    return "Levels are inferred by the rules engine alone (--no-verify)."
+
+
+def state_line(s: LevelState) -> str:
+    frameworks = ", ".join(f"{fid} {_level(level)}" for fid, level in s.framework_levels.items())
+    return f"CMMI maturity level {s.maturity_level} ({s.maturity_level_name}); frameworks: {frameworks}"
+
+
+def goal_codes(item: RoadmapItem | AssessFirstItem) -> str:
+    served = [x.text for x in item.reasons if x.kind != "prerequisite"]
+    before = [x.of for x in item.reasons if x.kind == "prerequisite"]
+    out = []
+    if served:
+        out.append("serves " + ", ".join(served))
+    if before:
+        out.append("prerequisite of " + ", ".join(before))
+    return "; ".join(out) or "-"
+
+
+def named(r: Roadmap, finding_id: str) -> str:
+    try:
+        f = r.finding(finding_id)
+    except KeyError:
+        return finding_id
+    return f"'{f.name}' ({f.severity})"
+
+
+def wave_summary(r: Roadmap, w: Wave) -> str:
+    parts = [f"Wave {w.number}: {words.plural(len(w.practices), 'item')}, {pw(w.effort)}"]
+    if w.duration_quarters is not None:
+        parts[0] += f", {words.plural(w.duration_quarters, 'quarter')}"
+    after = f"after it: CMMI maturity level {w.maturity_level_after} ({w.maturity_level_name_after})"
+    if w.target_reached:
+        after += ", the target is reached"
+    parts.append(after)
+    if w.framework_changes:
+        parts.append("frameworks " + ", ".join(f"{c.framework} {_level(c.before)}->{_level(c.after)}"
+                                               for c in w.framework_changes))
+    if w.capability_changes:
+        parts.append("capability " + ", ".join(f"{c.process_area} {_level(c.before)}->{_level(c.after)}"
+                                               for c in w.capability_changes))
+    if w.findings_resolved:
+        parts.append("resolves " + words.listing([named(r, f) for f in w.findings_resolved]))
+    if w.findings_raised:
+        parts.append("raises " + words.listing([named(r, f) for f in w.findings_raised]) + " (see above)")
+    return "; ".join(parts) + "."
+
+
+def raised_lines(r: Roadmap) -> list[str]:
+    out = []
+    for f in r.raised_findings:
+        text = f"Wave {f.wave} raises the finding '{f.name}' ({f.severity})"
+        if f.avoided_by:
+            text += f"; adopting {', '.join(f.avoided_by)} by then avoids it"
+            if f.planned_later:
+                text += f" ({', '.join(f.planned_later)} already planned later: move them earlier)"
+        if f.resolved_at_wave is not None:
+            text += f"; it no longer fires after wave {f.resolved_at_wave}"
+        out.append(text + ".")
+    return out
+
+
+class _Writer:
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.lines: list[str] = []
+
+    def line(self, text: str = "", indent: int = 0, hang: int | None = None) -> None:
+        if not text:
+            self.lines.append("")
+            return
+        first = " " * indent
+        rest = " " * (indent if hang is None else hang)
+        self.lines.extend(textwrap.wrap(text, self.width, initial_indent=first, subsequent_indent=rest,
+                                        break_long_words=False, break_on_hyphens=False) or [""])
+
+    def text(self) -> str:
+        return "\n".join(line.rstrip() for line in self.lines) + "\n"
+
+
+def _item(out: _Writer, r: Roadmap, i: RoadmapItem, brief: bool) -> None:
+    mark = "  [quick win]" if i.quick_win else ""
+    out.line(f"{i.rank}. {i.name}{mark}", indent=2, hang=5)
+    vpe = "-" if i.value_per_effort is None else words.plain_number(round(i.value_per_effort, 1))
+    out.line(f"{i.practice}; now {words.CHARACTERIZATION_SHORT.get(i.status, i.status)} ({i.status}); "
+             f"{pw(i.effort)}, {scope_words(i.effort_basis)}; value {i.value} of 5, {vpe} per person-week",
+             indent=5, hang=7)
+    out.line("Why: " + i.why, indent=5, hang=7)
+    out.line("Goal codes: " + goal_codes(i), indent=5, hang=7)
+    waits = i.requires + [f"{p} (to assess)" for p in i.awaits_assessment]
+    if waits:
+        out.line("Waits for: " + ", ".join(waits), indent=5, hang=7)
+    if i.resolves_findings:
+        out.line("Resolves: " + "; ".join(named(r, f) for f in i.resolves_findings), indent=5, hang=7)
+    if i.note:
+        out.line(f"Assessor's note: {i.note}", indent=5, hang=7)
+    if not brief:
+        out.line("Guidance: " + i.guidance, indent=5, hang=7)
+        out.line("Done when there is:", indent=5)
+        for x in i.evidence:
+            out.line("- " + x, indent=7, hang=9)
+
+
 def roadmap_table(r: Roadmap, options: RenderOptions | None = None) -> str:
-    """The roadmap as terminal tables."""
-    console, buffer = make_console(width_of(options, 140))
-    console.print(f"Roadmap: {r.organization} (assessed {r.assessed_on.isoformat()}) toward {r.target.label}")
-    console.print(f"Now: {_state_line(r.start)}")
+    """The roadmap for a terminal of ``options.width`` columns (100 when not a terminal)."""
+    options = options or RenderOptions()
+    out = _Writer(max(40, options.width or DEFAULT_WIDTH))
+    out.line(f"Roadmap: {r.organization} (assessed {r.assessed_on.isoformat()}) toward {r.target.label}")
+    out.line(f"Now: {state_line(r.start)}", hang=2)
     if r.assumptions:
-        console.print("Assuming: " + ", ".join(f"{a.practice}={a.status}" for a in r.assumptions))
-    console.print(_headline(r))
+        out.line("Assuming: " + ", ".join(f"{a.practice}={a.status}" for a in r.assumptions), hang=2)
+    out.line(headline(r))
     if r.reached:
-        return buffer.getvalue()
-    if r.assess_first:
-        table = Table(title="Assess first (NY or not observed; the plan assumes they are found in place)",
-                      title_justify="left")
-        for column in ("Practice", "Status", "Serves ML", "Why", "Waited for by", "Effort if missing (pw)"):
-            table.add_column(column, overflow="fold")
-        for a in r.assess_first:
-            table.add_row(f"{a.practice} {a.name}", STATUS_WORDS.get(a.status, a.status), str(a.serves), _why(a),
-                          ", ".join(a.needed_by) or "-", _effort(a.effort))
-        console.print(table)
-        if r.after_assess_first is not None:
-            console.print(f"If all are found in place: {_state_line(r.after_assess_first)}")
-    waves = Table(title="Waves (levels inferred after each wave)", title_justify="left")
-    for column in ("Wave", "Practices", "Effort pw", "Quarters", "ML after", "Framework changes",
-                   "Capability changes", "Findings"):
-        waves.add_column(column, overflow="fold")
+        return out.text()
+    out.line(effort_line(r), hang=2)
+    out.line(calendar_line(r), hang=2)
+    out.line(historical_line(r), hang=2)
+    if r.estimate.historical_months is not None:
+        out.line("Why they differ: " + r.estimate.calendar_note, indent=2, hang=2)
+    for note in raised_lines(r):
+        out.line(note, hang=2)
     for w in r.waves:
-        frameworks, capability, findings = _wave_changes(w)
-        level = f"{w.maturity_level_after}{' (target)' if w.target_reached else ''}"
-        waves.add_row(str(w.number), "\n".join(w.practices), _effort(w.effort),
-                      "-" if w.duration_quarters is None else str(w.duration_quarters), level, frameworks,
-                      capability, findings)
-    console.print(waves)
-    items = Table(title="Items, in order", title_justify="left")
-    for column in ("#", "Wave", "Practice", "Status", "Serves ML", "Why", "Waits for", "Effort pw"):
-        items.add_column(column, overflow="fold")
-    for i in r.items:
-        items.add_row(str(i.rank), str(i.wave), f"{i.practice}\n{i.name}", STATUS_WORDS.get(i.status, i.status),
-                      str(i.serves), _why(i), ", ".join(i.requires + i.awaits_assessment) or "-", _effort(i.effort))
-    console.print(items)
-    for note in _oversized_notes(r):
-        console.print(note)
-    e = r.estimate
-    console.print(f"Effort: {_num(e.effort.mid)} person-weeks ({_num(e.effort.min)}-{_num(e.effort.max)})"
-                  + (f"; up to {_num(e.assess_first_effort.mid)} more if the assess-first practices are missing."
-                     if r.assess_first else "."))
-    console.print(_calendar(e))
-    console.print(_historical(r))
-    console.print(_premise(r))
-    return buffer.getvalue()
-
-
-def roadmap_markdown(r: Roadmap) -> str:
-    """The roadmap as Markdown."""
-    lines = [
-        f"# ML Ops improvement roadmap: {_md(r.organization)}",
-        "",
-        f"- Assessed on: {r.assessed_on.isoformat()}",
-        f"- Target: **{_md(r.target.label)}**{' (the next level)' if r.target.default else ''}",
-        f"- Now: {_md(_state_line(r.start))}",
-    ]
-    if r.assumptions:
-        lines.append("- Assumptions: " + ", ".join(f"`{a.practice}={a.status}`" for a in r.assumptions))
-    lines += ["", f"**{_headline(r)}**"]
-    if r.reached:
-        return "\n".join(lines) + "\n"
-    e = r.estimate
-    lines += [
-        "",
-        "## Estimate",
-        "",
-        f"- Effort: {_num(e.effort.mid)} person-weeks (range {_num(e.effort.min)}-{_num(e.effort.max)})"
-        + (f"; up to {_num(e.assess_first_effort.mid)} more if the assess-first practices turn out to be missing"
-           if r.assess_first else ""),
-        f"- {_calendar(e)}",
-        f"- {_historical(r)}",
-        f"- {_premise(r)}",
-    ]
-    lines += [f"- {note}" for note in _oversized_notes(r)]
+        if w.oversized:
+            out.line(f"Wave {w.number}: {w.practices[0]} is bigger than the capacity of "
+                     f"{words.plain_number(r.estimate.capacity or 0)} person-weeks per quarter; it gets a wave of "
+                     f"its own, spanning {w.duration_quarters} quarters.", hang=2)
     if r.assess_first:
-        lines += ["", "## Assess first", "",
-                  "These practices are NY (not yet) or not observed: what they implement is not rated rather than "
-                  "failed. "
-                  "The plan assumes they are found in place; if one is missing, add it (and its missing "
-                  "prerequisites) to the plan.", "",
-                  "| Practice | Status | Serves ML | Why | Waited for by | Missing prerequisites | "
-                  "Effort if missing (pw) |", "|---|---|---|---|---|---|---|"]
+        out.line()
+        out.line(f"Assess first ({len(r.assess_first)}): NY, not observed or NA to reconsider; the plan assumes "
+                 "each is found in place. If one is missing, its effort joins the plan.")
         for a in r.assess_first:
-            lines.append(f"| `{a.practice}` {_md(a.name)} | {STATUS_WORDS.get(a.status, a.status)} | {a.serves} | "
-                         f"{_md(_why(a)) or '-'} | {', '.join(a.needed_by) or '-'} | "
-                         f"{', '.join(a.missing_prerequisites) or '-'} | {_effort(a.effort)} |")
+            out.line(f"- {a.name} ({a.practice}; {words.CHARACTERIZATION_SHORT.get(a.status, a.status)}): "
+                     f"{a.why} If missing: {pw(a.effort)}, {scope_words(a.effort_basis)}.", indent=2, hang=4)
+            if a.needed_by:
+                out.line("Waited for by: " + ", ".join(a.needed_by), indent=4, hang=6)
+            if a.note:
+                out.line(f"Assessor's note: {a.note}", indent=4, hang=6)
+            if not options.brief:
+                out.line("Look for: " + "; ".join(a.evidence), indent=4, hang=6)
         if r.after_assess_first is not None:
-            lines += ["", f"If all are found in place: {_md(_state_line(r.after_assess_first))}."]
-    lines += ["", "## Waves", "",
-              "| Wave | Practices | Effort pw | Quarters | ML after | Framework changes | Capability changes | "
-              "Findings (-resolved, +raised) |", "|---|---|---|---|---|---|---|---|"]
+            out.line(f"If all are found in place: {state_line(r.after_assess_first)}", hang=2)
+    by_practice = {i.practice: i for i in r.items}
     for w in r.waves:
-        frameworks, capability, findings = _wave_changes(w)
-        level = f"{w.maturity_level_after} ({_md(w.maturity_level_name_after)})"
-        lines.append(f"| {w.number}{' (target reached)' if w.target_reached else ''} | "
-                     f"{', '.join(f'`{p}`' for p in w.practices)} | {_effort(w.effort)} | "
-                     f"{'-' if w.duration_quarters is None else w.duration_quarters} | {level} | {frameworks} | "
-                     f"{capability} | {findings} |")
-    lines += ["", "## Items", ""]
-    for i in r.items:
-        status = STATUS_WORDS.get(i.status, i.status)
-        lines += [
-            f"### {i.rank}. `{i.practice}` {_md(i.name)}",
-            "",
-            f"- Wave {i.wave}; status {status}; serves maturity level {i.serves}; effort {_effort(i.effort)} "
-            f"person-weeks; value {i.value}",
-            f"- Why: {_md(_why(i))}",
-            f"- Implements: {', '.join(i.implements) or '-'}",
-            f"- Framework levels calling for it: {', '.join(i.framework_levels) or '-'}",
-            f"- Waits for: {', '.join(i.requires) or '-'}"
-            + (f"; assessment of {', '.join(i.awaits_assessment)}" if i.awaits_assessment else ""),
-            f"- Unblocks: {', '.join(i.unblocks) or '-'}",
-        ]
-        if i.resolves_findings:
-            lines.append(f"- Resolves findings: {', '.join(i.resolves_findings)}")
-        lines += [f"- Guidance: {_md(i.guidance)}", "- Evidence that it is done:"]
-        lines += [f"  - {_md(x)}" for x in i.evidence]
-        lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
+        out.line()
+        out.line(wave_summary(r, w), hang=2)
+        for p in w.practices:
+            _item(out, r, by_practice[p], options.brief)
+    out.line()
+    out.line("Quick win: at least 2 value points (of 5) per person-week. Within a wave, items are in order of "
+             "value per person-week." + ("" if options.brief else " --brief hides guidance and evidence."))
+    out.line(premise(r))
+    return out.text()

@@ -62,10 +62,6 @@ def render(document: Any, kind: str, options: RenderOptions) -> str:
         from mlops_maturity.engine.formats._assessment import assessment_markdown
 
         return assessment_markdown(document)
-    if kind == "roadmap":
-        from mlops_maturity.engine.formats._roadmap import roadmap_markdown
-
-        return roadmap_markdown(document)
     if kind == "explanation":
         from mlops_maturity.engine.explain import to_markdown
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from mlops_maturity.engine.api import to_json
 from mlops_maturity.engine.facts import load_fact_file
-from mlops_maturity.engine.formats._roadmap import roadmap_markdown
+from mlops_maturity.engine.formats import render
 from mlops_maturity.engine.kb import load_knowledge_base
 from mlops_maturity.engine.roadmap import plan_roadmap
 
@@ -48,7 +48,7 @@ def render_case(path: Path, options: dict[str, Any]) -> dict[str, str]:
     kb = load_knowledge_base()
     facts = load_fact_file(path, kb)
     roadmap = plan_roadmap(kb, facts, verify=True, source=path.relative_to(ROOT).as_posix(), **options)
-    return {".json": to_json(roadmap), ".md": roadmap_markdown(roadmap)}
+    return {".json": to_json(roadmap), ".md": str(render("markdown", roadmap))}
 
 
 def expected_files() -> dict[str, str]:
