@@ -159,7 +159,7 @@ class ItemEffort(Result):
     base: EffortRange = Field(description="The knowledge base's figure: one unit, from not implemented.")
 
 
-class Finding(Result):
+class FindingRef(Result):
     """An insight rule the roadmap mentions, by its title."""
 
     id: str
@@ -391,10 +391,10 @@ class Roadmap(Result):
     assess_first: list[AssessFirstItem]
     estimate: Estimate
     size: Size
-    findings: list[Finding] = Field(description="Every finding the roadmap names (start, waves, items), by id.")
+    findings: list[FindingRef] = Field(description="Every finding the roadmap names (start, waves, items), by id.")
     raised_findings: list[RaisedFinding] = Field(description="Findings the plan raises, with what avoids them.")
 
-    def finding(self, finding_id: str) -> Finding:
+    def finding(self, finding_id: str) -> FindingRef:
         """A finding the roadmap names, with its title."""
         for entry in self.findings:
             if entry.id == finding_id:
@@ -1150,9 +1150,9 @@ def _listing(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _findings(kb: KnowledgeBase, ids: set[str] | Sequence[str]) -> list[Finding]:
+def _findings(kb: KnowledgeBase, ids: set[str] | Sequence[str]) -> list[FindingRef]:
     rules = {rule.id: rule for rule in kb.insights}
-    return [Finding(id=f, name=rules[f].name, severity=str(getattr(rules[f].severity, "value", rules[f].severity)),
+    return [FindingRef(id=f, name=rules[f].name, severity=str(getattr(rules[f].severity, "value", rules[f].severity)),
                     practices=list(rules[f].practices)) for f in sorted(ids) if f in rules]
 
 
