@@ -125,10 +125,10 @@ def heat_map(ctx: ReportContext) -> Figure:
     for y, r in enumerate(rows):
         ax.text(-0.5, y, r.capability_label, ha="center", va="center", fontsize=7)
         for x, cell in enumerate(r.cells):
-            key, fill, _ = heat_bin(cell.percent)
+            _, fill, _ = heat_bin(cell.percent)
             ax.add_patch(Rectangle((x + 0.04, y - 0.44), 0.92, 0.88, color=fill, linewidth=0))
             ax.text(x + 0.5, y, f"{cell.satisfied}/{cell.total}" if cell.total else "-", ha="center", va="center",
-                    fontsize=6.5, color="#ffffff" if key == "all" else TEXT_COLOR)
+                    fontsize=6.5, color=TEXT_COLOR)
     ax.set_xlim(-1, len(dims))
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_yticks(range(len(rows)), [f"ML{r.maturity_level} {r.process_area} {_short(r.name, 26)}" for r in rows],
@@ -280,7 +280,7 @@ HEAT_BINS: tuple[tuple[str, str, str], ...] = (
     ("0", "#f4a582", "none in place"),
     ("low", "#fddbc7", "under half"),
     ("high", "#92c5de", "half or more"),
-    ("all", "#2166ac", "all in place"),
+    ("all", "#4393c3", "all in place"),
 )
 """Heat-map bins: key, fill colour, legend text (colour-blind safe diverging scheme)."""
 
@@ -389,12 +389,11 @@ def svg_heat_map(ctx: ReportContext) -> str:
         body.append(_text(0, mid, f"ML{r.maturity_level}  {r.process_area} {_short(r.name, 28)}", size=10))
         body.append(_text(left + cap_w / 2, mid, r.capability_label, anchor="middle", size=10))
         for i, cell in enumerate(r.cells):
-            key, fill, _ = heat_bin(cell.percent)
+            _, fill, _ = heat_bin(cell.percent)
             x = left + cap_w + i * cell_w
             body.append(_rect(x + 1, y + 1, cell_w - 2, row - 2, fill))
             text = f"{cell.satisfied}/{cell.total}" if cell.total else "-"
-            body.append(_text(x + cell_w / 2, mid, text, anchor="middle", size=9.5,
-                              fill="#ffffff" if key == "all" else None))
+            body.append(_text(x + cell_w / 2, mid, text, anchor="middle", size=9.5))
         y += row
     y += 10
     x = 0.0

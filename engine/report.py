@@ -773,6 +773,13 @@ def plural(count: int, word: str, plural_word: str | None = None) -> str:
     return f"{count} {word if count == 1 else plural_word or word + 's'}"
 
 
+def heat_color(percent: int | None, prefix: str = "") -> str:
+    """The heat-map colour of a cell's percentage as ``RRGGBB`` (Word's form; ``prefix="#"`` for CSS)."""
+    from mlops_maturity.engine.charts import heat_bin
+
+    return prefix + heat_bin(percent)[1].lstrip("#").upper()
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "characterization": characterization,
     "status_label": status_label,
@@ -781,6 +788,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "md_cell": md_cell,
     "effort": effort,
     "plural": plural,
+    "heat_color": heat_color,
 }
 """Filters every report template can use (pure functions; registered by :func:`register_jinja` as well)."""
 
