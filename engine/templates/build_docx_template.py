@@ -209,16 +209,15 @@ def _heat_map(document: Any, brand: Brand) -> None:
     _heat_legend(document, brand)
 
 
-def _model_practice(document: Any) -> None:
-    """A CMMI practice of the explanation (``mp``): its class, a direct characterization, and its cheapest
-    alternative with what it lacks."""
+def _goal(document: Any) -> None:
+    """A goal of the explanation (``goal``): its rating and the CMMI practices that fail or are not determined
+    (the Markdown and HTML reports give each practice's alternatives; the adoption list says what to do)."""
     document.add_paragraph(
-        "{{ mp.id }} {{ mp.name }}: {{ mp.status | practice_class }}{% if mp.direct %}, characterized directly as "
-        "{{ mp.direct.status | characterization }}: {{ mp.direct.rationale }}{% endif %}{% if mp.inherits %}; "
-        "inherits {{ mp.inherits }} ({{ mp.inherited_status | practice_class }}){% endif %}"
-        "{% for x in mp.alternatives if x.cheapest and x.lacks %}; cheapest way: {% for q in x.lacks %}"
-        "{{ q.name }} ({{ q.characterization }}){% if not loop.last %}, {% endif %}{% endfor %}, "
-        "{{ x.cost | effort }}{% endfor %}", style="List Bullet 2")
+        "{{ goal.id }} {{ goal.name }}: {{ goal.status | status_label }}{% if goal.failed %}; failed: "
+        "{{ goal.failed | join(', ') }}{% endif %}{% if goal.unknown %}; not determined (assess): "
+        "{{ goal.unknown | join(', ') }}{% endif %}{% for mp in goal.practices if mp.direct %}; {{ mp.id }} "
+        "characterized directly as {{ mp.direct.status | characterization }}: {{ mp.direct.rationale }}"
+        "{% endfor %}", style="List Bullet")
 
 
 def _summary(document: Any, brand: Brand) -> None:
@@ -357,18 +356,13 @@ def _full(document: Any, brand: Brand) -> None:
                            "{% if area.capability_level is not none %}capability level {{ area.capability_level }}"
                            "{% else %}no capability level{% endif %}, needs {{ area.required_capability }}.")
     _tag(document, "{%p for goal in area.goals + area.generic_goals %}")
-    document.add_paragraph("{{ goal.id }} {{ goal.name }}: {{ goal.status | status_label }}", style="List Bullet")
-    _tag(document, "{%p for mp in goal.practices if mp.status != 'satisfied' %}")
-    _model_practice(document)
-    _tag(document, "{%p endfor %}")
+    _goal(document)
     _tag(document, "{%p endfor %}")
     _tag(document, "{%p endfor %}")
     _tag(document, "{%p for gg in explanation.generic_goals %}")
-    document.add_paragraph("{{ gg.id }} {{ gg.name }} (organization-wide): {{ gg.status | status_label }}",
-                           style="List Bullet")
-    _tag(document, "{%p for mp in gg.practices if mp.status != 'satisfied' %}")
-    _model_practice(document)
-    _tag(document, "{%p endfor %}")
+    document.add_paragraph("{{ gg.id }} {{ gg.name }} (organization-wide): {{ gg.status | status_label }}"
+                           "{% if gg.failed %}; failed: {{ gg.failed | join(', ') }}{% endif %}{% if gg.unknown %}; "
+                           "not determined (assess): {{ gg.unknown | join(', ') }}{% endif %}", style="List Bullet")
     _tag(document, "{%p endfor %}")
     _tag(document, "{%p for o in explanation.obstacles %}")
     document.add_paragraph("Adopting practices cannot change {{ o.id }}: {{ o.reason }}.", style="List Bullet")
