@@ -1,17 +1,19 @@
-"""Charts of a report, drawn with matplotlib (Agg, no pyplot state) and deterministic byte for byte.
+"""Charts of a report: drawn as SVG directly for HTML, with matplotlib as PNG for Word; deterministic byte for byte.
 
-Three charts, each a function of the :class:`~mlops_maturity.engine.report.ReportContext`:
+Four charts, each a function of the :class:`~mlops_maturity.engine.report.ReportContext`:
 
-* ``maturity_profile``: the capability level of every process area, grouped by maturity level, with the
-  capability the target level needs;
+* ``maturity_profile``: current against target profile: the capability level of every process area, grouped by
+  maturity level, with the capability the target level needs;
+* ``heat_map``: coverage by process area (rows) and practice dimension (columns), with each area's capability;
 * ``framework_levels``: the CMMI maturity level and the level reached in every ML Ops maturity model, side by side,
   each on its own scale;
 * ``roadmap_timeline``: the roadmap's waves on a timeline (calendar months at the given capacity, else cumulative
   effort), with the maturity level each wave reaches, as inferred.
 
-SVG output keeps text as text (``svg.fonttype = none``), uses a fixed hash salt for element ids and no date, so the
-same context gives the same bytes; PNG output carries no software or date metadata. matplotlib is imported lazily:
-commands that draw no chart do not pay for it.
+:func:`chart_svg` writes SVG markup itself (no plotting library: an HTML report never imports matplotlib or
+numpy). :func:`render_chart` draws with matplotlib (Agg, no pyplot state), imported lazily: PNG for Word and
+Markdown, or matplotlib's SVG. Its SVG keeps text as text (``svg.fonttype = none``), uses a fixed hash salt for
+element ids and no date; its PNG carries no software or date metadata.
 """
 
 from __future__ import annotations
