@@ -155,7 +155,7 @@ def test_a_target_no_plan_reaches_is_reported_not_an_error() -> None:
     assert context.roadmap is None and context.roadmap_unavailable is not None
     assert "CM.SP1.2" in context.roadmap_unavailable
     markdown = render(context, "markdown", charts=False).text
-    assert "No roadmap: impossible target" in markdown and "## Roadmap toward level 2 (Managed)" in markdown
+    assert "No roadmap: impossible target" in markdown and "## Roadmap toward CMMI maturity level 2 (Managed)" in markdown
     assert "characterized directly by the assessor as partially implemented: home-grown tool & no baselines" \
         in markdown
     html = render(context, "html", charts=False).text
@@ -342,11 +342,15 @@ def test_at_the_highest_level_there_is_no_roadmap_and_the_report_says_so() -> No
     assert at_five.roadmap is not None and at_five.roadmap.reached and at_five.target.level == 5
 
 
-@pytest.mark.parametrize("target", [0, 6, True, "3", 2.0])
-def test_bad_report_target_is_an_input_error(target: object) -> None:
+@pytest.mark.parametrize("target, message", [(0, "CMMI maturity levels are 1-5"), (6, "CMMI maturity levels are 1-5"),
+                                             ("7", "CMMI maturity levels are 1-5"),
+                                             (True, "expected a maturity level 1-5"),
+                                             (2.0, "expected a maturity level 1-5"),
+                                             ("google:9", "google")])
+def test_bad_report_target_is_an_input_error(target: object, message: str) -> None:
     kb = _kb()
     facts = load_fact_file(EXAMPLES / "notebook-startup.yaml", kb)
-    with pytest.raises(UserInputError, match="CMMI maturity levels are 1-5") as caught:
+    with pytest.raises(UserInputError, match=message) as caught:
         build_context(kb, facts, target=target, verify=False)  # type: ignore[arg-type]
     assert caught.value.problems[0].file == "target"  # the parameter (the CLI names its option itself)
 
@@ -477,7 +481,7 @@ def test_cli_report_docx(runner: CliRunner, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("args, message", [
     (["--template", "nope"], "template not found"),
-    (["--target", "9"], "--target"),
+    (["--target", "9"], "target: 9: CMMI maturity levels are 1-5"),
     (["--capacity", "-1"], "capacity"),
     (["--assume", "ml.nope=FI"], "unknown practice"),
 ])
@@ -516,7 +520,9 @@ def test_user_template_extends_builtin_and_uses_macros(tmp_path: Path) -> None:
         '{% extends "builtin/report.md.j2" %}\n'
         "{% block evidence %}\n## Our own section\n\n{{ md.level_badge(target.level, target.name, 'Target') }}\n"
         "{% endblock %}\n", encoding="utf-8")
-    text = render(context_of("enterprise-near-l3"), tmp_path).text
+    context = context_of("enterprise-near-l3")
+    with_appendix = context.model_copy(update={"report": context.report.model_copy(update={"appendix": True})})
+    text = render(with_appendix, tmp_path).text
     assert "## Our own section\n\n**Target 3 (Defined)**" in text
     assert "## Evidence per practice" not in text
     assert "## Roadmap toward CMMI maturity level 3 (Defined)" in text
@@ -598,7 +604,8 @@ def test_a_large_fact_file_renders_with_the_builtin_templates(tmp_path: Path) ->
     evidence = [f"evidence item number {i} with some words" for i in range(20_000)]
     facts = FactFile.model_validate({"organization": "Big", "assessed_on": "2026-01-01",
                                      "practices": {"ml.model-registry": {"status": "FI", "evidence": evidence}}})
-    text = render(build_context(Session(kb, facts, evaluator="reference")), "markdown", charts=False).text
+    text = render(build_context(Session(kb, facts, evaluator="reference"), appendix=True), "markdown",
+                  charts=False).text
     assert "evidence item number 19999 with some words" in text
 
 
