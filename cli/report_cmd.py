@@ -6,13 +6,28 @@ same directory, then renamed) and an existing one is replaced only with ``--forc
 is written.
 """
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from mlops_maturity.cli.common import AssumeOption, KbOption, MaxEvidenceAgeOption, app, err, handle_errors
+from mlops_maturity.cli.common import (
+    AssumeOption,
+    KbOption,
+    MaxEvidenceAgeOption,
+    app,
+    err,
+    handle_errors,
+)
 from mlops_maturity.cli.output import check_destination, to_stdout, write_output
 from mlops_maturity.engine.errors import UserInputError
+
+class Layout(str, Enum):
+    """Layouts of the built-in templates."""
+
+    full = "full"
+    one_pager = "one-pager"
+
 
 _SUFFIXES = {"markdown": (".md", ".markdown"), "html": (".html", ".htm"), "docx": (".docx",)}
 
@@ -26,10 +41,21 @@ def report_command(
                      "(a directory holds one report.<format>.j2 or report.docx)."),
     ] = "markdown",
     target: Annotated[
-        int | None,
-        typer.Option("--target", min=1, max=5, help="Maturity level the roadmap and the explanation aim at "
-                     "(default: the next level)."),
+        str | None,
+        typer.Option("--target", metavar="N|FRAMEWORK:LEVEL",  # -t is --template here
+                     help="CMMI maturity level (1-5) or a framework level such as google:2 that the roadmap and the "
+                          "explanation aim at. Default: the next maturity level."),
     ] = None,
+    layout: Annotated[
+        Layout,
+        typer.Option("--layout", help="Built-in templates: full (every section) or one-pager (summary, heat map, "
+                     "main gaps, first wave)."),
+    ] = Layout.full,
+    appendix: Annotated[
+        bool,
+        typer.Option("--appendix", help="Add the appendix: the evidence table and the crosswalk of the models "
+                     "against CMMI."),
+    ] = False,
     capacity: Annotated[
         float | None,
         typer.Option("--capacity", help="Person-weeks available per quarter: bounds the roadmap's waves."),
@@ -56,7 +82,8 @@ def report_command(
         if out is not None and not to_stdout(out):
             check_destination(out, force=force)  # fail before the (slow) rendering
         rendered = report.report_file(facts, template=ref, target=target, capacity=capacity, kb_dir=kb,
-                                      assume=assume or [], verify=not no_verify, max_evidence_age=max_evidence_age)
+                                      assume=assume or [], verify=not no_verify, max_evidence_age=max_evidence_age,
+                                      layout=layout.value, appendix=appendix)
         for warning in rendered.warnings:  # stdout carries only the document
             err(f"warning: {warning}")
         write_output(rendered.content if rendered.format == "docx" else rendered.text, out, force=force)

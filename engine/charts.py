@@ -1,17 +1,19 @@
-"""Charts of a report, drawn with matplotlib (Agg, no pyplot state) and deterministic byte for byte.
+"""Charts of a report: drawn as SVG directly for HTML, with matplotlib as PNG for Word; deterministic byte for byte.
 
-Three charts, each a function of the :class:`~mlops_maturity.engine.report.ReportContext`:
+Four charts, each a function of the :class:`~mlops_maturity.engine.report.ReportContext`:
 
-* ``maturity_profile``: the capability level of every process area, grouped by maturity level, with the
-  capability the target level needs;
+* ``maturity_profile``: current against target profile: the capability level of every process area, grouped by
+  maturity level, with the capability the target level needs;
+* ``heat_map``: coverage by process area (rows) and practice dimension (columns), with each area's capability;
 * ``framework_levels``: the CMMI maturity level and the level reached in every ML Ops maturity model, side by side,
   each on its own scale;
 * ``roadmap_timeline``: the roadmap's waves on a timeline (calendar months at the given capacity, else cumulative
   effort), with the maturity level each wave reaches, as inferred.
 
-SVG output keeps text as text (``svg.fonttype = none``), uses a fixed hash salt for element ids and no date, so the
-same context gives the same bytes; PNG output carries no software or date metadata. matplotlib is imported lazily:
-commands that draw no chart do not pay for it.
+:func:`chart_svg` writes SVG markup itself (no plotting library: an HTML report never imports matplotlib or
+numpy). :func:`render_chart` draws with matplotlib (Agg, no pyplot state), imported lazily: PNG for Word and
+Markdown, or matplotlib's SVG. Its SVG keeps text as text (``svg.fonttype = none``), uses a fixed hash salt for
+element ids and no date; its PNG carries no software or date metadata.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
+from xml.sax.saxutils import escape as xml_escape
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -114,6 +117,36 @@ def maturity_profile(ctx: ReportContext) -> Figure:
     return fig
 
 
+def heat_map(ctx: ReportContext) -> Figure:
+    """Process areas (rows) by practice dimension (columns): practices in place of those applicable, in bins."""
+    from matplotlib.patches import Patch, Rectangle
+
+    dims = ctx.heat_map.dimensions
+    rows = ctx.heat_map.rows
+    fig = _figure(7.5, 0.2 * len(rows) + 1.3)
+    ax = fig.add_subplot()
+    for y, r in enumerate(rows):
+        ax.text(-0.5, y, r.capability_label, ha="center", va="center", fontsize=7)
+        for x, cell in enumerate(r.cells):
+            _, fill, _ = heat_bin(cell.percent)
+            ax.add_patch(Rectangle((x + 0.04, y - 0.44), 0.92, 0.88, color=fill, linewidth=0))
+            ax.text(x + 0.5, y, f"{cell.satisfied}/{cell.total}" if cell.total else "-", ha="center", va="center",
+                    fontsize=6.5, color=TEXT_COLOR)
+    ax.set_xlim(-1, len(dims))
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_yticks(range(len(rows)), [f"ML{r.maturity_level} {r.process_area} {_short(r.name, 26)}" for r in rows],
+                  fontsize=7)
+    ax.set_xticks([-0.5, *[x + 0.5 for x in range(len(dims))]], ["capability", *dims], fontsize=7.5)
+    ax.xaxis.tick_top()
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.legend(handles=[Patch(color=fill, label=label) for _, fill, label in HEAT_BINS], loc="upper center",
+              bbox_to_anchor=(0.5, 0.0), ncol=len(HEAT_BINS), fontsize=7, frameon=False)
+    _title(fig, "Coverage by process area and practice dimension (practices in place / applicable)")
+    return fig
+
+
 def framework_levels(ctx: ReportContext) -> Figure:
     """CMMI and every ML Ops model side by side: one row each, a box per level, filled up to the level reached."""
     rows: list[tuple[str, list[tuple[int, bool]], str]] = [(
@@ -197,7 +230,8 @@ def _short(text: str, limit: int) -> str:
 
 
 CHARTS: dict[str, Chart] = {
-    "maturity_profile": Chart("maturity_profile", "Capability profile", maturity_profile),
+    "maturity_profile": Chart("maturity_profile", "Capability profile: current against target", maturity_profile),
+    "heat_map": Chart("heat_map", "Coverage by process area and practice dimension", heat_map),
     "framework_levels": Chart("framework_levels", "Levels reached in the ML Ops maturity models", framework_levels),
     "roadmap_timeline": Chart("roadmap_timeline", "Roadmap waves", roadmap_timeline),
 }
@@ -238,6 +272,235 @@ def inline_svg(svg: bytes, prefix: str) -> str:
     text = re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"',
                   lambda m: f'<svg {m.group(1)}role="img" aria-label="{title}" class="chart"', text, count=1)
     return text.strip() + "\n"
+
+
+# --- SVG drawn directly (HTML reports: no plotting library on that path) ------------------------------------------
+
+SVG_WIDTH = 760
+_FONT = 'font-family="DejaVu Sans, Segoe UI, Helvetica, Arial, sans-serif"'
+HEAT_BINS: tuple[tuple[str, str, str], ...] = (
+    ("none", "#eeeeee", "no practice"),
+    ("0", "#f4a582", "none in place"),
+    ("low", "#fddbc7", "under half"),
+    ("high", "#92c5de", "half or more"),
+    ("all", "#4393c3", "all in place"),
+)
+"""Heat-map bins: key, fill colour, legend text (colour-blind safe diverging scheme)."""
+
+
+def heat_bin(percent: int | None) -> tuple[str, str, str]:
+    """The bin of a heat-map cell's percentage (None: no practice of that dimension implements the area)."""
+    if percent is None:
+        return HEAT_BINS[0]
+    if percent == 0:
+        return HEAT_BINS[1]
+    if percent < 50:
+        return HEAT_BINS[2]
+    if percent < 100:
+        return HEAT_BINS[3]
+    return HEAT_BINS[4]
+
+
+def _esc(text: object) -> str:
+    return xml_escape(str(text), {'"': "&quot;"})
+
+
+def _svg(name: str, height: float, body: list[str]) -> str:
+    title = CHARTS[name].title
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SVG_WIDTH} {height:g}" role="img" '
+            f'aria-label="{_esc(title)}" class="chart chart-{name}" {_FONT} font-size="11" fill="{TEXT_COLOR}">\n'
+            f"<title>{_esc(title)}</title>\n" + "\n".join(body) + "\n</svg>\n")
+
+
+def _text(x: float, y: float, text: object, *, anchor: str = "start", size: float | None = None,
+          weight: str | None = None, fill: str | None = None) -> str:
+    extra = f' font-size="{size:g}"' if size else ""
+    extra += f' font-weight="{weight}"' if weight else ""
+    extra += f' fill="{fill}"' if fill else ""
+    return f'<text x="{x:g}" y="{y:g}" text-anchor="{anchor}" dominant-baseline="middle"{extra}>{_esc(text)}</text>'
+
+
+def _rect(x: float, y: float, w: float, h: float, fill: str, *, stroke: str | None = None,
+          dash: bool = False, extra: str = "") -> str:
+    attrs = f' stroke="{stroke}" stroke-width="1"' if stroke else ""
+    attrs += ' stroke-dasharray="3 2"' if dash else ""
+    return f'<rect x="{x:g}" y="{y:g}" width="{max(w, 0):g}" height="{h:g}" fill="{fill}"{attrs}{extra}/>'
+
+
+def svg_maturity_profile(ctx: ReportContext) -> str:
+    """Current against target profile: each area's capability (bar) and what the target needs (outline)."""
+    left, right, row, bar = 250.0, SVG_WIDTH - 90.0, 19.0, 13.0
+    unit = (right - left) / 3
+    body: list[str] = []
+    y = 34.0
+    for c in ctx.capability_levels:
+        x = left + c.level * unit
+        body.append(f'<line x1="{x:g}" y1="28" x2="{x:g}" y2="@BOTTOM@" stroke="#dddddd"/>')
+        body.append(_text(x, 18, f"{c.level} {c.name}", anchor="middle" if c.level else "start", size=10))
+    previous = None
+    for pa in ctx.process_areas:
+        if pa.maturity_level != previous:
+            y += 6
+            body.append(_text(0, y + 6, f"Maturity level {pa.maturity_level}", size=10, weight="bold",
+                              fill="#555555"))
+            y += 16
+            previous = pa.maturity_level
+        mid = y + row / 2
+        body.append(_text(0, mid, f"{pa.id} {_short(pa.name, 34)}", size=10.5))
+        top = mid - bar / 2
+        if pa.capability_level is None:
+            body.append(_rect(left, top, 3 * unit, bar, "#f7f7f7", stroke=NOT_APPLICABLE_COLOR, dash=True))
+            body.append(_text(left + 1.5 * unit, mid, pa.capability_label, anchor="middle", size=9.5, fill="#555555"))
+        else:
+            width = pa.capability_level * unit or 4.0
+            body.append(_rect(left, top, width, bar, CAPABILITY_COLORS[pa.capability_level]))
+        if pa.target_capability is not None:
+            short = pa.meets_target is False
+            body.append(_rect(left, top - 2, pa.target_capability * unit, bar + 4, "none",
+                              stroke=CAPABILITY_COLORS[0] if short else "#000000", dash=not short))
+        label = pa.capability_label if pa.capability_level is not None else ""
+        if pa.target_capability is not None:
+            label = f"{label} of {pa.target_capability}" if label else f"target {pa.target_capability}"
+        body.append(_text(right + 8, mid, label, size=10, fill=CAPABILITY_COLORS[0] if pa.meets_target is False
+                          else None))
+        y += row
+    y += 10
+    legend = "Bar: capability level reached."
+    if ctx.target.required_capability is not None:
+        legend += (f" Outline: what {ctx.target.label} needs (red: below it).")
+    body.append(_text(0, y + 6, legend, size=10, fill="#555555"))
+    height = y + 18
+    return _svg("maturity_profile", height, [b.replace("@BOTTOM@", f"{y - 8:g}") for b in body])
+
+
+def svg_heat_map(ctx: ReportContext) -> str:
+    """Process areas by practice dimension: the share of each cell's practices in place, coloured in bins."""
+    dims = ctx.heat_map.dimensions
+    left, cap_w, cell_w, row = 230.0, 70.0, (SVG_WIDTH - 230.0 - 70.0) / max(len(dims), 1), 18.0
+    body: list[str] = [_text(left + cap_w / 2, 14, "capability", anchor="middle", size=10, weight="bold")]
+    for i, d in enumerate(dims):
+        body.append(_text(left + cap_w + (i + 0.5) * cell_w, 14, d, anchor="middle", size=10, weight="bold"))
+    y = 26.0
+    previous = None
+    for r in ctx.heat_map.rows:
+        if r.maturity_level != previous:
+            if previous is not None:
+                y += 4
+                body.append(f'<line x1="0" y1="{y - 2:g}" x2="{SVG_WIDTH}" y2="{y - 2:g}" stroke="#bbbbbb"/>')
+            previous = r.maturity_level
+        mid = y + row / 2
+        body.append(_text(0, mid, f"ML{r.maturity_level}  {r.process_area} {_short(r.name, 28)}", size=10))
+        body.append(_text(left + cap_w / 2, mid, r.capability_label, anchor="middle", size=10))
+        for i, cell in enumerate(r.cells):
+            _, fill, _ = heat_bin(cell.percent)
+            x = left + cap_w + i * cell_w
+            body.append(_rect(x + 1, y + 1, cell_w - 2, row - 2, fill))
+            text = f"{cell.satisfied}/{cell.total}" if cell.total else "-"
+            body.append(_text(x + cell_w / 2, mid, text, anchor="middle", size=9.5))
+        y += row
+    y += 10
+    x = 0.0
+    for _, fill, label in HEAT_BINS:
+        body.append(_rect(x, y, 12, 12, fill))
+        body.append(_text(x + 16, y + 6, label, size=10))
+        x += 30 + 6.2 * len(label)
+    body.append(_text(x + 6, y + 6, "cell: practices in place / applicable practices", size=10, fill="#555555"))
+    return _svg("heat_map", y + 20, body)
+
+
+def svg_framework_levels(ctx: ReportContext) -> str:
+    """CMMI and every ML Ops model: a box per level, filled up to the level reached."""
+    rows: list[tuple[str, list[tuple[int, bool]], str]] = [(
+        "CMMI (staged)", [(lv.level, lv.reached) for lv in ctx.maturity.levels],
+        f"{ctx.maturity.level} {ctx.maturity.name}")]
+    for fw in ctx.frameworks:
+        reached = f"{fw.level} {_short(fw.level_name or '', 30)}" if fw.level is not None else "below the lowest level"
+        rows.append((_short(fw.name, 40), [(lv.level, lv.reached) for lv in fw.levels], reached))
+    left, box, row = 270.0, 26.0, 24.0
+    body: list[str] = []
+    y = 6.0
+    for name, levels, label in rows:
+        mid = y + row / 2
+        body.append(_text(0, mid, name, size=10.5))
+        lowest = min(level for level, _ in levels)
+        x = left
+        for level, reached in levels:
+            x = left + (level - lowest) * (box + 4)
+            body.append(_rect(x, mid - 9, box, 18, REACHED_COLOR if reached else OPEN_COLOR, stroke="#999999"))
+            body.append(_text(x + box / 2, mid, level, anchor="middle", size=10,
+                              fill="#ffffff" if reached else "#666666"))
+        body.append(_text(x + box + 10, mid, label, size=10))
+        y += row
+    return _svg("framework_levels", y + 6, body)
+
+
+def svg_roadmap_timeline(ctx: ReportContext) -> str:
+    """The roadmap's waves on a timeline (months at the given capacity, else cumulative effort)."""
+    roadmap = ctx.roadmap
+    waves = list(roadmap.waves) if roadmap is not None else []
+    if roadmap is None or not waves:
+        message = "No roadmap: the target is already reached." if roadmap is not None and roadmap.reached \
+            else "No roadmap."
+        return _svg("roadmap_timeline", 40, [_text(SVG_WIDTH / 2, 20, message, anchor="middle")])
+    calendar = all(w.duration_quarters is not None for w in waves)
+    lengths = [max((w.duration_quarters or 0) * 3.0 if calendar else w.effort.mid, 0.05) for w in waves]
+    median = roadmap.estimate.historical_months if calendar else None
+    total = max(sum(lengths), median or 0)
+    left, right, row = 70.0, SVG_WIDTH - 250.0, 24.0
+    scale = (right - left) / total
+    body: list[str] = []
+    y, start = 6.0, 0.0
+    for wave, length in zip(waves, lengths, strict=True):
+        mid = y + row / 2
+        body.append(_text(0, mid, f"Wave {wave.number}", size=10.5))
+        color = REACHED_COLOR if wave.target_reached else CAPABILITY_COLORS[2]
+        body.append(_rect(left + start * scale, mid - 8, length * scale, 16, color))
+        n = len(wave.practices)
+        body.append(_text(left + (start + length) * scale + 6, mid,
+                          f"{n} practice{'s' if n != 1 else ''}, then ML{wave.maturity_level_after}"
+                          f"{', target reached' if wave.target_reached else ''}", size=10))
+        start += length
+        y += row
+    body.append(f'<line x1="{left:g}" y1="{y + 2:g}" x2="{right:g}" y2="{y + 2:g}" stroke="#888888"/>')
+    unit = "months" if calendar else "person-weeks"
+    planned = sum(lengths)
+    body.append(_text(left, y + 14, "0", size=9.5))
+    body.append(_text(left + planned * scale, y + 14, f"{plain(planned)} {unit}", anchor="middle", size=9.5))
+    caption_y = y + 30
+    if median is not None:
+        x = left + median * scale
+        body.append(f'<line x1="{x:g}" y1="2" x2="{x:g}" y2="{y + 20:g}" stroke="#555555" stroke-dasharray="4 3"/>')
+        body.append(_text(x + 4, y + 28, f"historical median: {median} months", size=9.5, fill="#555555"))
+        caption_y = y + 46
+    axis = (f"months at {roadmap.estimate.capacity:g} person-weeks per quarter" if calendar
+            else "cumulative effort in person-weeks (midpoint estimate; no capacity given)")
+    body.append(_text(0, caption_y, f"Roadmap toward {roadmap.target.label}; axis: {axis}.", size=10,
+                      fill="#555555"))
+    y = caption_y - 30
+    return _svg("roadmap_timeline", y + 40, body)
+
+
+def plain(value: float) -> str:
+    """A number without needless decimals."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+SVG_CHARTS: dict[str, Callable[[ReportContext], str]] = {
+    "maturity_profile": svg_maturity_profile,
+    "heat_map": svg_heat_map,
+    "framework_levels": svg_framework_levels,
+    "roadmap_timeline": svg_roadmap_timeline,
+}
+"""Chart name -> its SVG drawing (no plotting library: the HTML report's path)."""
+
+
+def chart_svg(ctx: ReportContext, name: str) -> str:
+    """One chart as inline SVG markup for HTML (deterministic; imports no plotting library).
+
+    Raises:
+        KeyError: no chart of that name.
+    """
+    return SVG_CHARTS[name](ctx)
 
 
 # --- the crosswalk's chart (drawn from a Crosswalk, not from a report context) ----------------------------------

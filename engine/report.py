@@ -45,18 +45,19 @@ from markupsafe import Markup
 from mlops_maturity.engine import documents, explain, roadmap
 from mlops_maturity.engine.crosswalk import Crosswalk, crosswalk
 from mlops_maturity.engine.errors import Problem, UserInputError
-from mlops_maturity.engine.explain import STATUS_WORDS, LevelExplanation
+from mlops_maturity.engine.explain import STATUS_WORDS, FrameworkExplanation, LevelExplanation
 from mlops_maturity.engine.facts import Characterization, DirectCharacterization, FactFile, Observation
 from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
-from mlops_maturity.engine.levels import check_maturity_level, next_level
+from mlops_maturity.engine.knowledge import Dimension
+from mlops_maturity.engine.levels import next_level
 from mlops_maturity.engine.rating import required_capability
 from mlops_maturity.engine.results import Assessment, Assumption, Coverage, Finding, GoalResult
-from mlops_maturity.engine.roadmap import Roadmap, plain_number
+from mlops_maturity.engine.roadmap import Roadmap, Target, TargetSpec, plain_number
 from mlops_maturity.engine.session import Session
 from mlops_maturity.engine.summary import Summary, summarize
 from pydantic import BaseModel, ConfigDict, Field
 
-CONTEXT_SCHEMA_VERSION = "2.0"
+CONTEXT_SCHEMA_VERSION = "2.1"
 
 BUILTIN_TEMPLATES = {
     "markdown": "builtin/report.md.j2",
@@ -66,6 +67,10 @@ BUILTIN_TEMPLATES = {
 """Built-in template names -> the template they stand for (Jinja2 names carry the ``builtin/`` prefix)."""
 
 ReportFormat = Literal["markdown", "html", "text", "docx"]
+
+Layout = Literal["full", "one-pager"]
+LAYOUTS: tuple[str, ...] = ("full", "one-pager")
+"""Layouts of the built-in templates: every section, or the summary on one page."""
 
 MEDIA_TYPES: dict[str, str] = {
     "markdown": "text/markdown; charset=utf-8",
@@ -150,14 +155,56 @@ class MaturityInfo(ContextModel):
 
 
 class TargetInfo(ContextModel):
-    """The maturity level the roadmap and the explanation aim at."""
+    """What the roadmap and the explanation aim at: a CMMI maturity level or a level of an ML Ops model."""
 
+    kind: Literal["maturity", "framework"] = Field(
+        description="maturity: a CMMI maturity level; framework: a level of one ML Ops maturity model.")
+    framework: str | None = Field(description="The framework's id, for a framework target (null otherwise).")
     level: int | None = Field(description="The target level (null when already at level 5 and none was given).")
-    name: str | None = Field(description="Its official name.")
+    name: str | None = Field(description="Its official name (CMMI's or the framework's).")
+    label: str | None = Field(description="The target in words, e.g. 'CMMI maturity level 3 (Defined)' or "
+                                          "'google level 2 (CI/CD pipeline automation)'.")
     reached: bool = Field(description="The organization already is at the target level or above.")
     required_capability: int | None = Field(
-        description="Capability level every process area of levels 2..target needs (2 for level 2, else 3)."
+        description="Capability level every process area of levels 2..target needs (2 for level 2, else 3); null "
+                    "for a framework target."
     )
+
+
+class ReportOptions(ContextModel):
+    """What the report was asked to show (the built-in templates follow it; a firm's template may)."""
+
+    layout: Layout = Field(
+        description="full: every section; one-pager: the summary, the heat map, the main gaps and the first wave.")
+    appendix: bool = Field(description="Show the appendix: the evidence table and the crosswalk of the models.")
+
+
+class HeatMapCell(ContextModel):
+    """Practices of one dimension that implement a process area's CMMI practices, and how many are in place."""
+
+    dimension: str = Field(description="people, process, technology, culture, governance or data.")
+    satisfied: int = Field(description="Of them, FI or LI.")
+    total: int = Field(description="Applicable practices (not NA) of the dimension that implement a CMMI practice "
+                                   "of the area.")
+    percent: int | None = Field(description="satisfied / total in whole percent (null when total is 0).")
+
+
+class HeatMapRow(ContextModel):
+    """One process area of the heat map."""
+
+    process_area: str = Field(description="CMMI abbreviation, e.g. REQM.")
+    name: str = Field(description="Official name.")
+    maturity_level: int = Field(description="The maturity level the area belongs to (2-5).")
+    capability_label: str = Field(description='The capability level for display ("0".."3", "not rated", '
+                                              '"out of scope").')
+    cells: list[HeatMapCell] = Field(description="One cell per dimension, in the order of heat_map.dimensions.")
+
+
+class HeatMap(ContextModel):
+    """Capability and coverage by process area (rows) and practice dimension (columns)."""
+
+    dimensions: list[str] = Field(description="The column order.")
+    rows: list[HeatMapRow] = Field(description="The process areas, by maturity level, then id.")
 
 
 class CapabilityLevelInfo(ContextModel):
@@ -303,6 +350,7 @@ class ReportContext(ContextModel):
     tool: ToolInfo = Field(description="The tool that produced the report.")
     organization: OrganizationInfo = Field(description="The organization and the assessment's metadata.")
     knowledge_base: str = Field(description="Fingerprint of the knowledge base used.")
+    report: ReportOptions = Field(description="The layout asked for and whether the appendix is shown.")
     maturity: MaturityInfo = Field(description="The CMMI maturity level reached (staged representation).")
     target: TargetInfo = Field(description="The level the roadmap and the explanation aim at.")
     capability_levels: list[CapabilityLevelInfo] = Field(description="The capability levels 0-3, in order.")
@@ -313,6 +361,7 @@ class ReportContext(ContextModel):
         description="The organization-level GG2 and GG3 (every area's own generic practices inherit them)."
     )
     target_profiles: list[TargetProfileRow] = Field(description="Distance to each maturity level 2-5.")
+    heat_map: HeatMap = Field(description="Capability and coverage by process area and practice dimension.")
     direct_practices: list[DirectRow] = Field(description="CMMI practices the assessor characterized directly.")
     frameworks: list[FrameworkRow] = Field(description="The level reached in every ML Ops maturity model.")
     findings: list[Finding] = Field(description="Insight rules that fired, most severe first.")
@@ -330,10 +379,17 @@ class ReportContext(ContextModel):
                     "null otherwise."
     )
     explanation: LevelExplanation | None = Field(
-        description="Why the target level is not reached (or how it was reached), from the inference trace."
+        description="Why the target maturity level is not reached (or how it was reached), from the inference "
+                    "trace; null for a framework target (see framework_explanation)."
     )
-    crosswalk: Crosswalk = Field(
-        description="The CMMI level each framework's complete practice set reaches, beside the article's verdict."
+    framework_explanation: FrameworkExplanation | None = Field(
+        default=None,
+        description="For a framework target (e.g. google:2): why that level is not reached (or how it was); null "
+                    "otherwise.",
+    )
+    crosswalk: Crosswalk | None = Field(
+        description="The CMMI level each framework's complete practice set reaches, beside the article's verdict "
+                    "(about the models, not the organization): null unless the appendix is asked for."
     )
     summary: Summary | None = Field(default=None, description="The opening derived from the assessment: the reason "
                                     "for the level, strengths by dimension, the gaps for the next level, the CMMI "
@@ -363,21 +419,17 @@ def tool_version() -> str:
         return "0+unknown"
 
 
-def _target_level(target: int | None, reached: int) -> int | None:
-    """The level the report aims at: the one given, or the next one (``None`` at level 5: no roadmap, no
-    explanation, and the report says the organization is already at the highest level)."""
-    return next_level(reached) if target is None else target
-
-
 def build_context(
     session: Session | KnowledgeBase,
     facts: FactFile | None = None,
     *,
-    target: int | None = None,
+    target: TargetSpec = None,
     capacity: float | None = None,
     assumptions: Mapping[str, str] | None = None,
     source: str | None = None,
     verify: bool = True,
+    layout: Layout = "full",
+    appendix: bool = False,
 ) -> ReportContext:
     """Gather everything a report shows from one assessment session.
 
@@ -391,12 +443,15 @@ def build_context(
         session: the assessment session (knowledge base, fact file, assumptions, verify); or a knowledge base,
             with ``facts``.
         facts: the fact file, when ``session`` is a knowledge base.
-        target: the maturity level the roadmap and the explanation aim at (default: the next level).
+        target: what the roadmap and the explanation aim at: a maturity level 1-5, ``(framework, level)`` or its
+            text form (``"3"``, ``"google:2"``); default: the next maturity level.
         capacity: person-weeks available per quarter; bounds the roadmap's waves and gives calendar time.
         assumptions, source, verify: the new session's, when ``session`` is a knowledge base.
+        layout: ``full`` or ``one-pager`` (recorded in ``report.layout`` for the templates).
+        appendix: include the appendix (the evidence table, and the crosswalk, which is computed only then).
 
     Raises:
-        UserInputError: ``target`` is not a maturity level 1-5; a bad assumption.
+        UserInputError: ``target`` is not a maturity level 1-5 nor a framework level; a bad layout or assumption.
         TypeError: a session given together with ``facts``, ``assumptions`` or ``source``, or a knowledge base
             without ``facts``.
         VerificationError: the rules engine and the reference evaluator disagree (an internal error).
@@ -408,18 +463,37 @@ def build_context(
         if facts is None:
             raise TypeError("build_context: a knowledge base needs the fact file (build_context(kb, facts))")
         session = Session(session, facts, assumptions, verify=verify, source=source)
-    if target is not None:
-        check_maturity_level(target, option="target")
+    if layout not in LAYOUTS:
+        raise UserInputError([Problem("layout", str(layout), f"expected one of {', '.join(LAYOUTS)}"
+                                      f"{documents.suggest(str(layout), LAYOUTS)}")])
     result = session.assessment
-    level = _target_level(target, result.maturity_level)
-    explanation = explain.level_explanation(session, level) if level is not None else None
-    plan, unavailable = _roadmap(session, level, capacity) if level is not None else (None, None)
-    context = _context(session.kb, session.facts, result, level, plan, explanation, _crosswalk(session))
-    context = context.model_copy(update={"summary": summarize(session)})
-    return context.model_copy(update={"roadmap_unavailable": unavailable}) if unavailable else context
+    goal = None
+    if target is not None or next_level(result.maturity_level) is not None:
+        goal = roadmap.resolve_target(session.kb, target, result.maturity_level)
+    explanation: LevelExplanation | None = None
+    framework_why: FrameworkExplanation | None = None
+    plan: Roadmap | None = None
+    unavailable: str | None = None
+    if goal is not None:
+        if goal.kind == "maturity":
+            explanation = explain.level_explanation(session, goal.level)
+            plan, unavailable = _roadmap(session, goal.level, capacity)
+        else:
+            assert goal.framework is not None
+            framework_why = explain.framework_explanation(session, goal.framework, goal.level)
+            plan, unavailable = _roadmap(session, (goal.framework, goal.level), capacity)
+    cw = _crosswalk(session) if appendix else None
+    context = _context(session.kb, session.facts, result, goal, plan, explanation, cw)
+    return context.model_copy(update={
+        "report": ReportOptions(layout=layout, appendix=appendix),
+        "roadmap_unavailable": unavailable,
+        "framework_explanation": framework_why,
+        "summary": summarize(session),
+    })
 
 
-def _roadmap(session: Session, level: int, capacity: float | None) -> tuple[Roadmap | None, str | None]:
+def _roadmap(session: Session, level: int | tuple[str, int],
+             capacity: float | None) -> tuple[Roadmap | None, str | None]:
     """The roadmap toward ``level``, or why there is none: a target no plan can reach is part of the report (the
     explanation shows what stands in the way), not an error. A bad ``capacity`` still is one."""
     try:
@@ -495,13 +569,14 @@ def _context(
     kb: KnowledgeBase,
     facts: FactFile,
     a: Assessment,
-    target: int | None,
+    aim: Target | None,
     plan: Roadmap | None,
     explanation: LevelExplanation | None,
-    cw: Crosswalk,
+    cw: Crosswalk | None,
 ) -> ReportContext:
     levels = {lv.level: lv for lv in kb.maturity_levels}
     current = levels[a.maturity_level]
+    target = aim.level if aim is not None and aim.kind == "maturity" else None
     needed = required_capability(target) if target is not None and target >= 2 else None
     direct_rows: list[DirectRow] = []
     for goal in _all_goals(a):
@@ -577,15 +652,14 @@ def _context(
                               median_months_from_previous=lv.median_months_from_previous,
                               reached=lv.level <= a.maturity_level) for lv in kb.maturity_levels],
         ),
-        target=TargetInfo(
-            level=target, name=kb.level_name(target) if target is not None else None,
-            reached=target is not None and a.maturity_level >= target, required_capability=needed,
-        ),
+        report=ReportOptions(layout="full", appendix=cw is not None),
+        target=_target_info(a, aim, needed),
         capability_levels=[CapabilityLevelInfo(level=n, name=name, meaning=m) for n, name, m in _CAPABILITY_LEVELS],
         process_areas=areas,
         generic_goals=a.generic_goals,
         target_profiles=[TargetProfileRow(level=t.level, name=kb.level_name(t.level), met=t.met, coverage=t.coverage,
                                           areas_short=t.areas_short) for t in a.target_profiles],
+        heat_map=_heat_map(areas, practices),
         direct_practices=direct_rows,
         frameworks=frameworks,
         findings=a.findings,
@@ -602,6 +676,43 @@ def _context(
         explanation=explanation,
         crosswalk=cw,
     )
+
+
+def _target_info(a: Assessment, goal: Target | None, needed: int | None) -> TargetInfo:
+    if goal is None:
+        return TargetInfo(kind="maturity", framework=None, level=None, name=None, label=None, reached=False,
+                          required_capability=None)
+    if goal.kind == "maturity":
+        reached = a.maturity_level >= goal.level
+    else:
+        level = a.framework(goal.framework or "").level
+        reached = level is not None and level >= goal.level
+    return TargetInfo(kind=goal.kind, framework=goal.framework, level=goal.level, name=goal.name, label=goal.label,
+                      reached=reached, required_capability=needed)
+
+
+def _heat_map(areas: list[ProcessAreaRow], practices: list[PracticeRow]) -> HeatMap:
+    """Per process area and dimension: the applicable practices implementing the area's CMMI practices, and how
+    many of them are satisfied."""
+    dimensions = [d.value for d in Dimension]
+    counts: dict[tuple[str, str], list[int]] = {}
+    for p in practices:
+        if p.status == "NA":
+            continue
+        for area in p.process_areas:
+            cell = counts.setdefault((area, p.dimension), [0, 0])
+            cell[0] += p.satisfied
+            cell[1] += 1
+    rows = []
+    for pa in areas:
+        cells = []
+        for d in dimensions:
+            satisfied, total = counts.get((pa.id, d), (0, 0))
+            cells.append(HeatMapCell(dimension=d, satisfied=satisfied, total=total,
+                                     percent=(satisfied * 100 + total // 2) // total if total else None))
+        rows.append(HeatMapRow(process_area=pa.id, name=pa.name, maturity_level=pa.maturity_level,
+                               capability_label=pa.capability_label, cells=cells))
+    return HeatMap(dimensions=dimensions, rows=rows)
 
 
 # --- filters and globals --------------------------------------------------------------------------------------------
@@ -667,6 +778,13 @@ def plural(count: int, word: str, plural_word: str | None = None) -> str:
     return f"{count} {word if count == 1 else plural_word or word + 's'}"
 
 
+def heat_color(percent: int | None, prefix: str = "") -> str:
+    """The heat-map colour of a cell's percentage as ``RRGGBB`` (Word's form; ``prefix="#"`` for CSS)."""
+    from mlops_maturity.engine.charts import heat_bin
+
+    return prefix + heat_bin(percent)[1].lstrip("#").upper()
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "characterization": characterization,
     "status_label": status_label,
@@ -675,6 +793,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "md_cell": md_cell,
     "effort": effort,
     "plural": plural,
+    "heat_color": heat_color,
 }
 """Filters every report template can use (pure functions; registered by :func:`register_jinja` as well)."""
 
@@ -1020,7 +1139,8 @@ def _template_error(exc: BaseException, ref: TemplateRef, part: str | None = Non
 
 
 def _chart_function(ctx: ReportContext, fmt: ReportFormat, enabled: bool, docx: Any = None) -> Callable[..., Any]:
-    """The ``chart(name)`` function templates call: inline SVG in HTML, an image in Word, a data URI elsewhere."""
+    """The ``chart(name)`` function templates call: inline SVG in HTML (drawn without matplotlib, so an HTML report
+    never imports it), a PNG image in Word, a PNG data URI elsewhere."""
     from mlops_maturity.engine import charts
 
     cache: dict[str, Any] = {}
@@ -1036,7 +1156,7 @@ def _chart_function(ctx: ReportContext, fmt: ReportFormat, enabled: bool, docx: 
             value: Any = Markup(f'<div class="chart-placeholder" data-chart="{name}"></div>') if fmt == "html" \
                 else f"[chart: {name}]"
         elif fmt == "html":
-            value = Markup(charts.inline_svg(charts.render_chart(ctx, name, "svg"), name))
+            value = Markup(charts.chart_svg(ctx, name))  # drawn directly: no plotting library on this path
         elif fmt == "docx":
             from docx.shared import Mm
             from docxtpl import InlineImage
@@ -1084,11 +1204,13 @@ def render(
     template: TemplateSpec = "markdown",
     *,
     kb: KnowledgeBase | None = None,
-    target: int | None = None,
+    target: TargetSpec = None,
     capacity: float | None = None,
     assumptions: Mapping[str, str] | None = None,
     verify: bool = True,
     charts: bool = True,
+    layout: Layout = "full",
+    appendix: bool = False,
 ) -> RenderedReport:
     """Render a report.
 
@@ -1100,18 +1222,21 @@ def render(
         template: ``markdown``, ``html``, ``docx``, the path of a template file or directory, or a
             :class:`TemplateRef` from :func:`resolve_template`.
         kb: the knowledge base for a fact file or assessment (default: the shipped one).
-        target: the level the roadmap and explanation aim at (default: the next level).
+        target: the level the roadmap and explanation aim at: a maturity level, ``(framework, level)`` or
+            ``"google:2"`` (default: the next maturity level).
         capacity: person-weeks per quarter for the roadmap's waves (default: unbounded waves).
         assumptions: what-if statuses for a fact file.
         verify: cross-check the rules engine against the reference evaluator.
         charts: draw the charts (False leaves a placeholder: quicker, and independent of the plotting library).
+        layout, appendix: see :func:`build_context` (ignored when ``subject`` is a context already).
 
     Raises:
         UserInputError: the template is missing, fails, or tries to leave the sandbox (located: template, line);
             the target is not a maturity level 1-5; an assessment made with another knowledge base.
     """
     ref = resolve_template(template)
-    context = to_context(subject, kb=kb, target=target, capacity=capacity, assumptions=assumptions, verify=verify)
+    context = to_context(subject, kb=kb, target=target, capacity=capacity, assumptions=assumptions, verify=verify,
+                         layout=layout, appendix=appendix)
     if ref.format == "docx":
         return RenderedReport("docx", _render_docx(ref, context, charts), tuple(context.warnings))
     env = _environment(ref.directory, ref.format)
@@ -1132,24 +1257,27 @@ def to_context(
     subject: ReportSubject,
     *,
     kb: KnowledgeBase | None = None,
-    target: int | None = None,
+    target: TargetSpec = None,
     capacity: float | None = None,
     assumptions: Mapping[str, str] | None = None,
     verify: bool = True,
+    layout: Layout = "full",
+    appendix: bool = False,
 ) -> ReportContext:
     """The report context of a fact file or an assessment (a context is returned as is; a :class:`Session` is
     used as it is, its assessment not repeated)."""
     if isinstance(subject, ReportContext):
         return subject
+    options: dict[str, Any] = {"target": target, "capacity": capacity, "layout": layout, "appendix": appendix}
     if isinstance(subject, Session):
-        return build_context(subject, target=target, capacity=capacity)
+        return build_context(subject, **options)
     kb = kb or load_knowledge_base()
     if isinstance(subject, Assessment):
         facts, assumed = facts_from_assessment(subject, kb)
         session = Session(kb, facts, {**assumed, **(assumptions or {})}, verify=verify, source=subject.source)
     else:
         session = Session(kb, subject, assumptions, verify=verify)
-    return build_context(session, target=target, capacity=capacity)
+    return build_context(session, **options)
 
 
 def _check_docx_template(path: Path) -> None:
@@ -1208,13 +1336,15 @@ def report_file(
     path: Path,
     *,
     template: TemplateSpec = "markdown",
-    target: int | None = None,
+    target: TargetSpec = None,
     capacity: float | None = None,
     kb_dir: Path | None = None,
     assume: list[str] | tuple[str, ...] = (),
     verify: bool = True,
     charts: bool = True,
     max_evidence_age: int | None = None,
+    layout: Layout = "full",
+    appendix: bool = False,
 ) -> RenderedReport:
     """Load a fact file and render its report (what ``maturity report`` does); ``max_evidence_age`` (days) is the
     session's (stale evidence, listed among the warnings).
@@ -1233,7 +1363,7 @@ def report_file(
     facts = load_fact_file(path, kb)
     session = Session(kb, facts, parse_assumptions(list(assume), kb), verify=verify, source=str(path),
                       max_evidence_age=max_evidence_age)
-    context = build_context(session, target=target, capacity=capacity)
+    context = build_context(session, target=target, capacity=capacity, layout=layout, appendix=appendix)
     return render(context, ref, charts=charts)
 
 
@@ -1268,7 +1398,7 @@ def _engine_globals(kb_dir: Path | None) -> dict[str, Callable[..., Any]]:
         ctx = context if isinstance(context, ReportContext) else ReportContext.model_validate(context)
         if fmt == "png":
             return charts.render_chart(ctx, name, "png")
-        return Markup(charts.inline_svg(charts.render_chart(ctx, name, "svg"), name))
+        return Markup(charts.chart_svg(ctx, name))
 
     def maturity_level_name(level: int) -> str:
         """The official CMMI name of a maturity level."""

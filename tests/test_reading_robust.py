@@ -163,7 +163,7 @@ def test_escaped_emoji_in_json_reads_back_as_the_emoji_in_assess_text(output: st
 def test_escaped_emoji_in_json_reads_back_as_the_emoji_in_the_report(template: str, emoji_json: Path,
                                                                      tmp_path: Path, runner: CliRunner) -> None:
     out = tmp_path / f"report.{template}"
-    result = runner.invoke(app, ["report", str(emoji_json), "--template", template, "--out", str(out)])
+    result = runner.invoke(app, ["report", str(emoji_json), "--template", template, "--appendix", "--out", str(out)])  # evidence and notes: the appendix
     assert result.exit_code == 0, result.output
     if template == "docx":
         with zipfile.ZipFile(out) as archive:

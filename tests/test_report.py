@@ -7,6 +7,7 @@ import datetime as dt
 import importlib.util
 import io
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -98,7 +99,7 @@ def test_context_has_every_part_and_validates_against_its_schema(stem: str) -> N
     assert context.roadmap is not None and context.explanation is not None
     assert context.roadmap.target.level == context.target.level == context.explanation.level
     assert context.roadmap.reached == context.explanation.reached == (assessment.maturity_level >= 5)
-    assert [row.framework for row in context.crosswalk.rows] == sorted(_kb().frameworks)
+    assert context.crosswalk is None and not context.report.appendix  # the appendix only when asked for
     observed = [p for p in context.practices if p.status != "not_observed"]
     assert context.practice_summary.observed == len(observed)
     assert any(p.evidence for p in observed)
@@ -154,7 +155,7 @@ def test_a_target_no_plan_reaches_is_reported_not_an_error() -> None:
     assert context.roadmap is None and context.roadmap_unavailable is not None
     assert "CM.SP1.2" in context.roadmap_unavailable
     markdown = render(context, "markdown", charts=False).text
-    assert "No roadmap: impossible target" in markdown and "## Roadmap toward level 2 (Managed)" in markdown
+    assert "No roadmap: impossible target" in markdown and "## Roadmap toward CMMI maturity level 2 (Managed)" in markdown
     assert "characterized directly by the assessor as partially implemented: home-grown tool & no baselines" \
         in markdown
     html = render(context, "html", charts=False).text
@@ -227,7 +228,7 @@ def test_html_report_renders_for_every_example_with_inline_charts(stem: str) -> 
     html = render(context, "html").text
     assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
     assert html.count("<svg") >= 2 + (0 if context.roadmap.reached else 1)  # type: ignore[union-attr]
-    assert 'class="chart"' in html and "<?xml" not in html
+    assert 'class="chart chart-' in html and "<?xml" not in html
     # Self-contained: nothing is fetched (no src/href to anything but in-page anchors, a CSP that forbids it all).
     assert "default-src 'none'" in html
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "").replace(
@@ -341,11 +342,15 @@ def test_at_the_highest_level_there_is_no_roadmap_and_the_report_says_so() -> No
     assert at_five.roadmap is not None and at_five.roadmap.reached and at_five.target.level == 5
 
 
-@pytest.mark.parametrize("target", [0, 6, True, "3", 2.0])
-def test_bad_report_target_is_an_input_error(target: object) -> None:
+@pytest.mark.parametrize("target, message", [(0, "CMMI maturity levels are 1-5"), (6, "CMMI maturity levels are 1-5"),
+                                             ("7", "CMMI maturity levels are 1-5"),
+                                             (True, "expected a maturity level 1-5"),
+                                             (2.0, "expected a maturity level 1-5"),
+                                             ("google:9", "google")])
+def test_bad_report_target_is_an_input_error(target: object, message: str) -> None:
     kb = _kb()
     facts = load_fact_file(EXAMPLES / "notebook-startup.yaml", kb)
-    with pytest.raises(UserInputError, match="CMMI maturity levels are 1-5") as caught:
+    with pytest.raises(UserInputError, match=message) as caught:
         build_context(kb, facts, target=target, verify=False)  # type: ignore[arg-type]
     assert caught.value.problems[0].file == "target"  # the parameter (the CLI names its option itself)
 
@@ -476,7 +481,7 @@ def test_cli_report_docx(runner: CliRunner, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("args, message", [
     (["--template", "nope"], "template not found"),
-    (["--target", "9"], "--target"),
+    (["--target", "9"], "target: 9: CMMI maturity levels are 1-5"),
     (["--capacity", "-1"], "capacity"),
     (["--assume", "ml.nope=FI"], "unknown practice"),
 ])
@@ -515,7 +520,9 @@ def test_user_template_extends_builtin_and_uses_macros(tmp_path: Path) -> None:
         '{% extends "builtin/report.md.j2" %}\n'
         "{% block evidence %}\n## Our own section\n\n{{ md.level_badge(target.level, target.name, 'Target') }}\n"
         "{% endblock %}\n", encoding="utf-8")
-    text = render(context_of("enterprise-near-l3"), tmp_path).text
+    context = context_of("enterprise-near-l3")
+    with_appendix = context.model_copy(update={"report": context.report.model_copy(update={"appendix": True})})
+    text = render(with_appendix, tmp_path).text
     assert "## Our own section\n\n**Target 3 (Defined)**" in text
     assert "## Evidence per practice" not in text
     assert "## Roadmap toward CMMI maturity level 3 (Defined)" in text
@@ -597,5 +604,106 @@ def test_a_large_fact_file_renders_with_the_builtin_templates(tmp_path: Path) ->
     evidence = [f"evidence item number {i} with some words" for i in range(20_000)]
     facts = FactFile.model_validate({"organization": "Big", "assessed_on": "2026-01-01",
                                      "practices": {"ml.model-registry": {"status": "FI", "evidence": evidence}}})
-    text = render(build_context(Session(kb, facts, evaluator="reference")), "markdown", charts=False).text
+    text = render(build_context(Session(kb, facts, evaluator="reference"), appendix=True), "markdown",
+                  charts=False).text
     assert "evidence item number 19999 with some words" in text
+
+
+# --- layouts, the appendix, framework targets, what an HTML report imports --------------------------------------------
+
+
+def test_appendix_adds_evidence_and_crosswalk_only_when_asked() -> None:
+    kb = _kb()
+    session = Session(kb, load_fact_file(EXAMPLES / "regulated-bank.yaml", kb), evaluator="reference")
+    plain, full = build_context(session), build_context(session, appendix=True)
+    assert plain.crosswalk is None and full.crosswalk is not None
+    assert [row.framework for row in full.crosswalk.rows] == sorted(kb.frameworks)
+    for template in ("markdown", "html"):
+        without, with_appendix = render(plain, template, charts=False).text, render(full, template, charts=False).text
+        assert "Crosswalk" not in without and "Evidence per practice" not in without and "Agrees" not in without
+        assert "Crosswalk: the models against CMMI" in with_appendix and "Evidence per practice" in with_appendix
+
+
+def test_one_pager_layout_keeps_summary_heat_map_gaps_and_first_wave() -> None:
+    kb = _kb()
+    session = Session(kb, load_fact_file(EXAMPLES / "regulated-bank.yaml", kb), evaluator="reference")
+    context = build_context(session, layout="one-pager")
+    assert context.report.layout == "one-pager"
+    markdown = render(context, "markdown").text
+    assert "## Summary" in markdown and "## Coverage by process area and dimension" in markdown
+    assert "## Main gaps for CMMI maturity level 3 (Defined)" in markdown and "## First wave:" in markdown
+    assert "## Why level" not in markdown and "## Roadmap toward" not in markdown
+    html = render(context, "html").text
+    assert 'id="one-pager"' in html and "chart-heat_map" in html and 'id="explanation"' not in html
+    with pytest.raises(UserInputError, match="layout: two-pager: expected one of full, one-pager"):
+        build_context(session, layout="two-pager")  # type: ignore[arg-type]
+
+
+def test_heat_map_counts_applicable_practices_per_area_and_dimension() -> None:
+    context = context_of("regulated-bank")
+    assert context.heat_map.dimensions == ["people", "process", "technology", "culture", "governance", "data"]
+    assert [r.process_area for r in context.heat_map.rows] == [pa.id for pa in context.process_areas]
+    for row in context.heat_map.rows:
+        for cell in row.cells:
+            expected = [p for p in context.practices if row.process_area in p.process_areas
+                        and p.dimension == cell.dimension and p.status != "NA"]
+            assert cell.total == len(expected) and cell.satisfied == sum(p.satisfied for p in expected)
+            assert cell.percent == (None if not expected else round(100 * cell.satisfied / cell.total + 1e-9))
+
+
+def test_a_framework_level_as_target(runner: CliRunner) -> None:
+    kb = _kb()
+    session = Session(kb, load_fact_file(EXAMPLES / "regulated-bank.yaml", kb), evaluator="reference")
+    context = build_context(session, target="google:2")
+    assert (context.target.kind, context.target.framework, context.target.level) == ("framework", "google", 2)
+    assert context.target.label == "google level 2 (CI/CD pipeline automation)" and not context.target.reached
+    assert context.explanation is None and context.framework_explanation is not None
+    assert context.framework_explanation.framework == "google" and context.framework_explanation.level == 2
+    assert context.roadmap is not None and context.roadmap.target.framework == "google"
+    assert all(pa.target_capability is None for pa in context.process_areas)
+    assert build_context(session, target=("google", 2)) == context
+    markdown = render(context, "markdown").text
+    assert "## Why google level 2 (CI/CD pipeline automation) is not reached" in markdown
+    assert "## Roadmap toward google level 2 (CI/CD pipeline automation)" in markdown
+    html = render(context, "html").text
+    assert "Why google level 2 (CI/CD pipeline automation) is not reached" in html
+    docx = zipfile.ZipFile(io.BytesIO(render(context, "docx", charts=False).content)).read("word/document.xml")
+    assert b"Why google level 2 (CI/CD pipeline automation) is not reached" in docx
+    result = runner.invoke(app, ["report", str(EXAMPLES / "regulated-bank.yaml"), "--target", "google:2",
+                                 "--layout", "one-pager"])
+    assert result.exit_code == 0, result.output
+    assert "## Main gaps for google level 2 (CI/CD pipeline automation)" in result.stdout
+    bad = runner.invoke(app, ["report", str(EXAMPLES / "regulated-bank.yaml"), "--target", "googel:2"])
+    assert bad.exit_code == 2 and "did you mean google?" in bad.stderr
+
+
+def test_html_report_does_not_import_matplotlib_or_numpy(tmp_path: Path) -> None:
+    """Charts in HTML are drawn as SVG directly: the plotting stack stays off the path of the HTML report (and of
+    the Markdown report, which draws none), and comes in for Word only."""
+    code = ("import sys, runpy; sys.argv = ['maturity', 'report', sys.argv[1], '-t', sys.argv[2], '--out', "
+            "sys.argv[3], '--no-verify']\n"
+            "try:\n    runpy.run_module('mlops_maturity.cli', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('matplotlib', 'numpy') if m in sys.modules))")
+    for template, suffix, imported in (("html", "html", "[]"), ("markdown", "md", "[]"),
+                                       ("docx", "docx", "['matplotlib', 'numpy']")):
+        out = tmp_path / f"r.{suffix}"
+        result = subprocess.run([sys.executable, "-c", code, str(EXAMPLES / "notebook-startup.yaml"), template,
+                                 str(out)], capture_output=True, text=True, timeout=300)
+        assert result.stdout.strip().splitlines()[-1] == imported, (template, result.stdout, result.stderr)
+        assert out.exists()
+
+
+@pytest.mark.parametrize("name", sorted(charts.SVG_CHARTS))
+def test_svg_charts_are_deterministic_well_formed_and_carry_their_content(name: str) -> None:
+    import xml.etree.ElementTree as ET
+
+    context = context_of("regulated-bank")
+    svg = charts.chart_svg(context, name)
+    assert svg == charts.chart_svg(context, name) and svg.startswith("<svg")
+    root = ET.fromstring(svg)
+    assert root.get("role") == "img" and root.get("aria-label") == charts.CHARTS[name].title
+    if name in ("maturity_profile", "heat_map"):
+        assert all(f">{pa.id} " in svg or f" {pa.id} " in svg for pa in context.process_areas)
+    if name == "heat_map":
+        fills = set(re.findall(r'fill="(#[0-9a-f]{6})"', svg))
+        assert {b[1] for b in charts.HEAT_BINS} & fills

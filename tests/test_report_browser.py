@@ -182,13 +182,14 @@ def test_control_page_shows_that_errors_and_requests_are_caught(tmp_path: Path) 
     assert non_white_share(run.screenshot) < 0.02
 
 
-@pytest.mark.parametrize("stem, template", [("enterprise-near-l3", "html"), ("notebook-startup", "html"),
-                                             ("enterprise-near-l3", str(EXAMPLES / "templates" /
-                                                                        "northwind-one-pager"))])
-def test_html_report_renders_offline_without_errors(tmp_path: Path, stem: str, template: str) -> None:
+@pytest.mark.parametrize("stem, template, layout", [
+    ("enterprise-near-l3", "html", "full"), ("notebook-startup", "html", "full"),
+    ("regulated-bank", "html", "one-pager"),
+    ("enterprise-near-l3", str(EXAMPLES / "templates" / "northwind-one-pager"), "full")])
+def test_html_report_renders_offline_without_errors(tmp_path: Path, stem: str, template: str, layout: str) -> None:
     kb = load_knowledge_base()
     context = build_context(Session(kb, load_fact_file(EXAMPLES / f"{stem}.yaml", kb), evaluator="reference"),
-                            capacity=10)
+                            capacity=10, layout=layout)  # type: ignore[arg-type]
     page = tmp_path / "report.html"
     page.write_bytes(render(context, template if template == "html" else Path(template)).content)
     run = load_page(page, tmp_path)

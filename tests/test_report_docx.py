@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -35,6 +36,7 @@ def test_committed_template_is_what_the_build_script_makes() -> None:
     spec = importlib.util.spec_from_file_location("build_docx_template", BUILD_SCRIPT)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
     assert module.build() == (builtin_template_dir() / "report.docx").read_bytes(), (
         "engine/templates/report.docx is stale: run python engine/templates/build_docx_template.py")

@@ -164,15 +164,18 @@ def reference_page(context: Any) -> str:
         "",
         "Besides the fields below, templates have:",
         "",
-        "- `chart(name, width_mm=160)`: one of `maturity_profile`, `framework_levels`, `roadmap_timeline`; inline "
-        "SVG in HTML, an image in Word, a PNG data URI (Markdown image) elsewhere.",
+        "- `chart(name, width_mm=160)`: one of `maturity_profile` (current against target), `heat_map`, "
+        "`framework_levels`, `roadmap_timeline`; inline SVG in HTML (drawn without matplotlib), a PNG image in Word, "
+        "a PNG data URI (Markdown image) elsewhere.",
+        "- `report.layout` (`full` or `one-pager`, from `maturity report --layout`) and `report.appendix` (from "
+        "`--appendix`; only then is `crosswalk` computed): the built-in templates follow them.",
         "- filters: " + ", ".join(f"`{name}`" for name in FILTERS) + " (see `engine/report.py`), and Jinja2's "
         "built-in filters and tests.",
         "- macros: `builtin/macros.html.j2` and `builtin/macros.md.j2` (`level_badge`, `process_area_matrix`, "
         "`goal_summary`, `practice_mark`, `generic_goal_cell`, `target_profile_table`, `level_needs`, "
         "`framework_table`, `direct_table`, `crosswalk_table`, `findings_list`, `explanation_tree` (with `goal_gap`, "
         "`model_practice_gap`, `alternative_gap`, `practice_gap`, `prerequisite_tree`), `roadmap_table`, "
-        "`evidence_table`); layouts `builtin/base.html.j2`, `builtin/report.html.j2`, `builtin/report.md.j2` to "
+        "`evidence_table`, `main_gaps`, `framework_explanation`; Markdown also `heat_map_table`); layouts `builtin/base.html.j2`, `builtin/report.html.j2`, `builtin/report.md.j2` to "
         "extend (see `examples/templates/`).",
         "",
         "Templates run in a sandbox: no attribute or key starting with `_`, no mutation of lists or dicts, no "
