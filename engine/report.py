@@ -42,17 +42,17 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
 from markupsafe import Markup
-from mlops_maturity.engine import documents, explain, roadmap
+from mlops_maturity.engine import documents, explain, roadmap, words
 from mlops_maturity.engine.crosswalk import Crosswalk, crosswalk
 from mlops_maturity.engine.errors import Problem, UserInputError
-from mlops_maturity.engine.explain import STATUS_WORDS, FrameworkExplanation, LevelExplanation
+from mlops_maturity.engine.explain import FrameworkExplanation, LevelExplanation
 from mlops_maturity.engine.facts import Characterization, DirectCharacterization, FactFile, Observation
 from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
 from mlops_maturity.engine.knowledge import Dimension
 from mlops_maturity.engine.levels import next_level
 from mlops_maturity.engine.rating import required_capability
 from mlops_maturity.engine.results import Assessment, Assumption, Coverage, Finding, GoalResult
-from mlops_maturity.engine.roadmap import Roadmap, Target, TargetSpec, plain_number
+from mlops_maturity.engine.roadmap import Roadmap, Target, TargetSpec
 from mlops_maturity.engine.session import Session
 from mlops_maturity.engine.summary import Summary, summarize
 from pydantic import BaseModel, ConfigDict, Field
@@ -407,8 +407,6 @@ _CAPABILITY_LEVELS = [
     (3, "Defined", "Managed, and institutionalized as a defined process (GG3)."),
 ]
 
-_STATUS_MEANING = {c.value: c.meaning for c in Characterization}
-_STATUS_MEANING["not_observed"] = "not observed (no evidence recorded)"
 
 
 def tool_version() -> str:
@@ -560,9 +558,7 @@ def _all_goals(a: Assessment) -> list[GoalResult]:
 
 def capability_label(value: int | None, status: str) -> str:
     """A capability level for display: the number, ``not rated`` or ``out of scope``."""
-    if value is not None:
-        return str(value)
-    return "out of scope" if status == "out_of_scope" else "not rated"
+    return words.capability(value, status)
 
 
 def _context(
@@ -628,7 +624,8 @@ def _context(
         goals = sorted({kb.model_practices[m].goal for m in implements})
         practices.append(PracticeRow(
             id=p.id, name=p.name, dimension=practice.dimension.value, status=p.status,
-            status_meaning=_STATUS_MEANING[p.status], satisfied=p.satisfied, ready=p.ready, blocked_by=p.blocked_by,
+            status_meaning=words.characterization(p.status), satisfied=p.satisfied, ready=p.ready,
+            blocked_by=p.blocked_by,
             evidence=p.evidence, note=p.note, observed_on=p.observed_on, reason=p.reason, assumed=p.assumed,
             implements=implements, goals=goals,
             process_areas=sorted({area for m in implements if (area := kb.model_practices[m].process_area)}),
@@ -718,64 +715,14 @@ def _heat_map(areas: list[ProcessAreaRow], practices: list[PracticeRow]) -> Heat
 # --- filters and globals --------------------------------------------------------------------------------------------
 
 
-def characterization(status: str | None) -> str:
-    """``FI`` -> ``fully implemented``; ``not_observed`` -> ``not observed (no evidence recorded)``."""
-    if status is None:
-        return ""
-    return _STATUS_MEANING.get(status, STATUS_WORDS.get(status, str(status)))
-
-
-def status_label(status: str | None) -> str:
-    """A goal or process-area rating in words (``not_rated`` -> ``not rated``)."""
-    if status is None:
-        return ""
-    return STATUS_WORDS.get(status, str(status).replace("_", " "))
-
-
-def capability(value: int | None, status: str | None = None) -> str:
-    """A capability level for display: ``not rated``, or ``out of scope`` given that status (never a bare 0)."""
-    return capability_label(value, status or "")
-
-
-_CLASS_WORDS = {"satisfied": "satisfied", "failed": "failed", "unknown": "undetermined",
-                "not_applicable": "not applicable"}
-
-
-def practice_class(status: str | None) -> str:
-    """A CMMI practice's class in words (``unknown`` -> ``undetermined``: nothing failed, something not observed)."""
-    if status is None:
-        return ""
-    return _CLASS_WORDS.get(status, str(status).replace("_", " "))
-
-
-def md_cell(text: Any) -> str:
-    """Text made safe for one Markdown table cell: ``|`` escaped, line breaks joined."""
-    if text is None:
-        return ""
-    return " ".join(str(text).replace("|", "\\|").split())
-
-
-def effort(value: Any) -> str:
-    """An effort in person-weeks: a number, a ``{min, max}`` mapping or a pair -> ``2-4 person-weeks``."""
-    if isinstance(value, Mapping) and "min" in value and "max" in value:
-        low, high = value["min"], value["max"]
-    elif isinstance(value, (list, tuple)) and len(value) == 2:
-        low, high = value
-    else:
-        low = high = value
-    if low is None:
-        return ""
-
-    def num(x: Any) -> str:
-        return plain_number(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else str(x)
-
-    unit = "person-week" if low == high == 1 else "person-weeks"
-    return f"{num(low)} {unit}" if low == high else f"{num(low)}-{num(high)} {unit}"
-
-
-def plural(count: int, word: str, plural_word: str | None = None) -> str:
-    """``plural(3, "practice")`` -> ``3 practices``."""
-    return f"{count} {word if count == 1 else plural_word or word + 's'}"
+# The display words are the vocabulary's (engine/words.py): one word for one thing in every format.
+characterization = words.characterization
+status_label = words.rating
+capability = words.capability
+practice_class = words.practice_class
+md_cell = words.md_cell
+effort = words.effort
+plural = words.plural
 
 
 def heat_color(percent: int | None, prefix: str = "") -> str:
@@ -794,6 +741,8 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "effort": effort,
     "plural": plural,
     "heat_color": heat_color,
+    "approx_effort": words.approx_effort,
+    "plain_number": words.plain_number,
 }
 """Filters every report template can use (pure functions; registered by :func:`register_jinja` as well)."""
 

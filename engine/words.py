@@ -166,6 +166,21 @@ def effort(value: Any) -> str:
     return f"{num(low)} {unit}" if low == high else f"{num(low)}-{num(high)} {unit}"
 
 
+def approx_effort(value: Any) -> str:
+    """An effort rounded as a planner states it (:func:`rounded`): ``{min: 12.75, max: 44.25}`` -> ``13-44
+    person-weeks``."""
+    if isinstance(value, Mapping) and "min" in value and "max" in value:
+        low, high = value["min"], value["max"]
+    elif hasattr(value, "min") and hasattr(value, "max"):
+        low, high = value.min, value.max
+    else:
+        low = high = value
+    if low is None:
+        return ""
+    a, b = rounded(float(low)), rounded(float(high))
+    return f"{a} person-weeks" if a == b else f"{a}-{b} person-weeks"
+
+
 def plural(count: int, word: str, plural_word: str | None = None) -> str:
     """``plural(3, "practice")`` -> ``3 practices``."""
     return f"{count} {word if count == 1 else plural_word or word + 's'}"

@@ -22,6 +22,7 @@ FILTERS = {
     "practice_class": words.practice_class,
     "capability": words.capability,
     "effort": words.effort,
+    "approx_effort": words.approx_effort,
     "rounded": words.rounded,
     "plain_number": words.plain_number,
     "plural": words.plural,
