@@ -7,6 +7,7 @@ template yet is rendered by its part module (being moved to templates)."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -57,6 +58,8 @@ def render(document: Any, kind: str, options: RenderOptions) -> str:
     template = _template(kind)
     if template is not None:
         text: str = template.render(doc=document, options=options)
+        if kind == "explanation":  # its parts are optional: one blank line between blocks, one newline at the end
+            text = re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
         return text
     if kind == "assessment":
         from mlops_maturity.engine.formats._assessment import assessment_markdown
@@ -66,10 +69,6 @@ def render(document: Any, kind: str, options: RenderOptions) -> str:
         from mlops_maturity.engine.formats._roadmap import roadmap_markdown
 
         return roadmap_markdown(document)
-    if kind == "explanation":
-        from mlops_maturity.engine.explain import to_markdown
-
-        return to_markdown(document)
     from mlops_maturity.engine.formats._crosswalk import crosswalk_markdown
 
     return crosswalk_markdown(document)
