@@ -2,7 +2,8 @@
 
 Each command parses its options, makes one engine call (:func:`explain.explain_file`, one session) and renders the
 explanation object: as terminal trees (``table``), as JSON (the bare document), or as Markdown (the engine's
-renderer, the same text the golden files hold). The engine names its parameters in errors (``level``,
+template, the same text the golden files hold). Rule ids appear only with ``--trace``; the
+terminal shows the whole tree only with ``--details``. The engine names its parameters in errors (``level``,
 ``practice``, ``framework``); this module checks the option combinations itself and names the options.
 """
 
@@ -24,9 +25,18 @@ from mlops_maturity.cli.common import (
 from mlops_maturity.engine.errors import Problem, UserInputError
 
 FactsArgument = Annotated[Path, typer.Argument(help="Fact file (YAML or JSON).")]
+TraceOption = Annotated[
+    bool, typer.Option("--trace", help="Show the rule and the fact behind each step (the engine's trace).")
+]
+DetailsOption = Annotated[
+    bool, typer.Option("--details", help="The whole tree: every alternative, with evidence and prerequisites.")
+]
 NoVerifyOption = Annotated[
     bool, typer.Option("--no-verify", help="Skip the cross-check against the reference evaluator.")
 ]
+
+DETAILS_HINT = "--details shows every alternative with its evidence and prerequisites, --trace the rules"
+"""How to see what the default (collapsed) terminal view leaves out."""
 
 OPTIONS = {"level": "--level", "practice": "--practice", "practice_id": "--practice", "framework": "--framework",
            "max_evidence_age": "--max-evidence-age"}
@@ -62,6 +72,8 @@ def why(
     kb: KbOption = None,
     no_verify: NoVerifyOption = False,
     max_evidence_age: MaxEvidenceAgeOption = None,
+    trace: TraceOption = False,
+    details: DetailsOption = False,
 ) -> None:
     """Why a level is not reached (and the smallest set of practices that reaches it), or why a practice or a
     framework level stands where it does."""
@@ -71,7 +83,7 @@ def why(
                                           "--framework")])
         result = _explain(facts, kb_dir=kb, assume=assume or [], level=level, practice=practice,
                           framework=framework, verify=not no_verify, max_evidence_age=max_evidence_age)
-        emit(result, format)
+        emit(result, format, trace=trace, details=details, extra={"details_hint": DETAILS_HINT})
 
 
 @app.command()
@@ -85,10 +97,12 @@ def how(
     kb: KbOption = None,
     no_verify: NoVerifyOption = False,
     max_evidence_age: MaxEvidenceAgeOption = None,
+    trace: TraceOption = False,
+    details: DetailsOption = False,
 ) -> None:
     """How a maturity level was reached: the process areas, goals, CMMI practices and the practices behind them,
     and the rule that established each. For a level that is not reached, explains why not."""
     with handle_errors():
         result = _explain(facts, kb_dir=kb, assume=assume or [], level=level, how=True, verify=not no_verify,
                           max_evidence_age=max_evidence_age)
-        emit(result, format)
+        emit(result, format, trace=trace, details=details, extra={"details_hint": DETAILS_HINT})

@@ -34,7 +34,14 @@ beside the set (``prerequisites_first``): the work needs them first, the rating 
 A CMMI practice characterized directly as not satisfied cannot be changed by adopting practices: it is reported as
 an obstacle (``obstacles``) and the level is not ``achievable`` without re-characterizing it.
 
-Nothing here prints: renderers return strings (:func:`to_markdown`).
+**Nearest goals** (``nearest_areas``, ``nearest_framework_levels``): the process areas below the capability
+level needed, and each framework's next level, closest to satisfied first (fewest CMMI practices or requirements
+missing, then the cheapest completion), each with what it still needs in plain words. **What moves us furthest**
+(``furthest``): the practices, adopted with their prerequisites, that make the most hold per person-week, checked by
+re-inference.
+
+Nothing here prints or formats a page: ``engine/formats`` renders explanations (Markdown from
+``templates/markdown/explanation.md.j2``).
 """
 
 from __future__ import annotations
@@ -45,7 +52,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from mlops_maturity.engine import documents
+from mlops_maturity.engine import documents, words
 from mlops_maturity.engine.assessment import parse_assumptions
 from mlops_maturity.engine.errors import InferenceError, Problem, UserInputError
 from mlops_maturity.engine.facts import FactFile, load_fact_file
@@ -109,13 +116,8 @@ GAP_MEANING = {
     "NA": "Marked not applicable.",
 }
 
-CLASS_WORDS = {
-    "satisfied": "satisfied",
-    "failed": "failed (assessed PI or NI)",
-    "unknown": "not determined (not observed or not yet)",
-    "not_applicable": "not applicable",
-}
-"""The class of an alternative or a CMMI practice, in words."""
+CLASS_WORDS = words.PRACTICE_CLASS_LONG
+"""The class of an alternative or a CMMI practice, in words (re-exported from :mod:`words`)."""
 
 RULE_MEANING = {
     "alternative_satisfied": "every applicable practice of the alternative is fully or largely implemented",
@@ -179,10 +181,8 @@ def rule_meaning(rule: str) -> str:
             return text.format(k=rule[len(prefix):])
     return rule
 
-STATUS_WORDS = {"satisfied": "satisfied", "unsatisfied": "unsatisfied", "not_rated": "not rated",
-                "not_applicable": "not applicable", "out_of_scope": "out of scope", "met": "met", "failed": "failed",
-                "undetermined": "undetermined", "unknown": "not determined"}
-"""Ratings of goals, areas and framework levels in words (the report reads them too)."""
+STATUS_WORDS = words.RATING
+"""Ratings of goals, areas and framework levels in words (re-exported from :mod:`words`: the report reads them)."""
 
 _GOAL_RULE = {"satisfied": "goal_satisfied", "unsatisfied": "goal_unsatisfied", "not_rated": "goal_not_rated"}
 _AREA_RULE = {("satisfied", 3): "area_satisfied_defined", ("satisfied", 2): "area_satisfied_managed",
@@ -383,6 +383,44 @@ class Obstacle(Explanation):
     reason: str
 
 
+class Completion(Explanation):
+    """What completing a process area, a goal or a framework level still needs, the cheapest way."""
+
+    id: str = Field(description="A process area (PP), a goal (PP.SG1, PP.GG2, GG2) or a framework level "
+                                "(google:1).")
+    kind: Literal["process_area", "goal", "framework_level"]
+    name: str
+    missing: list[str] = Field(description="Its CMMI practices (or framework requirements) not satisfied.")
+    adopt: list[str] = Field(description="The practices to adopt: the cheapest alternative's missing practices for "
+                                         "each, plus their unsatisfied prerequisites, sorted.")
+    assess_first: list[str] = Field(description="Of those, the ones with no evidence recorded (they may be in "
+                                                "place: assess them first).")
+    cost: float = Field(description="Effort midpoints of ``adopt``, person-weeks.")
+    adoptable: bool = Field(description="False when something missing cannot be satisfied by adopting practices.")
+    obstacles: list[str] = Field(default=[], description="Missing ones adopting practices cannot satisfy.")
+    needs: str = Field(description="What it still needs, in plain words.")
+    goals: list[Completion] = Field(default=[], description="A process area's goals that do not hold, nearest "
+                                                            "first.")
+
+
+class Lever(Explanation):
+    """A practice, adopted with its unsatisfied prerequisites, and what that makes hold (checked by re-inference)."""
+
+    id: str
+    name: str
+    status: str
+    characterization: str
+    with_prerequisites: list[str] = Field(description="Its unsatisfied prerequisites, adopted with it.")
+    cost: float = Field(description="Effort midpoints of it and those prerequisites, person-weeks.")
+    practices: list[str] = Field(description="CMMI practices and framework any-of requirements it makes satisfied.")
+    goals: list[str] = Field(description="Goals it makes hold.")
+    process_areas: list[str] = Field(description="Process areas whose capability level it raises.")
+    levels: list[str] = Field(description="Levels it reaches: ``ML3`` for a CMMI maturity level, ``google:1``.")
+    score: float = Field(description="Things made to hold (each CMMI practice, goal, area, level counts one) per "
+                                     "person-week.")
+    unlocks: str = Field(description="What it makes hold, in plain words.")
+
+
 class _Header(Explanation):
     schema_version: str = SCHEMA_VERSION
     organization: str
@@ -391,6 +429,11 @@ class _Header(Explanation):
     assumptions: list[Assumption]
     maturity_level: int = Field(description="The maturity level the assessment reached.")
     maturity_level_name: str
+    title: str = Field(default="", description="The question answered, naming the level in question (CMMI or the "
+                                               "framework's), e.g. 'Why CMMI maturity level 3 (Defined) is not "
+                                               "reached'.")
+    standing: str = Field(default="", description="Where the organization stands: its CMMI maturity level and, for a "
+                                                  "framework question, its level in that framework.")
 
 
 class _AdoptionFields(Explanation):
@@ -404,6 +447,14 @@ class _AdoptionFields(Explanation):
     achievable: bool = Field(description="False when something needed cannot be satisfied by adopting practices.")
     obstacles: list[Obstacle] = []
     verified: bool = Field(description="Re-inference with minimal_adoption assumed FI reaches the level.")
+    nearest_areas: list[Completion] = Field(
+        default=[], description="The process areas (with their goals) below the capability level needed, closest to "
+                                "satisfied first (see :func:`nearest_areas`); empty when the level is reached.")
+    nearest_framework_levels: list[Completion] = Field(
+        default=[], description="For each framework not at its top level, its next level, closest to reached first.")
+    furthest: list[Lever] = Field(
+        default=[], description="At most three practices that move the organization furthest: most made to hold "
+                                "(CMMI practices, goals, areas, levels) per person-week (see :func:`levers`).")
 
 
 class LevelExplanation(_Header, _AdoptionFields):
@@ -566,6 +617,7 @@ class FrameworkExplanation(_Header, _AdoptionFields):
 
 
 Prerequisite.model_rebuild()
+Completion.model_rebuild()
 
 
 # --- reading one assessment ---------------------------------------------------------------------------------
@@ -805,6 +857,13 @@ def _header(a: Assessment) -> dict[str, Any]:
             "maturity_level_name": a.maturity_level_name}
 
 
+def _standing(a: Assessment, framework: str | None = None) -> str:
+    """``Acme, assessed on 2026-01-15: CMMI maturity level 2 (Managed)[; Google ... level 1 (...)]``."""
+    line = (f"{a.organization}, assessed on {a.assessed_on.isoformat()}: "
+            f"{words.maturity_level(a.maturity_level, a.maturity_level_name)}")
+    return line + (f"; {framework}." if framework else ".")
+
+
 def _level_gaps(v: _View, level: int) -> tuple[list[AreaGap], list[str], list[GoalGap]]:
     """The in-scope areas of levels <= ``level`` below the capability it needs, the areas out of scope, and the
     organization-level generic goals it needs that do not hold."""
@@ -907,6 +966,167 @@ def _level_choices(v: _View, areas: list[AreaGap]) -> tuple[dict[str, Alternativ
     return choices, obstacles
 
 
+# --- nearest goals and what moves furthest -----------------------------------------------------------------
+
+NEAREST_CANDIDATES = 3
+"""Levers are sought among the practices the nearest areas and framework levels (this many of each) need, and the
+adoption set's when it has at most ``LEVER_ADOPTION_LIMIT`` practices (each candidate costs one re-inference)."""
+LEVER_ADOPTION_LIMIT = 20
+
+
+def _closeness(c: Completion) -> tuple[bool, int, float, str]:
+    """Nearest first: adoptable before not, fewest missing, cheapest completion, then id."""
+    return (not c.adoptable, len(c.missing), c.cost, c.id)
+
+
+def _mp_choice(mp: ModelPracticeGap) -> list[str] | None:
+    """The practices the cheapest alternative of a CMMI practice lacks (``None``: adopting cannot satisfy it)."""
+    if mp.direct is not None:
+        return None
+    best = next((x for x in mp.alternatives if x.cheapest), None)
+    return [p.id for p in best.lacks] if best is not None else None
+
+
+def _named(v: _View, ids: Sequence[str]) -> str:
+    return words.listing([f"{v.practices[p].name} ({p})" for p in ids])
+
+
+def _completion(v: _View, cid: str, kind: Literal["process_area", "goal", "framework_level"], name: str,
+                items: Sequence[tuple[str, list[str] | None]], goals: Sequence[Completion] = ()) -> Completion:
+    """What completing ``cid`` needs: ``items`` are its missing CMMI practices (or requirements), each with the
+    practices its cheapest way lacks (``None``: adopting cannot satisfy it)."""
+    missing = sorted({m for m, _ in items})
+    obstacles = sorted({m for m, choice in items if choice is None})
+    chosen = sorted({p for _, choice in items if choice for p in choice})
+    adopt = sorted(set(chosen) | set(v.closure(chosen)))
+    cost = round(sum(v.effort(p) for p in adopt), 3)
+    assess = [p for p in adopt if gap_of(v.practices[p].status) == "no_evidence"]
+    what = "requirement" if kind == "framework_level" else "CMMI practice"
+    text = f"{words.plural(len(missing), what)} not satisfied"
+    if kind != "framework_level":
+        text += f" ({', '.join(missing)})"
+    if adopt:
+        practices = _named(v, adopt) if len(adopt) <= 3 else f"{len(adopt)} practices ({', '.join(adopt)})"
+        text += f": adopt {practices}, {words.effort(round(cost, 2))}"
+    if assess:
+        which = "it" if len(adopt) == 1 else ("all of them" if assess == adopt else
+                                              ", ".join(assess) if len(assess) <= 3 else f"{len(assess)} of them")
+        text += f"; no evidence is recorded for {which}: assess first, {'it' if len(assess) == 1 else 'they'} may " \
+                "already be in place"
+    if obstacles:
+        text += f"; adopting practices cannot satisfy {', '.join(obstacles)}"
+    return Completion(id=cid, kind=kind, name=name, missing=missing, adopt=adopt, assess_first=assess, cost=cost,
+                      adoptable=not obstacles, obstacles=obstacles, needs=text + ".",
+                      goals=sorted(goals, key=_closeness))
+
+
+def _goal_completion(v: _View, goal: GoalGap) -> Completion:
+    return _completion(v, goal.id, "goal", goal.name, [(mp.id, _mp_choice(mp)) for mp in goal.practices])
+
+
+def nearest_areas(v: _View, areas: Sequence[AreaGap]) -> list[Completion]:
+    """The process areas below the capability level needed, closest to it first: fewest CMMI practices missing,
+    then the cheapest completion (the cheapest alternative of each, with prerequisites, each practice counted once),
+    each with its goals that do not hold (nearest first)."""
+    out = []
+    for area in areas:
+        goals = [*area.goals, *area.generic_goals]
+        out.append(_completion(v, area.id, "process_area", area.name,
+                               [(mp.id, _mp_choice(mp)) for g in goals for mp in g.practices],
+                               [_goal_completion(v, g) for g in goals]))
+    return sorted(out, key=_closeness)
+
+
+def nearest_framework_levels(v: _View) -> list[Completion]:
+    """For every framework not at its top level, its next level with what it still needs (every requirement of it
+    and of the unmet levels below: the single practice, or the cheapest alternative of an any-of), nearest first."""
+    out = []
+    for fid in sorted(v.kb.frameworks):
+        fw = v.kb.frameworks[fid]
+        result = v.a.framework(fid)
+        numbers = [lv.level for lv in fw.levels]
+        target = numbers[0] if result.level is None else next((n for n in numbers if n > result.level), None)
+        if target is None:
+            continue
+        items: list[tuple[str, list[str] | None]] = []
+        for lv, r in zip(fw.levels, result.levels, strict=True):
+            if lv.level > target:
+                break
+            if r.met:
+                continue
+            for req in _requirement_gaps(v, fid, lv.level):
+                if req.kind == "practice":
+                    items.append((req.id, [req.id]))
+                else:
+                    best = next((x for x in req.alternatives if x.cheapest), None)
+                    items.append((req.id, [p.id for p in best.lacks] if best is not None else None))
+        name = words.framework_level(fw.name, target, next(lv.name for lv in fw.levels if lv.level == target))
+        out.append(_completion(v, f"{fid}:{target}", "framework_level", name, items))
+    return sorted(out, key=_closeness)
+
+
+def levers(v: _View, candidates: Sequence[str], limit: int = 3) -> list[Lever]:
+    """The practices that move the organization furthest: each candidate is assumed fully implemented with its
+    unsatisfied prerequisites and re-inferred (the reference evaluator, through the session); what becomes satisfied
+    that was not (CMMI practices and any-of requirements, goals, process areas whose capability level rises, CMMI
+    maturity levels and framework levels), each counting one, per person-week of the work. Highest first, then more
+    made to hold, cheaper, id; those that make nothing hold are left out."""
+    session = v.session
+    base = session.trial_conclusions({})
+    found = []
+    for pid in sorted(set(candidates)):
+        if v.satisfied(pid):
+            continue
+        prerequisites = v.closure([pid])
+        after = session.trial_conclusions(_assumed([pid, *prerequisites]))
+        practices = sorted(m for m, st in after.mp_status.items() if st == SATISFIED
+                           and base.mp_status.get(m) != SATISFIED)
+        goals = sorted(g for g, st in after.goal_status.items() if st == "satisfied"
+                       and base.goal_status.get(g) != "satisfied")
+        areas = sorted(a for a, (_, cl) in after.pa_status.items() if cl > base.pa_status.get(a, ("", 0))[1])
+        levels = [f"cmmi:{n}" for n in range(base.maturity_level + 1, after.maturity_level + 1)]
+        names = [words.maturity_level(n, v.kb.level_name(n)) for n in range(base.maturity_level + 1,
+                                                                            after.maturity_level + 1)]
+        for fid in sorted(after.framework_level):
+            before, now = base.framework_level.get(fid), after.framework_level.get(fid)
+            if now is None or (before is not None and now <= before):
+                continue
+            fw = v.kb.frameworks[fid]
+            for lv in fw.levels:
+                if (before is None or lv.level > before) and lv.level <= now:
+                    levels.append(f"{fid}:{lv.level}")
+                    names.append(words.framework_level(fw.name, lv.level, lv.name))
+        count = len(practices) + len(goals) + len(areas) + len(levels)
+        if not count:
+            continue
+        cost = round(sum(v.effort(p) for p in [pid, *prerequisites]), 3)
+        parts = names[:]
+        if areas:
+            parts.append(f"{words.plural(len(areas), 'process area')} up a capability level"
+                         + (f" ({', '.join(areas)})" if len(areas) <= 5 else ""))
+        if goals:
+            parts.append(f"{words.plural(len(goals), 'goal')}" + (f" ({', '.join(goals)})" if len(goals) <= 5 else ""))
+        if practices:
+            parts.append(words.plural(len(practices), "CMMI practice"))
+        r = v.practices[pid]
+        found.append(Lever(id=pid, name=r.name, status=r.status, characterization=CHARACTERIZATION[r.status],
+                           with_prerequisites=prerequisites, cost=cost, practices=practices, goals=goals,
+                           process_areas=areas, levels=levels, score=round(count / cost if cost > 0 else count, 6),
+                           unlocks=words.listing(parts)))
+    found.sort(key=lambda x: (-x.score, -(len(x.practices) + len(x.goals) + len(x.process_areas) + len(x.levels)),
+                              x.cost, x.id))
+    return found[:limit]
+
+
+def _nearest_fields(v: _View, areas: Sequence[AreaGap], adoption: Sequence[str]) -> dict[str, Any]:
+    near = nearest_areas(v, areas)
+    frameworks = nearest_framework_levels(v)
+    candidates = {p for c in [*near[:NEAREST_CANDIDATES], *frameworks[:NEAREST_CANDIDATES]] for p in c.adopt}
+    if len(adoption) <= LEVER_ADOPTION_LIMIT:
+        candidates |= set(adoption)
+    return {"nearest_areas": near, "nearest_framework_levels": frameworks, "furthest": levers(v, sorted(candidates))}
+
+
 def _hold_model_practice(v: _View, m: ModelPracticeResult) -> ModelPracticeHold:
     mp = v.kb.model_practices[m.id]
     source = m
@@ -989,8 +1209,12 @@ def level_explanation(session: Session, level: int | None = None) -> LevelExplan
         minimal_adoption=[x.id for x in adoption], adoption=adoption, minimal=minimal, prerequisites_first=first,
         achievable=achievable, obstacles=obstacles, verified=verified, verified_level=verified_level,
         how=_how(v, level) if reached else None,
+        **({} if reached else _nearest_fields(v, areas, [x.id for x in adoption])),
     )
-    return explanation.model_copy(update={"summary": _level_summary(v.kb, explanation)})
+    target = words.maturity_level(level, v.kb.level_name(level))
+    title = f"How {target} was reached" if reached else f"Why {target} is not reached"
+    return explanation.model_copy(update={"summary": _level_summary(v.kb, explanation), "title": title,
+                                          "standing": _standing(a)})
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
@@ -998,9 +1222,9 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 
 def _level_summary(kb: KnowledgeBase, e: LevelExplanation) -> list[str]:
-    now = f"level {e.maturity_level} ({e.maturity_level_name})"
-    target = f"level {e.level} ({e.level_name})"
-    cap = target[0].upper() + target[1:]
+    now = words.maturity_level(e.maturity_level, e.maturity_level_name)
+    target = words.maturity_level(e.level, e.level_name)
+    cap = target
     if e.reached:
         if e.level == 1:
             return [f"Every organization is at least at {target}; {e.organization} is at {now}."]
@@ -1124,7 +1348,9 @@ def practice_explanation(session: Session, practice_id: str, *, roadmap: bool = 
         requires=[link(q) for q in practice.requires], waits_for=v.prerequisite_tree(practice_id),
         next_level=following, needed_for_next_level=needed, roadmap=position,
     )
-    return explanation.model_copy(update={"summary": _practice_summary(explanation)})
+    return explanation.model_copy(update={"summary": _practice_summary(explanation),
+                                          "title": f"Why {practice.name} ({practice_id}) stands where it does",
+                                          "standing": _standing(a)})
 
 
 def _unavailable(reason: str) -> RoadmapPosition:
@@ -1343,8 +1569,14 @@ def framework_explanation(session: Session, framework: str, level: int | None = 
         chain=chain, minimal_adoption=[x.id for x in adoption], adoption=adoption, minimal=minimal,
         prerequisites_first=first, achievable=achievable, obstacles=obstacles, verified=verified,
         verified_level=verified_level,
+        **({} if reached else _nearest_fields(v, _level_gaps(v, next_level(a.maturity_level) or 5)[0],
+                                              [x.id for x in adoption])),
     )
-    return explanation.model_copy(update={"summary": _framework_summary(explanation)})
+    target = words.framework_level(fw.name, level, names[level])
+    title = f"How {target} was reached" if reached else f"Why {target} is not reached"
+    current = words.framework_level(fw.name, result.level, result.level_name)
+    return explanation.model_copy(update={"summary": _framework_summary(explanation), "title": title,
+                                          "standing": _standing(a, current)})
 
 
 def _framework_summary(e: FrameworkExplanation) -> list[str]:
@@ -1490,327 +1722,7 @@ def explain_file(
     return level_explanation(session, level)
 
 
-# --- Markdown -----------------------------------------------------------------------------------------------
+# --- display words kept importable (the words live in engine/words.py) ----------------------------------------
 
-LEGEND = [
-    "FI / LI: fully / largely implemented; the practice counts.",
-    "PI / NI: assessed as partially / not implemented; it does not count, and what needs it *failed*.",
-    "NY (not yet) and not observed: no evidence was recorded, so what needs the practice is *not determined* "
-    "(goals *not rated*) rather than failed. Assess these first.",
-    "NA: not applicable (with a reason); left out of an alternative, but it never removes a required CMMI practice.",
-    "A CMMI practice is satisfied when one of its alternatives (our practices that together implement it) has every "
-    "applicable practice satisfied, or when the assessor characterized it directly. An area's generic practice "
-    "(PP.GP2.3) also counts the organization-level one it inherits (GP2.3).",
-    "A goal holds when every CMMI practice of it is satisfied. A process area's capability level is 1 with its "
-    "specific goals, 2 when its own GG2 (a managed process) also holds, 3 with its own GG3 (a defined process) too.",
-    "Maturity level 2 needs every in-scope level-2 process area at capability level 2; level N (3 to 5) needs every "
-    "in-scope area of levels 2 to N at capability level 3.",
-]
-
-GAP_HEADINGS = {
-    "not_implemented": "Assessed, not fully implemented (does not count yet)",
-    "no_evidence": "No evidence recorded (not observed or not yet; assess these, they may already be in place)",
-    "not_applicable": "Marked not applicable",
-}
-"""Headings that keep "assessed and not implemented" apart from "no evidence recorded"."""
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _md_header(title: str, e: _Header) -> list[str]:
-    lines = [f"# {_md(title)}", "", f"{_md(e.organization)}, assessed on {e.assessed_on.isoformat()}. "
-             f"Maturity level reached: {e.maturity_level} ({e.maturity_level_name})."]
-    if e.assumptions:
-        lines += ["", "What-if assumptions: " + ", ".join(f"`{x.practice}={x.status}`" for x in e.assumptions) + "."]
-    return lines
-
-
-def _md_prereqs(items: list[Prerequisite], indent: str) -> list[str]:
-    out = []
-    for q in items:
-        out.append(f"{indent}- waits for **{_md(q.name)}** (`{q.id}`): {q.characterization}")
-        out += _md_prereqs(q.prerequisites, indent + "  ")
-    return out
-
-
-def _md_gap(p: PracticeGap, indent: str, seen: set[str] | None = None) -> list[str]:
-    """A practice that does not count; its evidence, note and prerequisites are shown where it first appears
-    (``seen`` holds the practices already shown in this document)."""
-    assumed = " (assumed)" if p.assumed else ""
-    out = [f"{indent}- **{_md(p.name)}** (`{p.id}`): {p.characterization}{assumed}"]
-    if seen is not None:
-        if p.id in seen:
-            if p.evidence or p.note or p.observed_on or p.prerequisites:
-                out[0] += " (details above)"
-            return out
-        seen.add(p.id)
-    sub = indent + "  "
-    for item in p.evidence:
-        out.append(f"{sub}- Evidence: {_md(item)}")
-    if p.note:
-        out.append(f"{sub}- Note: {_md(p.note)}")
-    if p.observed_on:
-        out.append(f"{sub}- Observed on: {p.observed_on.isoformat()}")
-    out += _md_prereqs(p.prerequisites, sub)
-    return out
-
-
-def _md_gaps(practices: list[PracticeGap], indent: str, seen: set[str] | None = None) -> list[str]:
-    """Practices grouped: assessed and not implemented first, then those with no evidence recorded, then NA."""
-    out = []
-    for gap in ("not_implemented", "no_evidence", "not_applicable"):
-        group = [p for p in practices if p.gap == gap]
-        if group:
-            out.append(f"{indent}- {GAP_HEADINGS[gap]}:")
-            for p in group:
-                out += _md_gap(p, indent + "  ", seen)
-    return out
-
-
-def _md_step(step: RuleStep | None) -> str:
-    return f" (`{step.fact}` by rule `{step.rule}`: {step.meaning})" if step is not None else ""
-
-
-def _md_alternative(x: AlternativeGap, indent: str, seen: set[str] | None = None) -> list[str]:
-    mark = " **cheapest**" if x.cheapest else ""
-    head = (f"{indent}- {x.label[0].upper()}{x.label[1:]}: {CLASS_WORDS[x.status]}; "
-            f"{', '.join(f'`{p}`' for p in x.practices)}")
-    if not x.lacks:
-        return [head + "."]
-    out = [head + f"; lacks {_plural(len(x.lacks), 'practice')}, cost {x.cost:g} person-weeks{mark}"
-           + (f" (with prerequisites {', '.join(f'`{q}`' for q in x.prerequisites)})" if x.prerequisites else "")
-           + ":"]
-    out += _md_gaps(x.lacks, indent + "  ", seen)
-    return out
-
-
-def _md_direct(label: str, d: DirectResult, indent: str) -> list[str]:
-    out = [f"{indent}- {label}: {CHARACTERIZATION.get(d.status, d.status)}; {_md(d.rationale)}"]
-    out += [f"{indent}  - Evidence: {_md(item)}" for item in d.evidence]
-    return out
-
-
-def _md_model_practice(mp: ModelPracticeGap, indent: str, seen: set[str] | None = None) -> list[str]:
-    out = [f"{indent}- **{mp.id} {_md(mp.name)}**: {CLASS_WORDS[mp.status]}{_md_step(mp.step)}."]
-    sub = indent + "  "
-    if mp.direct is not None:
-        out += _md_direct("Characterized directly by the assessor", mp.direct, sub)
-        out.append(f"{sub}- Adopting practices does not change a direct characterization.")
-    if mp.inherits:
-        inherited = CLASS_WORDS.get(mp.inherited_status or "", mp.inherited_status or "")
-        out.append(f"{sub}- Inherits the organization-level {mp.inherits}: {inherited}.")
-        if mp.inherited_direct is not None:
-            out += _md_direct(f"{mp.inherits} characterized directly", mp.inherited_direct, sub + "  ")
-    if not mp.alternatives:
-        out.append(f"{sub}- No alternative of our practices implements it.")
-    for x in mp.alternatives:
-        out += _md_alternative(x, sub, seen)
-    return out
-
-
-def _md_goal(goal: GoalGap, indent: str, seen: set[str] | None = None) -> list[str]:
-    out = [f"{indent}- **{goal.id} {_md(goal.name)}**: {STATUS_WORDS[goal.status]} (rule `{goal.rule}`: "
-           f"{goal.meaning})."]
-    sub = indent + "  "
-    if goal.failed:
-        out.append(f"{sub}- Failed: {', '.join(goal.failed)}.")
-    if goal.unknown:
-        out.append(f"{sub}- Not determined (assess): {', '.join(goal.unknown)}.")
-    if goal.not_applicable:
-        out.append(f"{sub}- Every alternative not applicable: {', '.join(goal.not_applicable)}.")
-    for mp in goal.practices:
-        out += _md_model_practice(mp, sub, seen)
-    return out
-
-
-def _md_adoption(e: LevelExplanation | FrameworkExplanation, what: str) -> list[str]:
-    lines: list[str] = []
-    if e.obstacles:
-        lines += ["", "## What adopting practices cannot change", ""]
-        lines += [f"- `{o.id}`: {_md(o.reason)}." for o in e.obstacles]
-    if not e.adoption:
-        return lines
-    title = "The smallest set of practices" if e.minimal else "A set of practices"
-    lines += ["", f"## {title} that reaches {what}", "",
-              "| Practice | Now | Needed for | Effort (person-weeks) | Ready to start |", "|---|---|---|---|---|"]
-    for x in e.adoption:
-        needed = ", ".join(x.fixes) or ("prerequisite of " + ", ".join(x.prerequisite_of))
-        lines.append(f"| {_md(x.name)} (`{x.id}`) | {x.characterization} | {needed} | {x.effort:g} | "
-                     f"{'yes' if x.ready else 'no, prerequisites first'} |")
-    lines.append("")
-    these = "this practice" if len(e.adoption) == 1 else f"these {len(e.adoption)} practices"
-    if e.verified:
-        lines.append(f"Checked: the engine was re-run with {these} assumed fully implemented (FI) and reached {what}."
-                     + (" Each one is needed: without it, re-run, the level is lost." if e.minimal else ""))
-    else:
-        lines.append(f"Not confirmed: the engine, re-run with {these} assumed fully implemented, did not reach "
-                     f"{what}.")
-    if e.prerequisites_first:
-        lines += ["", "Prerequisites of these practices that are not in place yet (the rating does not need them, "
-                  "the work does): " + ", ".join(f"`{q}`" for q in e.prerequisites_first) + "."]
-    return lines
-
-
-def _md_hold_practice(p: PracticeHold, indent: str) -> list[str]:
-    out = [f"{indent}- **{_md(p.name)}** (`{p.id}`): {p.characterization}{' (assumed)' if p.assumed else ''}"]
-    sub = indent + "  "
-    out += [f"{sub}- Evidence: {_md(item)}" for item in p.evidence]
-    if p.note:
-        out.append(f"{sub}- Note: {_md(p.note)}")
-    if p.reason:
-        out.append(f"{sub}- Not applicable because: {_md(p.reason)}")
-    return out
-
-
-def _md_hold_goal(goal: GoalHold, indent: str) -> list[str]:
-    out = [f"{indent}- **{goal.id} {_md(goal.name)}**: {STATUS_WORDS[goal.status]}{_md_step(goal.step)}."]
-    for m in goal.practices:
-        by = f"inherited from {m.inherited_from}" if m.inherited_from else m.decided_by or "not applicable"
-        out.append(f"{indent}  - {m.id} {_md(m.name)}: {by}{_md_step(m.step)}.")
-        if m.direct is not None:
-            out += _md_direct("Characterized directly", m.direct, indent + "    ")
-        for p in m.practices:
-            out += _md_hold_practice(p, indent + "    ")
-    return out
-
-
-def _level_markdown(e: LevelExplanation) -> list[str]:
-    verb = "is reached" if e.reached else "is not reached"
-    title = f"{'How' if e.reached else 'Why'} level {e.level} ({e.level_name}) {verb}"
-    lines = _md_header(title, e) + [""] + [f"- {_md(s)}" for s in e.summary]
-    if e.reached and e.how is not None:
-        if e.how.chain:
-            lines += ["", "## Rule chain", ""] + [f"- `{s.fact}` by rule `{s.rule}`: {s.meaning}." for s in e.how.chain]
-        if e.how.process_areas:
-            lines += ["", "## Process areas", ""]
-        for held in e.how.process_areas:
-            cl = "capability level n/a" if held.capability_level is None else \
-                f"capability level {held.capability_level}"
-            lines += [f"### {held.id} {_md(held.name)} (level {held.maturity_level}): "
-                      f"{STATUS_WORDS[held.status]}, {cl}", ""]
-            if held.step is not None:
-                lines += [f"`{held.step.fact}` by rule `{held.step.rule}`: {held.step.meaning}.", ""]
-            for held_goal in [*held.goals, *held.generic_goals]:
-                lines += _md_hold_goal(held_goal, "")
-            lines.append("")
-        if e.how.out_of_scope:
-            lines += [f"Out of scope: {', '.join(e.how.out_of_scope)}."]
-        return lines
-    seen: set[str] = set()
-    if e.process_areas:
-        lines += ["", "## Process areas below the capability level needed", ""]
-    for area in e.process_areas:
-        cl = "no capability level" if area.capability_level is None else f"capability level {area.capability_level}"
-        lines += [f"### {area.id} {_md(area.name)} (level {area.maturity_level}): {STATUS_WORDS[area.status]}, "
-                  f"{cl}, needs {area.required_capability}", "", f"Rule `{area.rule}`: {area.meaning}.", ""]
-        for label, status in (("Unsatisfied", "unsatisfied"), ("Not rated", "not_rated")):
-            goals = [g for g in area.goals if g.status == status]
-            if goals:
-                lines += [f"{label} specific goals:", ""]
-                for goal in goals:
-                    lines += _md_goal(goal, "", seen)
-                lines.append("")
-        if area.generic_goals:
-            lines += ["Its own generic goals:", ""]
-            for goal in area.generic_goals:
-                lines += _md_goal(goal, "", seen)
-            lines.append("")
-    if e.generic_goals:
-        lines += ["## Organization-level generic goals not satisfied (inherited by every area)", ""]
-        for gg in e.generic_goals:
-            lines += [f"- **{gg.id} {_md(gg.name)}**: {STATUS_WORDS[gg.status]}"
-                      + (f"; failed: {', '.join(gg.failed)}" if gg.failed else "")
-                      + (f"; not determined: {', '.join(gg.unknown)}" if gg.unknown else "") + "."]
-        lines.append("")
-    if e.out_of_scope:
-        lines += [f"Out of scope: {', '.join(e.out_of_scope)}.", ""]
-    lines += _md_adoption(e, f"level {e.level}")
-    return lines
-
-
-def _practice_markdown(e: PracticeExplanation) -> list[str]:
-    lines = _md_header(f"Why {e.name} ({e.id}) stands where it does", e) + [""]
-    lines += [f"- {_md(s)}" for s in e.summary]
-    lines += ["", "## Status", "", f"{e.characterization[0].upper()}{e.characterization[1:]}. {_md(e.meaning)}",
-              ""]
-    lines += [f"- Evidence: {_md(item)}" for item in e.evidence]
-    if e.note:
-        lines.append(f"- Note: {_md(e.note)}")
-    if e.reason:
-        lines.append(f"- Not applicable because: {_md(e.reason)}")
-    if e.observed_on:
-        lines.append(f"- Observed on: {e.observed_on.isoformat()}")
-    if e.implements:
-        lines += ["", "## CMMI practices it is part of", "",
-                  "| CMMI practice | Goal | Level | Practice status | Goal status | Alternatives | Held back by it |",
-                  "|---|---|---|---|---|---|---|"]
-        for x in e.implements:
-            lines.append(f"| {x.id} {_md(x.name)} | {x.goal} {_md(x.goal_name)} | {x.maturity_level} | "
-                         f"{CLASS_WORDS[x.status]} | {STATUS_WORDS[x.goal_status]} | "
-                         f"{', '.join(map(str, x.alternatives)) or 'inherited'} | {'yes' if x.holds_back else 'no'} |")
-    if e.frameworks:
-        lines += ["", "## ML Ops models that name it", "", "| Model | Level | Required | Level status | Reached |",
-                  "|---|---|---|---|---|"]
-        for f in e.frameworks:
-            lines.append(f"| {_md(f.framework_name)} | {f.level} {_md(f.level_name)} | "
-                         f"{'yes' if f.required else 'optional'} | {STATUS_WORDS[f.status]} | "
-                         f"{'yes' if f.reached else 'no'} |")
-    lines += ["", "## Prerequisites", ""]
-    lines += [f"- **{_md(q.name)}** (`{q.id}`): {q.characterization}" for q in e.requires] or ["- None."]
-    if e.waits_for:
-        lines += ["", "Unmet prerequisites, with theirs beneath:", ""] + _md_prereqs(e.waits_for, "")
-    lines += ["", "## Practices that require it", ""]
-    lines += [f"- **{_md(q.name)}** (`{q.id}`): {q.characterization}" for q in e.required_by] or ["- None."]
-    if e.roadmap is not None:
-        lines += ["", f"## On the roadmap toward {_md(e.roadmap.target)}", ""]
-        lines += [f"- {_md(r)}" for r in e.roadmap.reasons]
-    return lines
-
-
-def _framework_markdown(e: FrameworkExplanation) -> list[str]:
-    verb = "is reached" if e.reached else "is not reached"
-    title = f"{'How' if e.reached else 'Why'} {e.framework_name} level {e.level} ({e.level_name}) {verb}"
-    lines = _md_header(title, e) + [""] + [f"- {_md(s)}" for s in e.summary]
-    if e.chain:
-        lines += ["", "## Rule chain", ""] + [f"- `{s.fact}` by rule `{s.rule}`: {s.meaning}." for s in e.chain]
-    lines += ["", "## Levels", ""]
-    seen: set[str] = set()
-    for lv in e.levels:
-        state = "reached" if lv.reached else f"{STATUS_WORDS[lv.status]}" + (", but a lower level is not met"
-                                                                             if lv.met else "")
-        lines += [f"### Level {lv.level} {_md(lv.name)}: {state}", ""]
-        lines += [f"- `{s.fact}` by rule `{s.rule}`: {s.meaning}." for s in lv.steps]
-        if lv.failed:
-            lines.append(f"- Failed (assessed PI or NI): {', '.join(lv.failed)}.")
-        if lv.undetermined:
-            lines.append(f"- Undetermined (not observed or not yet; assess): {', '.join(lv.undetermined)}.")
-        lines += _md_gaps([req.practice for req in lv.requirements if req.practice is not None], "", seen)
-        for req in lv.requirements:
-            if req.practice is None:
-                lines.append(f"- Any one of these ({req.id}): {CLASS_WORDS[req.status]}.")
-                for x in req.alternatives:
-                    lines += _md_alternative(x, "  ", seen)
-        for p in lv.practices:
-            lines += _md_hold_practice(p, "")
-        if lv.optional:
-            lines.append(f"- Optional: {', '.join(lv.optional)}.")
-        lines.append("")
-    lines += _md_adoption(e, f"level {e.level}")
-    return lines
-
-
-def to_markdown(e: AnyExplanation) -> str:
-    """An explanation as Markdown (the same text the golden files hold)."""
-    if isinstance(e, LevelExplanation):
-        lines = _level_markdown(e)
-    elif isinstance(e, PracticeExplanation):
-        lines = _practice_markdown(e)
-    else:
-        lines = _framework_markdown(e)
-    lines += ["", "## Reading this", ""] + [f"- {x}" for x in LEGEND]
-    out = "\n".join(lines)
-    while "\n\n\n" in out:
-        out = out.replace("\n\n\n", "\n\n")
-    return out.rstrip("\n") + "\n"
+LEGEND = words.EXPLANATION_LEGEND
+GAP_HEADINGS = words.GAP_HEADINGS

@@ -201,3 +201,27 @@ def md_cell(text: Any) -> str:
     if text is None:
         return ""
     return " ".join(str(text).replace("|", "\\|").split())
+
+
+GAP_HEADINGS = {
+    "not_implemented": "Assessed, not fully implemented (does not count yet)",
+    "no_evidence": "No evidence recorded (not observed or not yet; assess these, they may already be in place)",
+    "not_applicable": "Marked not applicable",
+}
+"""Headings that keep "assessed and not implemented" apart from "no evidence recorded" (explanations)."""
+
+EXPLANATION_LEGEND = [
+    "FI / LI: fully / largely implemented; the practice counts.",
+    "PI / NI: assessed as partially / not implemented; it does not count, and what needs it *failed*.",
+    "NY (not yet) and not observed: no evidence was recorded, so what needs the practice is *not determined* "
+    "(goals *not rated*) rather than failed. Assess these first.",
+    "NA: not applicable (with a reason); left out of an alternative, but it never removes a required CMMI practice.",
+    "A CMMI practice is satisfied when one of its alternatives (our practices that together implement it) has every "
+    "applicable practice satisfied, or when the assessor characterized it directly. An area's generic practice "
+    "(PP.GP2.3) also counts the organization-level one it inherits (GP2.3).",
+    "A goal holds when every CMMI practice of it is satisfied. A process area's capability level is 1 with its "
+    "specific goals, 2 when its own GG2 (a managed process) also holds, 3 with its own GG3 (a defined process) too.",
+    "Maturity level 2 needs every in-scope level-2 process area at capability level 2; level N (3 to 5) needs every "
+    "in-scope area of levels 2 to N at capability level 3.",
+]
+"""How to read an explanation: the legend under every Markdown explanation."""

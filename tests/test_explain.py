@@ -24,9 +24,9 @@ from mlops_maturity.engine.explain import (
     framework_explanation,
     level_explanation,
     practice_explanation,
-    to_markdown,
 )
 from mlops_maturity.engine.facts import FactFile
+from mlops_maturity.engine.formats import RenderOptions, render
 from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
 from mlops_maturity.engine.results import Derivation
 from mlops_maturity.engine.session import Session
@@ -192,6 +192,13 @@ framework:
 MINI_PRACTICES = ["car.postmortems", "eng.framing", "gen.defined-process", "gen.policy", "ml.folder", "ml.monitoring",
                   "ml.registry", "ml.versioning", "org.standard-process", "plan.estimates", "plan.plan",
                   "quant.baselines", "sup.agreements"]
+
+
+def to_markdown(e: object, trace: bool = True) -> str:
+    """The Markdown the CLI prints (``--trace`` by default: these tests read the rules)."""
+    text = render("markdown", e, RenderOptions(trace=trace))
+    assert isinstance(text, str)
+    return text
 
 
 def write_kb(root: Path) -> Path:
@@ -364,7 +371,7 @@ def test_reached_level_explains_how(mini: KnowledgeBase) -> None:
     assert (gp21.decided_by, gp21.inherited_from, [p.id for p in gp21.practices]) == (
         "inherited", "GP2.1", ["gen.policy"])
     markdown = to_markdown(e)
-    assert markdown.startswith("# How level 5 (Optimizing) is reached")
+    assert markdown.startswith("# How CMMI maturity level 5 (Optimizing) was reached")
     assert "`ps:CM` by rule `area_satisfied_defined`" in markdown
 
 
@@ -546,11 +553,17 @@ def test_why_formats_are_deterministic_and_markdown_is_the_engine_text(facts: Pa
     markdown = runner.invoke(app, ["why", str(facts), "-f", "markdown"]).stdout
     from mlops_maturity.engine.facts import load_fact_file
 
-    assert markdown == to_markdown(explain_level(kb, load_fact_file(facts, kb), 2, source=str(facts)))
+    assert markdown == to_markdown(explain_level(kb, load_fact_file(facts, kb), 2, source=str(facts)), trace=False)
     table = runner.invoke(app, ["why", str(facts)]).stdout
-    assert "Why level 2 (Managed) is not reached" in table
-    assert "Source control for all ML code (ml.source-control): partially implemented (PI)" in table
-    assert "No evidence recorded" in table and "Smallest set of practices" in table
+    assert "Why CMMI maturity level 2 (Managed) is not reached" in table
+    assert "Example Bank, assessed on 2026-10-01: CMMI maturity level 1 (Initial)." in table
+    assert "Smallest set of practices" in table and "Nearest goals" in table
+    assert " by rule " not in table and " by rule " not in markdown  # internals only with --trace
+    details = runner.invoke(app, ["why", str(facts), "--details"]).stdout
+    assert "Source control for all ML code (ml.source-control): partially implemented (PI)" in details
+    assert "No evidence recorded" in details and "No evidence recorded" not in table
+    traced = runner.invoke(app, ["why", str(facts), "--trace", "-f", "markdown"]).stdout
+    assert "by rule `practice_failed`" in traced
 
 
 def test_how_explains_the_reached_level_by_default(tmp_path: Path, runner: CliRunner, kb: KnowledgeBase) -> None:
@@ -562,12 +575,14 @@ def test_how_explains_the_reached_level_by_default(tmp_path: Path, runner: CliRu
     doc = json.loads(result.stdout)
     assert (doc["level"], doc["reached"]) == (5, True)
     assert [s["fact"] for s in doc["how"]["chain"]] == ["maturity", "mm:5"]
-    assert "maturity by rule maturity_level_staged" in runner.invoke(app, ["how", str(path)]).stdout
+    assert "maturity by rule maturity_level_staged" in runner.invoke(app, ["how", str(path), "--trace"]).stdout
+    plain = runner.invoke(app, ["how", str(path)]).stdout
+    assert plain.startswith("How CMMI maturity level 5 (Optimizing) was reached\n") and " by rule " not in plain
 
 
 def test_how_for_a_level_not_reached_says_why(facts: Path, runner: CliRunner) -> None:
     result = runner.invoke(app, ["how", str(facts), "--level", "3"])
-    assert result.exit_code == 0 and "Why level 3 (Defined) is not reached" in result.stdout
+    assert result.exit_code == 0 and "Why CMMI maturity level 3 (Defined) is not reached" in result.stdout
 
 
 def test_why_practice_and_framework(facts: Path, runner: CliRunner) -> None:
@@ -594,3 +609,53 @@ def test_bad_ids_and_options_exit_2_with_a_hint(facts: Path, runner: CliRunner, 
     result = runner.invoke(app, ["why", str(facts), *args])
     assert result.exit_code == 2
     assert message in result.stderr and "Traceback" not in result.stderr and result.stdout == ""
+
+
+# --- nearest goals and what moves furthest -------------------------------------------------------------------
+
+
+def test_nearest_area_missing_one_practice_is_listed_first_with_that_practice(mini: KnowledgeBase) -> None:
+    e = explain_level(mini, all_fi(plan_plan="PI", ml_registry="NI"), 2)
+    sam, pp = e.nearest_areas
+    # SAM misses only its GP2.6 (inherited from the organization's, by the registry); PP misses that and SP2.1
+    assert (sam.id, sam.missing, sam.adopt, sam.cost, sam.adoptable) == ("SAM", ["SAM.GP2.6"], ["ml.registry"], 3.0,
+                                                                         True)
+    assert [g.id for g in sam.goals] == ["SAM.GG2"]
+    assert sam.needs == "1 CMMI practice not satisfied (SAM.GP2.6): adopt Registry (ml.registry), 3 person-weeks."
+    assert (pp.id, pp.missing, pp.adopt) == ("PP", ["PP.GP2.6", "PP.SP2.1"], ["ml.registry", "plan.plan"])
+    assert [g.id for g in pp.goals] == ["PP.SG2", "PP.GG2"]  # the cheaper goal first (plan.plan 2 < registry 3)
+    (toy,) = e.nearest_framework_levels
+    assert (toy.id, toy.missing, toy.adopt) == ("toy:1", ["ml.registry"], ["ml.registry"])
+    # the registry makes hold: GP2.6 and the areas' GP2.6, their GG2, SAM's capability, and the toy's level 1
+    best = e.furthest[0]
+    assert best.id == "ml.registry" and "toy:1" in best.levels and "SAM" in best.process_areas
+    assert {"GP2.6", "PP.GP2.6", "SAM.GP2.6"} <= set(best.practices)
+    assert len(e.furthest) <= 3 and [x.score for x in e.furthest] == sorted((x.score for x in e.furthest), reverse=True)
+    markdown = to_markdown(e, trace=False)
+    assert markdown.index("## Nearest goals: process areas") < markdown.index("## The smallest set") \
+        < markdown.index("## Process areas below")
+    assert "| SAM Supplier Agreement Management | 1 |" in markdown
+
+
+def test_a_direct_characterization_puts_an_area_last_among_the_nearest(mini: KnowledgeBase) -> None:
+    data = all_fi(plan_plan="PI").model_dump(mode="json", exclude_none=True)
+    data["model_practices"] = {"SAM.SP1.1": {"status": "NI", "rationale": "no agreements at all"}}
+    e = explain_level(mini, FactFile.model_validate(data), 2)
+    assert [c.id for c in e.nearest_areas] == ["PP", "SAM"]
+    sam = e.nearest_areas[-1]
+    assert not sam.adoptable and sam.obstacles == ["SAM.SP1.1"] and "cannot satisfy SAM.SP1.1" in sam.needs
+
+
+def test_a_reached_level_has_no_nearest_goals(mini: KnowledgeBase) -> None:
+    e = explain_level(mini, all_fi(), 2)
+    assert e.reached and e.nearest_areas == [] and e.furthest == []
+    assert e.title == "How CMMI maturity level 2 (Managed) was reached"
+
+
+def test_framework_headers_name_the_framework_level(mini: KnowledgeBase) -> None:
+    e = explain_framework(mini, all_fi(ml_monitoring="NI", car_postmortems="NI"), "toy", 2)
+    assert e.title == "Why Toy model level 2 (Monitored) is not reached"
+    assert e.standing == "Acme ML, assessed on 2026-01-15: CMMI maturity level 4 (Quantitatively Managed); Toy " \
+                         "model level 1 (Tracked)."
+    assert [c.id for c in e.nearest_framework_levels] == ["toy:2"]
+    assert to_markdown(e, trace=False).startswith("# Why Toy model level 2 (Monitored) is not reached\n")

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from mlops_maturity.engine.explain import (
-    CLASS_WORDS,
-    GAP_HEADINGS,
-    STATUS_WORDS,
     AlternativeGap,
     AnyExplanation,
     FrameworkExplanation,
@@ -20,8 +17,12 @@ from mlops_maturity.engine.explain import (
     RuleStep,
 )
 from mlops_maturity.engine.formats import RenderOptions
+from mlops_maturity.engine.words import GAP_HEADINGS
+from mlops_maturity.engine.words import PRACTICE_CLASS_LONG as CLASS_WORDS
+from mlops_maturity.engine.words import RATING as STATUS_WORDS
 from mlops_maturity.engine.formats._terminal import console as make_console
-from mlops_maturity.engine.formats._terminal import width_of
+from mlops_maturity.engine.formats._terminal import id_column, width_of
+from mlops_maturity.engine.words import effort, plain_number, plural
 from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
@@ -29,8 +30,14 @@ from rich.tree import Tree
 # --- terminal rendering -------------------------------------------------------------------------------------
 
 
+_TRACE = {"on": False}
+"""Whether the render in progress shows rule ids (set by :func:`text` for one render)."""
+
+
 def _step(step: RuleStep | None) -> str:
-    return f" [{step.fact} by rule {step.rule}: {step.meaning}]" if step is not None else ""
+    if step is None or not _TRACE["on"]:
+        return ""
+    return f" [{step.fact} by rule {step.rule}: {step.meaning}]"
 
 
 def _prereqs(node: Tree, items: list[Prerequisite]) -> None:
@@ -82,7 +89,8 @@ def _model_practice(node: Tree, mp: ModelPracticeGap) -> None:
 
 
 def _goal(node: Tree, goal: GoalGap) -> None:
-    sub = node.add(f"{goal.id} {goal.name}: {STATUS_WORDS[goal.status]} ({goal.meaning})")
+    rule = f"rule {goal.rule}: " if _TRACE["on"] else ""
+    sub = node.add(f"{goal.id} {goal.name}: {STATUS_WORDS[goal.status]} ({rule}{goal.meaning})")
     if goal.failed:
         sub.add(f"failed: {', '.join(goal.failed)}")
     if goal.unknown:
@@ -112,15 +120,49 @@ def _hold_goal(node: Tree, goal: GoalHold) -> None:
             _hold(leaf, p)
 
 
-def _head(console: Console, title: str, e: LevelExplanation | PracticeExplanation | FrameworkExplanation) -> None:
-    console.print(title)
-    console.print(f"{e.organization}, assessed on {e.assessed_on.isoformat()}; maturity level reached: "
-                  f"{e.maturity_level} ({e.maturity_level_name}).")
+def _head(console: Console, e: LevelExplanation | PracticeExplanation | FrameworkExplanation) -> None:
+    console.print(e.title)
+    console.print(e.standing)
     if e.assumptions:
         console.print("Assuming: " + ", ".join(f"{x.practice}={x.status}" for x in e.assumptions))
     console.print()
     for line in e.summary:
         console.print(f"- {line}")
+    console.print()
+
+
+NEAREST_SHOWN = 5
+"""Nearest process areas shown without ``details``."""
+
+
+def _nearest(console: Console, e: LevelExplanation | FrameworkExplanation, options: RenderOptions) -> None:
+    areas = e.nearest_areas if options.details else e.nearest_areas[:NEAREST_SHOWN]
+    for title, header, rows in (("Nearest goals: process areas, closest to the capability level needed first",
+                                 "Area", areas),
+                                ("Nearest goals: the next level of each framework, closest first", "Level",
+                                 e.nearest_framework_levels)):
+        if not rows:
+            continue
+        table = Table(title=title, title_justify="left", show_lines=True)
+        id_column(table, header, [c.id for c in rows])
+        table.add_column("Missing", justify="right", no_wrap=True)
+        table.add_column("Still needs", min_width=min(40, 2 + max(len(p) for c in rows for p in [*c.adopt, c.id])),
+                         ratio=1)
+        table.add_column("Effort", justify="right", no_wrap=True)
+        for c in rows:
+            name = f"{c.name}: " if c.kind == "process_area" else ""
+            table.add_row(c.id, str(len(c.missing)), name + c.needs, plain_number(c.cost))
+        console.print(table)
+        if rows is areas and len(e.nearest_areas) > len(areas):
+            console.print(f"... and {plural(len(e.nearest_areas) - len(areas), 'more process area')}"
+                          + (f" ({options.extra['details_hint']})" if options.extra.get("details_hint") else "")
+                          + ".")
+    if e.furthest:
+        console.print()
+        console.print("What moves us furthest (most made to hold per person-week, checked by re-running the engine):")
+        for i, x in enumerate(e.furthest, 1):
+            prereqs = f" with {', '.join(x.with_prerequisites)}" if x.with_prerequisites else ""
+            console.print(f"{i}. {x.name} ({x.id}), {effort(x.cost)}{prereqs}: makes hold {x.unlocks}.")
     console.print()
 
 
@@ -131,11 +173,15 @@ def _adoption_table(console: Console, e: LevelExplanation | FrameworkExplanation
         return
     title = "Smallest set of practices" if e.minimal else "A set of practices"
     table = Table(title=f"{title} that reaches level {e.level}", title_justify="left")
-    for column in ("Practice", "Now", "Needed for", "Effort", "Ready"):
-        table.add_column(column)
+    id_column(table, "Practice", [x.id for x in e.adoption])
+    table.add_column("Name (now)", ratio=3)
+    table.add_column("Needed for", ratio=2,
+                     min_width=max(len(f) for x in e.adoption for f in [*x.fixes, *x.prerequisite_of, "-"]) + 1)
+    table.add_column("Effort", justify="right", no_wrap=True)
+    table.add_column("Ready", no_wrap=True)
     for x in e.adoption:
         needed = ", ".join(x.fixes) or "prerequisite of " + ", ".join(x.prerequisite_of)
-        table.add_row(f"{x.name} ({x.id})", x.characterization, needed, f"{x.effort:g}", "yes" if x.ready else "no")
+        table.add_row(x.id, f"{x.name} ({x.characterization})", needed, plain_number(x.effort), "yes" if x.ready else "no")
     console.print(table)
     confirmed = "confirmed" if e.verified else "NOT confirmed"
     console.print(f"Re-running the engine with these assumed fully implemented: level {e.level} {confirmed}"
@@ -144,22 +190,43 @@ def _adoption_table(console: Console, e: LevelExplanation | FrameworkExplanation
         console.print("Prerequisites to put in place first: " + ", ".join(e.prerequisites_first))
 
 
-def _level_text(console: Console, e: LevelExplanation) -> None:
-    verb = "is reached" if e.reached else "is not reached"
-    _head(console, f"{'How' if e.reached else 'Why'} level {e.level} ({e.level_name}) {verb}", e)
+def _brief_model_practice(node: Tree, mp: ModelPracticeGap) -> None:
+    """A CMMI practice in the collapsed tree: its class and the cheapest way (or why adopting cannot help)."""
+    head = f"{mp.id} {mp.name}: {CLASS_WORDS[mp.status]}{_step(mp.step)}"
+    best = next((x for x in mp.alternatives if x.cheapest), None)
+    if mp.direct is not None:
+        head += f"; characterized directly {mp.direct.status}, adopting practices does not change it"
+    elif best is None:
+        head += "; no alternative can be adopted"
+    else:
+        ways = "" if len(mp.alternatives) == 1 else f" (cheapest of {len(mp.alternatives)} ways)"
+        extra = f", after {', '.join(best.prerequisites)}" if best.prerequisites else ""
+        head += f"; adopt {', '.join(p.id for p in best.lacks)}{extra}{ways}"
+    node.add(head)
+
+
+def _level_text(console: Console, e: LevelExplanation, options: RenderOptions) -> None:
+    _head(console, e)
     if e.how is not None:
-        tree = Tree(" <- ".join(f"[{s.fact} by rule {s.rule}: {s.meaning}]" for s in e.how.chain) or
-                    f"Level {e.level}")
-        for held in e.how.process_areas:
-            cl = "n/a" if held.capability_level is None else f"capability level {held.capability_level}"
-            node = tree.add(f"{held.id} {held.name} (level {held.maturity_level}): {STATUS_WORDS[held.status]}, "
-                            f"{cl}{_step(held.step)}")
-            for held_goal in [*held.goals, *held.generic_goals]:
-                _hold_goal(node, held_goal)
+        chain = " <- ".join(f"[{s.fact} by rule {s.rule}: {s.meaning}]" for s in e.how.chain) if options.trace else ""
+        tree = Tree(chain or f"Process areas of level {e.level}")
+        for area in e.how.process_areas:
+            cl = "n/a" if area.capability_level is None else f"capability level {area.capability_level}"
+            node = tree.add(f"{area.id} {area.name} (level {area.maturity_level}): {STATUS_WORDS[area.status]}, "
+                            f"{cl}{_step(area.step)}")
+            for goal in [*area.goals, *area.generic_goals]:
+                if options.details or options.trace:
+                    _hold_goal(node, goal)
+                else:
+                    node.add(f"{goal.id} {goal.name}: {STATUS_WORDS[goal.status]} "
+                             f"({plural(len(goal.practices), 'CMMI practice')})")
         if e.how.out_of_scope:
             tree.add(f"out of scope: {', '.join(e.how.out_of_scope)}")
         console.print(tree)
+        _more(console, options)
         return
+    _nearest(console, e, options)
+    _adoption_table(console, e)
     if e.process_areas:
         tree = Tree("Process areas below the capability level needed")
         for area in e.process_areas:
@@ -168,7 +235,13 @@ def _level_text(console: Console, e: LevelExplanation) -> None:
             node = tree.add(f"{area.id} {area.name} (level {area.maturity_level}): {STATUS_WORDS[area.status]}, "
                             f"{cl}, needs {area.required_capability}")
             for goal in [*area.goals, *area.generic_goals]:
-                _goal(node, goal)
+                if options.details:
+                    _goal(node, goal)
+                    continue
+                sub = node.add(f"{goal.id} {goal.name}: {STATUS_WORDS[goal.status]}")
+                for mp in goal.practices:
+                    _brief_model_practice(sub, mp)
+        console.print()
         console.print(tree)
     if e.generic_goals:
         tree = Tree("Organization-level generic goals not satisfied (inherited by every area)")
@@ -179,11 +252,18 @@ def _level_text(console: Console, e: LevelExplanation) -> None:
         console.print(tree)
     if e.out_of_scope:
         console.print(f"Out of scope: {', '.join(e.out_of_scope)}")
-    _adoption_table(console, e)
+    _more(console, options)
 
 
-def _practice_text(console: Console, e: PracticeExplanation) -> None:
-    _head(console, f"{e.name} ({e.id}): {e.characterization}", e)
+def _more(console: Console, options: RenderOptions) -> None:
+    """How to see more, in the caller's words (``options.extra['details_hint']``), when the view is collapsed."""
+    hint = options.extra.get("details_hint")
+    if hint and not options.details:
+        console.print(f"Collapsed tree: {hint}.")
+
+
+def _practice_text(console: Console, e: PracticeExplanation, options: RenderOptions) -> None:
+    _head(console, e)
     tree = Tree(f"{e.name} ({e.id})")
     if e.evidence or e.note or e.observed_on or e.reason:
         recorded = tree.add("Recorded by the assessor")
@@ -221,10 +301,13 @@ def _practice_text(console: Console, e: PracticeExplanation) -> None:
             console.print(f"- {reason}")
 
 
-def _framework_text(console: Console, e: FrameworkExplanation) -> None:
-    verb = "is reached" if e.reached else "is not reached"
-    _head(console, f"{'How' if e.reached else 'Why'} {e.framework_name} level {e.level} ({e.level_name}) {verb}", e)
-    tree = Tree(" <- ".join(f"[{s.fact} by rule {s.rule}: {s.meaning}]" for s in e.chain) or e.framework_name)
+def _framework_text(console: Console, e: FrameworkExplanation, options: RenderOptions) -> None:
+    _head(console, e)
+    if not e.reached:
+        _nearest(console, e, options)
+        _adoption_table(console, e)
+    chain = " <- ".join(f"[{s.fact} by rule {s.rule}: {s.meaning}]" for s in e.chain) if options.trace else ""
+    tree = Tree(chain or f"Levels of {e.framework_name}")
     for lv in e.levels:
         state = "reached" if lv.reached else STATUS_WORDS[lv.status] + (", but a lower level is not met"
                                                                          if lv.met else "")
@@ -241,17 +324,22 @@ def _framework_text(console: Console, e: FrameworkExplanation) -> None:
                     _alternative(sub, x)
         for h in lv.practices:
             _hold(node, h)
+    console.print()
     console.print(tree)
-    _adoption_table(console, e)
 
 
 def text(e: AnyExplanation, options: RenderOptions | None = None) -> str:
     """An explanation as terminal trees and tables."""
-    console, buffer = make_console(width_of(options, 120))
-    if isinstance(e, LevelExplanation):
-        _level_text(console, e)
-    elif isinstance(e, PracticeExplanation):
-        _practice_text(console, e)
-    else:
-        _framework_text(console, e)
+    options = width_of(options, 120)
+    console, buffer = make_console(options)
+    _TRACE["on"] = options.trace
+    try:
+        if isinstance(e, LevelExplanation):
+            _level_text(console, e, options)
+        elif isinstance(e, PracticeExplanation):
+            _practice_text(console, e, options)
+        else:
+            _framework_text(console, e, options)
+    finally:
+        _TRACE["on"] = False
     return buffer.getvalue()

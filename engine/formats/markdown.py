@@ -7,6 +7,7 @@ template yet is rendered by its part module (being moved to templates)."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -58,13 +59,11 @@ def render(document: Any, kind: str, options: RenderOptions) -> str:
     template = _template(kind)
     if template is not None:
         text: str = template.render(doc=document, options=options)
+        # Parts are optional: one blank line between blocks, one newline at the end.
+        text = re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
         return text
     if kind == "assessment":
         from mlops_maturity.engine.formats._assessment import assessment_markdown
 
         return assessment_markdown(document)
-    if kind == "explanation":
-        from mlops_maturity.engine.explain import to_markdown
-
-        return to_markdown(document)
-    raise KeyError(f"no Markdown template for {kind}")  # pragma: no cover - every kind has a template or a part
+    raise KeyError(f"no Markdown template for {kind}")  # pragma: no cover - every other kind has a template

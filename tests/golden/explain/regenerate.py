@@ -18,7 +18,8 @@ ROOT = HERE.parent.parent.parent
 def golden_texts() -> dict[str, str]:
     """File name -> expected text, for every example."""
     from mlops_maturity.engine.api import to_json
-    from mlops_maturity.engine.explain import level_explanation, to_markdown
+    from mlops_maturity.engine import formats
+    from mlops_maturity.engine.explain import level_explanation
     from mlops_maturity.engine.facts import load_fact_file
     from mlops_maturity.engine.kb import load_knowledge_base
     from mlops_maturity.engine.session import Session
@@ -31,7 +32,7 @@ def golden_texts() -> dict[str, str]:
         session = Session(kb, facts, source=source)  # the rules engine, verified: one assessment per example
         level = min(session.assessment.maturity_level + 1, 5)
         explanation = level_explanation(session, level)
-        out[f"{path.stem}.level-{level}.md"] = to_markdown(explanation)
+        out[f"{path.stem}.level-{level}.md"] = formats.render("markdown", explanation)
         out[f"{path.stem}.level-{level}.json"] = to_json(explanation)
     return out
 
