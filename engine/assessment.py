@@ -10,6 +10,7 @@ from typing import Any
 from mlops_maturity.engine import documents, reference
 from mlops_maturity.engine.errors import Problem, UserInputError, VerificationError
 from mlops_maturity.engine.facts import FactFile, Observation
+from mlops_maturity.engine.findings import finding as worded_finding
 from mlops_maturity.engine.inference import infer, public_status
 from mlops_maturity.engine.kb import KnowledgeBase
 from mlops_maturity.engine.rating import (
@@ -362,9 +363,7 @@ def build_assessment(
             "stale": pid in stale,
         })
     rules = {r.id: r for r in kb.insights}
-    findings = [{"rule": r, "name": rules[r].name, "severity": rules[r].severity.value, "message": rules[r].finding,
-                 "recommendation": rules[r].recommendation, "practices": list(rules[r].practices),
-                 "source": rules[r].source} for r in c.findings]
+    findings = [worded_finding(kb, rules[r], c, statuses, facts, assumptions) for r in c.findings]
     removed = [mid for mid, klass in c.mp_status.items()
                if klass == NOT_APPLICABLE and mid in kb.model_practices and kb.model_practices[mid].kind != "generic"
                and kb.model_practices[mid].process_area not in facts.out_of_scope]

@@ -409,10 +409,28 @@ class InsightRule(Strict):
     when: Annotated[list[Condition], Field(min_length=1, max_length=12)]
     finding: str
     recommendation: str
+    risk: str | None = Field(
+        default=None, description="What is at stake, worded so that it holds whether the practices the finding rests "
+        "on are absent, partial or not assessed: the finding's text when they are not all NI (required when a "
+        "condition tests a practice as not_satisfied or not_implemented, or a framework level as below)."
+    )
+    partial_severity: Severity | None = Field(
+        default=None, description="The severity when the practices the finding rests on are partially in place (PI); "
+        "by default one step below severity."
+    )
     practices: list[Annotated[str, Field(pattern=PRACTICE_ID)]] = Field(
         default=[], description="Practices whose adoption resolves the finding."
     )
     source: str
+
+    @model_validator(mode="after")
+    def _risk_when_evidence_varies(self) -> InsightRule:
+        varies = any(isinstance(c, PracticeCondition) and c.is_ in ("not_satisfied", "not_implemented")
+                     or isinstance(c, FrameworkCondition) and c.level.below is not None for c in self.when)
+        if varies and not self.risk:
+            raise ValueError("a rule resting on practices that are not satisfied (or a framework level below a bound) "
+                             "needs risk: its wording when they are partial or not assessed")
+        return self
 
 
 Role = Literal[

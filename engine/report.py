@@ -53,6 +53,7 @@ from mlops_maturity.engine.rating import required_capability
 from mlops_maturity.engine.results import Assessment, Assumption, Coverage, Finding, GoalResult
 from mlops_maturity.engine.roadmap import Roadmap, plain_number
 from mlops_maturity.engine.session import Session
+from mlops_maturity.engine.summary import Summary, summarize
 from pydantic import BaseModel, ConfigDict, Field
 
 CONTEXT_SCHEMA_VERSION = "2.0"
@@ -334,6 +335,9 @@ class ReportContext(ContextModel):
     crosswalk: Crosswalk = Field(
         description="The CMMI level each framework's complete practice set reaches, beside the article's verdict."
     )
+    summary: Summary | None = Field(default=None, description="The opening derived from the assessment: the reason "
+                                    "for the level, strengths by dimension, the gaps for the next level, the CMMI "
+                                    "definition of the level (engine/summary.py).")
 
     def template_data(self) -> dict[str, Any]:
         """The context as templates see it: plain JSON data."""
@@ -411,6 +415,7 @@ def build_context(
     explanation = explain.level_explanation(session, level) if level is not None else None
     plan, unavailable = _roadmap(session, level, capacity) if level is not None else (None, None)
     context = _context(session.kb, session.facts, result, level, plan, explanation, _crosswalk(session))
+    context = context.model_copy(update={"summary": summarize(session)})
     return context.model_copy(update={"roadmap_unavailable": unavailable}) if unavailable else context
 
 

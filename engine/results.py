@@ -180,16 +180,39 @@ class PracticeResult(Result):
                         "and answers) is older than the maximum evidence age before assessed_on: to be seen again.")
 
 
+class FindingBasis(Result):
+    """A practice a finding rests on (a condition that it is not satisfied), as the fact file gives it."""
+
+    practice: str
+    name: str
+    condition: str = Field(description='"not_satisfied" or "not_implemented" (the rule\'s practice condition), or '
+                                       '"required by <framework> level N" (a framework level below a bound).')
+    status: PracticeStatus
+    evidence: list[str] = Field(default=[], description="The evidence the fact file records for it.")
+    note: str | None = None
+    assumed: bool = Field(default=False, description="Its status comes from a what-if assumption.")
+
+
 class Finding(Result):
-    """An insight rule that fired."""
+    """An insight rule that fired, worded and rated by what its basis is."""
 
     rule: str
     name: str
-    severity: Literal["info", "low", "medium", "high"]
+    severity: Literal["info", "low", "medium", "high"] = Field(
+        description="The rule's severity, lowered when its basis is partial or not assessed (see wording).")
     message: str
     recommendation: str
     practices: list[str]
     source: str
+    basis: list[FindingBasis] = Field(default=[], description="The practices it rests on, with status and evidence.")
+    wording: Literal["as_stated", "absent", "partial", "to_verify"] = Field(
+        default="as_stated",
+        description="as_stated: no practice basis (the rule's text); absent: every practice of the basis is NI (the "
+                    "rule's text); partial: some are PI, none unassessed (each cited with its evidence, one step "
+                    "lower unless the rule says otherwise); to_verify: some are not observed or NY ('No evidence of "
+                    "... was recorded (verify)', two steps lower).")
+    rule_severity: Literal["info", "low", "medium", "high"] | None = Field(
+        default=None, description="The severity the knowledge base gives the rule.")
 
 
 class Derivation(Result):
