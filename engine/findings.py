@@ -129,7 +129,8 @@ def finding(kb: KnowledgeBase, rule: InsightRule, c: Conclusions, statuses: Mapp
             leads.append(f"{b['name']} is partially in place{_cite(b)}.")
         elif b["status"] == "NI":
             leads.append(f"{b['name']} is not in place{_cite(b)}.")
-    out["message"] = " ".join([*leads, rule.risk or rule.finding])
+    # A rule without a risk text (a firm's overlay): its finding, made conditional, never asserted.
+    out["message"] = " ".join([*leads, rule.risk or f"Where it is missing: {rule.finding}"])
     if unassessed:
         out.update(wording="to_verify", severity=lower(severity, 2))
     else:

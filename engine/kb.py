@@ -672,6 +672,10 @@ def _check(kb: KnowledgeBase, origin: dict[str, str]) -> list[Issue]:
             dangling("practice", pid, practice_ids, "interview entry", _where(origin, "interview", pid))
     for rule in kb.insights:
         file = _where(origin, "insight rule", rule.id)
+        if rule.rests_on_practices and not rule.risk:
+            issues.append(Issue("warning", f"insight rule {rule.id} rests on practices that are not satisfied but has "
+                                "no risk: when they are partial or not assessed its finding is prefixed \"Where it is "
+                                "missing:\"; write a risk that holds whatever their status", file))
         for pid in rule.practices:
             if pid not in practice_ids:
                 dangling("practice", pid, practice_ids, f"insight rule {rule.id} practices", file)

@@ -411,8 +411,8 @@ class InsightRule(Strict):
     recommendation: str
     risk: str | None = Field(
         default=None, description="What is at stake, worded so that it holds whether the practices the finding rests "
-        "on are absent, partial or not assessed: the finding's text when they are not all NI (required when a "
-        "condition tests a practice as not_satisfied or not_implemented, or a framework level as below)."
+        "on are absent, partial or not assessed: the finding's text when they are not all NI (kb validate warns "
+        "when a rule that rests on practices has none)."
     )
     partial_severity: Severity | None = Field(
         default=None, description="The severity when the practices the finding rests on are partially in place (PI); "
@@ -423,14 +423,12 @@ class InsightRule(Strict):
     )
     source: str
 
-    @model_validator(mode="after")
-    def _risk_when_evidence_varies(self) -> InsightRule:
-        varies = any(isinstance(c, PracticeCondition) and c.is_ in ("not_satisfied", "not_implemented")
-                     or isinstance(c, FrameworkCondition) and c.level.below is not None for c in self.when)
-        if varies and not self.risk:
-            raise ValueError("a rule resting on practices that are not satisfied (or a framework level below a bound) "
-                             "needs risk: its wording when they are partial or not assessed")
-        return self
+    @property
+    def rests_on_practices(self) -> bool:
+        """A condition tests a practice as not satisfied or not implemented, or a framework level as below a bound:
+        what the finding may say depends on how those practices were assessed (``risk`` words the other cases)."""
+        return any(isinstance(c, PracticeCondition) and c.is_ in ("not_satisfied", "not_implemented")
+                   or isinstance(c, FrameworkCondition) and c.level.below is not None for c in self.when)
 
 
 Role = Literal[

@@ -17,8 +17,7 @@ from hypothesis import strategies as st
 from mlops_maturity.engine import documents
 from mlops_maturity.engine.assessment import assess
 from mlops_maturity.engine.facts import check_fact_file
-from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
-from mlops_maturity.engine.knowledge import InsightRule
+from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base, validate_knowledge_base
 from mlops_maturity.engine.results import Assessment, Finding
 
 from tests.strategies import fact_files
@@ -161,11 +160,33 @@ def test_a_rule_without_practice_basis_is_as_stated(shipped: KnowledgeBase) -> N
     assert f.basis == [] and f.wording == "as_stated" and f.severity == f.rule_severity == "info"
 
 
-def test_a_rule_resting_on_absent_practices_needs_a_risk_text() -> None:
-    with pytest.raises(ValueError, match="needs risk"):
-        InsightRule.model_validate({
-            "id": "x", "name": "x", "severity": "high", "finding": "x", "recommendation": "x", "source": "x",
-            "when": [{"practice": "ml.model-registry", "is": "not_satisfied"}]})
+FIRM_RULE = """\
+insights:
+  - id: firm-validation
+    name: Firm rule without a risk text
+    severity: high
+    when:
+      - {attribute: regulated_industry, equals: true}
+      - {practice: gov.independent-validation, is: not_satisfied}
+    finding: Models are not validated independently.
+    recommendation: Validate them.
+    source: a firm
+"""
+
+
+def test_a_rule_without_risk_is_warned_about_and_never_asserts_absence(shipped: KnowledgeBase, tmp_path: Path) -> None:
+    (tmp_path / "insights").mkdir()
+    (tmp_path / "insights" / "firm.yaml").write_text(FIRM_RULE, encoding="utf-8")
+    kb, issues = validate_knowledge_base(tmp_path)
+    assert kb is not None
+    assert [i.message for i in issues if "has no risk" in i.message] == [
+        "insight rule firm-validation rests on practices that are not satisfied but has no risk: when they are "
+        "partial or not assessed its finding is prefixed \"Where it is missing:\"; write a risk that holds whatever "
+        "their status"]
+    f = _finding(_assess_block(kb, {"context": {"regulated_industry": True}}), "firm-validation")
+    assert f.message == ("No evidence of independent model validation was recorded (verify). Where it is missing: "
+                         "Models are not validated independently.")
+    assert not [i for i in validate_knowledge_base()[1] if "has no risk" in i.message]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
