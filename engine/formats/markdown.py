@@ -58,10 +58,6 @@ def render(document: Any, kind: str, options: RenderOptions) -> str:
     if template is not None:
         text: str = template.render(doc=document, options=options)
         return text
-    if kind == "assessment":
-        from mlops_maturity.engine.formats._assessment import assessment_markdown
-
-        return assessment_markdown(document)
     if kind == "roadmap":
         from mlops_maturity.engine.formats._roadmap import roadmap_markdown
 
