@@ -163,16 +163,29 @@ def kb_show(
         typer.Argument(metavar="[ID]", help="Practice, process area, goal, CMMI practice (CM.SP1.2, GP2.3, "
                                             "PP.GP2.3), framework, insight, problem area or context attribute."),
     ] = None,
-    format: Annotated[EntryFormat, typer.Option("--format", "-f")] = EntryFormat.json,
+    format: Annotated[
+        EntryFormat | None,
+        typer.Option("--format", "-f", help="text (one entry; the default) or yaml/json (json: the default for "
+                                            "the whole knowledge base)."),
+    ] = None,
     kb: KbOption = None,
 ) -> None:
-    """Show one knowledge-base entry, or the whole knowledge base without an id."""
+    """Show one knowledge-base entry (readable text by default), or the whole knowledge base without an id."""
     with handle_errors():
         from mlops_maturity.engine import api, catalog
 
         knowledge = api.load_kb(kb)
         doc = catalog.kb_document(knowledge) if ident is None else catalog.entry_document(knowledge, ident)
-        if format is EntryFormat.json:
+        if format is None:
+            format = EntryFormat.json if ident is None else EntryFormat.text
+        if format is EntryFormat.text:
+            if ident is None:
+                raise UserInputError("--format text shows one entry; give an ID, or use --format json|yaml for the "
+                                     "whole knowledge base")
+            from mlops_maturity.cli.common import terminal_width
+
+            write_text(catalog.entry_text(doc, terminal_width()), None, force=False)
+        elif format is EntryFormat.json:
             write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", None, force=False)
         else:
             from ruamel.yaml import YAML

@@ -253,7 +253,7 @@ def test_kb_show_whole_and_one(runner: CliRunner, kb: KnowledgeBase) -> None:
     assert not any("goals" in p or "generic_practices" in p for p in whole["practices"])  # v1 fields are gone
     assert all("required" in lv and "optional" in lv for f in whole["frameworks"] for lv in f["levels"])
     assert all(f["provenance"] in ("sourced", "constructed", "reconstructed") for f in whole["frameworks"])
-    one = json.loads(runner.invoke(app, ["kb", "show", "ml.model-registry"]).stdout)
+    one = json.loads(runner.invoke(app, ["kb", "show", "ml.model-registry", "-f", "json"]).stdout)
     assert one["type"] == "practice" and one["id"] == "ml.model-registry"
     assert one["implements"] == kb.practice_implements["ml.model-registry"] and "CM.SP1.2" in one["implements"]
     assert one["serving_level"] == 2
@@ -262,18 +262,18 @@ def test_kb_show_whole_and_one(runner: CliRunner, kb: KnowledgeBase) -> None:
 
 
 def test_kb_show_a_cmmi_practice_and_a_goal(runner: CliRunner, kb: KnowledgeBase) -> None:
-    result = runner.invoke(app, ["kb", "show", "CM.SP1.2"])
+    result = runner.invoke(app, ["kb", "show", "CM.SP1.2", "-f", "json"])
     assert result.exit_code == 0, result.stderr
     sp = json.loads(result.stdout)
     assert sp["type"] == "cmmi_practice" and sp["kind"] == "specific"
     assert sp["goal"] == "CM.SG1" and sp["process_area"] == "CM" and sp["maturity_level"] == 2
     assert sp["implemented_by"] == [list(alt) for alt in kb.model_practices["CM.SP1.2"].alternatives]
     assert ["ml.source-control", "ml.data-versioning", "ml.model-registry"] in sp["implemented_by"]
-    gp = json.loads(runner.invoke(app, ["kb", "show", "PP.GP2.3"]).stdout)
+    gp = json.loads(runner.invoke(app, ["kb", "show", "PP.GP2.3", "-f", "json"]).stdout)
     assert gp["kind"] == "area_generic" and gp["inherits"] == "GP2.3" and gp["goal"] == "PP.GG2"
-    org = json.loads(runner.invoke(app, ["kb", "show", "GP2.3"]).stdout)
+    org = json.loads(runner.invoke(app, ["kb", "show", "GP2.3", "-f", "json"]).stdout)
     assert org["kind"] == "generic" and org["process_area"] is None and org["implemented_by"]
-    goal = json.loads(runner.invoke(app, ["kb", "show", "CM.SG1"]).stdout)
+    goal = json.loads(runner.invoke(app, ["kb", "show", "CM.SG1", "-f", "json"]).stdout)
     assert goal["type"] == "goal" and goal["practices"] == kb.goal_model_practices["CM.SG1"]
     assert "CM.SP1.2" in goal["practices"]
     typo = runner.invoke(app, ["kb", "show", "CM.SP1.9"])
@@ -329,6 +329,18 @@ def test_kb_show_yaml(runner: CliRunner) -> None:
     assert result.exit_code == 0
     assert YAML(typ="safe").load(result.stdout)["id"] == "ml.model-registry"
     assert runner.invoke(app, ["kb", "show", "ml.model-registry", "--format", "table"]).exit_code == 2
+
+
+def test_kb_show_reads_as_text_by_default(runner: CliRunner, kb: KnowledgeBase) -> None:
+    result = runner.invoke(app, ["kb", "show", "ml.model-registry"], env={"COLUMNS": "60"})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "ml.model-registry Model registry (practice)"
+    assert kb.practices["ml.model-registry"].description.split()[0] in lines[3]
+    assert "Implements:" in lines and "  - CM.SP1.2" in lines
+    assert all(len(line) <= 60 for line in lines if " " in line.strip())
+    whole = runner.invoke(app, ["kb", "show", "--format", "text"])
+    assert whole.exit_code == 2 and "give an ID" in whole.stderr
 
 
 def test_main_restores_the_garbage_collector(monkeypatch: pytest.MonkeyPatch) -> None:
