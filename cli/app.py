@@ -23,6 +23,7 @@ from mlops_maturity.cli.common import (
     ShowFormat,
     app,
     emit,
+    render_options,
     err,
     handle_errors,
     kb_app,
@@ -31,15 +32,32 @@ from mlops_maturity.cli.output import write_text
 from mlops_maturity.engine.errors import UserInputError
 
 
+FOOTER = "More: --details (every table); --section NAME (only that part, repeatable; see --help)."
+"""Under the one-screen view: how to see more."""
+
+
 @app.command()
 def assess(
     facts: Annotated[Path, typer.Argument(help="Fact file (YAML or JSON).")],
     format: FormatOption = Format.table,  # type: ignore[attr-defined]
+    details: Annotated[
+        bool, typer.Option("--details", help="Every table (process areas with goals, generic goals, target profiles, "
+                                             "frameworks, direct characterizations, findings, practices), not the "
+                                             "one-screen summary.")
+    ] = False,
+    section: Annotated[
+        list[str] | None,
+        typer.Option("--section", "-s", metavar="NAME",
+                     help="Show only this part (repeatable, in the order given): summary, profile, areas, generic, "
+                          "targets, frameworks, direct, findings, practices, next."),
+    ] = None,
     assume: AssumeOption = None,
     kb: KbOption = None,
     fail_under: Annotated[
-        int | None,
-        typer.Option("--fail-under", min=1, max=5, help="Exit 1 when the maturity level is below N."),
+        str | None,
+        typer.Option("--fail-under", metavar="N|FRAMEWORK:LEVEL",
+                     help="Exit 1 when the CMMI maturity level is below N (1-5), or the framework's level below "
+                          "LEVEL (e.g. google:1)."),
     ] = None,
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Skip the cross-check against the reference evaluator.")
@@ -47,20 +65,51 @@ def assess(
     trace: Annotated[bool, typer.Option("--trace", help="Include the inference trace in JSON output.")] = False,
     max_evidence_age: MaxEvidenceAgeOption = None,
 ) -> None:
-    """Infer the CMMI maturity level, capability profile, framework levels and findings of a fact file."""
+    """Infer the CMMI maturity level, capability profile, framework levels and findings of a fact file.
+
+    The terminal view is one screen: the level and why, the capability profile, the frameworks, the top findings
+    and the next steps; --details shows every table, --section picks parts."""
     with handle_errors():
         if trace and format.value != "json":
             raise UserInputError("--trace: the inference trace is part of the JSON output; add --format json")
         from mlops_maturity.engine import api
+        from mlops_maturity.engine.formats import RenderOptions
+        from mlops_maturity.engine.formats._assessment import SECTIONS, wants_summary
 
-        result = api.assess_file(facts, kb_dir=kb, assume=assume or [], verify=not no_verify,
-                                 max_evidence_age=max_evidence_age)
+        sections = tuple(section or ())
+        for name in sections:
+            if name not in SECTIONS:
+                from mlops_maturity.engine.documents import suggest
+
+                raise UserInputError(f"--section: unknown section {name!r}{suggest(name, SECTIONS)} "
+                                     f"(valid: {', '.join(SECTIONS)})")
+        if (sections or details) and format.value == "json":
+            raise UserInputError("--details and --section choose parts of the table and markdown views; "
+                                 "JSON is always the whole assessment")
+        threshold = None
+        if fail_under is not None:
+            from mlops_maturity.engine.roadmap import parse_target
+
+            threshold = parse_target(fail_under, api.load_kb(kb), option="--fail-under")
+        views = RenderOptions(details=details, sections=sections)
+        result, summary = api.assess_file_summarized(
+            facts, kb_dir=kb, assume=assume or [], verify=not no_verify, max_evidence_age=max_evidence_age,
+            summary=format.value != "json" and wants_summary(views))
         for warning in result.warnings:  # stdout carries only the document
             err(f"warning: {warning}")
-        emit(result, format, trace=trace)
-        if fail_under is not None and result.maturity_level < fail_under:
-            err(f"maturity level {result.maturity_level} is below --fail-under {fail_under}")
+        emit(result, format, trace=trace, details=details, sections=sections,
+             extra={"summary": summary, "footer": FOOTER})
+        if isinstance(threshold, int) and result.maturity_level < threshold:
+            err(f"maturity level {result.maturity_level} is below --fail-under {threshold}")
             raise typer.Exit(EXIT_THRESHOLD)
+        if isinstance(threshold, tuple):
+            framework, level = threshold
+            found = next(f for f in result.frameworks if f.id == framework)
+            if found.level is None or found.level < level:
+                reached = f"{framework} is below its lowest level, so" if found.level is None else \
+                    f"{framework} level {found.level} ({found.level_name}) is"
+                err(f"{reached} below --fail-under {framework}:{level}")
+                raise typer.Exit(EXIT_THRESHOLD)
 
 
 @kb_app.command("validate")
@@ -104,7 +153,7 @@ def kb_list(
         else:
             from mlops_maturity.engine.formats import _assessment as render
 
-            write_text(render.kb_list_table(knowledge, ids), None, force=False)
+            write_text(render.kb_list_table(knowledge, ids, render_options()), None, force=False)
 
 
 @kb_app.command("show")
@@ -114,16 +163,29 @@ def kb_show(
         typer.Argument(metavar="[ID]", help="Practice, process area, goal, CMMI practice (CM.SP1.2, GP2.3, "
                                             "PP.GP2.3), framework, insight, problem area or context attribute."),
     ] = None,
-    format: Annotated[EntryFormat, typer.Option("--format", "-f")] = EntryFormat.json,
+    format: Annotated[
+        EntryFormat | None,
+        typer.Option("--format", "-f", help="text (one entry; the default) or yaml/json (json: the default for "
+                                            "the whole knowledge base)."),
+    ] = None,
     kb: KbOption = None,
 ) -> None:
-    """Show one knowledge-base entry, or the whole knowledge base without an id."""
+    """Show one knowledge-base entry (readable text by default), or the whole knowledge base without an id."""
     with handle_errors():
         from mlops_maturity.engine import api, catalog
 
         knowledge = api.load_kb(kb)
         doc = catalog.kb_document(knowledge) if ident is None else catalog.entry_document(knowledge, ident)
-        if format is EntryFormat.json:
+        if format is None:
+            format = EntryFormat.json if ident is None else EntryFormat.text
+        if format is EntryFormat.text:
+            if ident is None:
+                raise UserInputError("--format text shows one entry; give an ID, or use --format json|yaml for the "
+                                     "whole knowledge base")
+            from mlops_maturity.cli.common import terminal_width
+
+            write_text(catalog.entry_text(doc, terminal_width()), None, force=False)
+        elif format is EntryFormat.json:
             write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", None, force=False)
         else:
             from ruamel.yaml import YAML

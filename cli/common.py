@@ -52,8 +52,9 @@ CrosswalkFormat = _format_enum("crosswalk")
 
 
 class EntryFormat(str, Enum):
-    """Output formats of ``kb show``: a knowledge-base entry is a document, not a table."""
+    """Output formats of ``kb show``: a knowledge-base entry is a document, not a table (``text``: to read)."""
 
+    text = "text"
     yaml = "yaml"
     json = "json"
 

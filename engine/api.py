@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlops_maturity.engine.assessment import assess as _assess
 from mlops_maturity.engine.assessment import parse_assumptions
@@ -16,6 +16,9 @@ from mlops_maturity.engine.facts import FactFile, load_fact_file
 from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
 from mlops_maturity.engine.results import Assessment
 from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from mlops_maturity.engine.summary import Summary
 
 
 def load_kb(kb_dir: Path | None = None) -> KnowledgeBase:
@@ -42,6 +45,27 @@ def assess_file(
     facts = load_facts(path, kb)
     assumptions = parse_assumptions(list(assume), kb)
     return _assess(kb, facts, assumptions, verify=verify, source=str(path), max_evidence_age=max_evidence_age)
+
+
+def assess_file_summarized(
+    path: Path,
+    *,
+    kb_dir: Path | None = None,
+    assume: Sequence[str] = (),
+    verify: bool = True,
+    max_evidence_age: int | None = None,
+    summary: bool = True,
+) -> tuple[Assessment, Summary | None]:
+    """:func:`assess_file` and, with ``summary``, the summary of the same assessment
+    (:func:`mlops_maturity.engine.summary.summarize`) from one session: the fact file is read and inferred once."""
+    from mlops_maturity.engine.session import Session
+    from mlops_maturity.engine.summary import summarize
+
+    kb = load_kb(kb_dir)
+    facts = load_facts(path, kb)
+    session = Session(kb, facts, parse_assumptions(list(assume), kb), verify=verify, source=str(path),
+                      max_evidence_age=max_evidence_age)
+    return session.assessment, summarize(session) if summary else None
 
 
 def schema(name: str) -> dict[str, Any]:

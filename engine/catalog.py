@@ -231,3 +231,52 @@ def _practice_lines(kb: KnowledgeBase, pid: str) -> list[str]:
             lines += _wrap(getattr(entry.rubric, level), f"  #   {level}: ", "  #       ")
     lines.append(f"  {pid}:")
     return lines
+
+
+ENTRY_LEAD = ("type", "id", "name", "description")
+"""Fields of an entry that make its title and opening paragraph in :func:`entry_text`."""
+
+
+def entry_text(doc: dict[str, Any], width: int | None = None) -> str:
+    """A knowledge-base entry (:func:`entry_document`) as readable text: a title (``id: name``, its type), the
+    description as a paragraph, then every other field as a section, prose wrapped to ``width`` (default 100) on
+    words only, so an id is never split; lists one item a line, mappings one ``key: value`` a line."""
+    import textwrap
+
+    cols = max(40, width or 100)
+
+    def wrap(text: str, indent: str) -> list[str]:
+        return textwrap.wrap(text, cols, initial_indent=indent, subsequent_indent=indent + "  ",
+                             break_long_words=False, break_on_hyphens=False) or [indent]
+
+    def inline(value: Any) -> str:
+        if isinstance(value, dict):
+            if set(value) == {"min", "max"}:
+                return f"{value['min']}-{value['max']}"
+            return ", ".join(f"{k}: {inline(v)}" for k, v in value.items())
+        if isinstance(value, list):
+            return ", ".join(inline(v) for v in value)
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return str(value)
+
+    title = " ".join(str(doc[k]) for k in ("id", "name") if doc.get(k)) or str(doc.get("type", "entry"))
+    lines = [title + (f" ({doc['type']})" if doc.get("type") else ""), "=" * min(cols, len(title))]
+    if doc.get("description"):
+        lines += ["", *textwrap.wrap(" ".join(str(doc["description"]).split()), cols, break_long_words=False,
+                                     break_on_hyphens=False)]
+    for key, value in doc.items():
+        if key in ENTRY_LEAD or value in (None, [], {}, ""):
+            continue
+        label = key.replace("_", " ").capitalize()
+        if isinstance(value, list):
+            lines += ["", label + ":"]
+            for item in value:
+                lines += wrap(inline(item), "  - ")
+        elif isinstance(value, dict) and not set(value) == {"min", "max"}:
+            lines += ["", label + ":"]
+            for k, v in value.items():
+                lines += wrap(f"{k}: {inline(v)}", "  ")
+        else:
+            lines += wrap(f"{label}: {inline(value)}", "")
+    return "\n".join(line.rstrip() for line in lines) + "\n"

@@ -422,29 +422,30 @@ class Roadmap(Result):
 # ------------------------------------------------------------------------------------------------ the target
 
 
-def parse_target(text: str, kb: KnowledgeBase) -> int | tuple[str, int]:
-    """``"3"`` -> 3, ``"google:2"`` -> ``("google", 2)``, checked against the knowledge base.
+def parse_target(text: str, kb: KnowledgeBase, *, option: str = "target") -> int | tuple[str, int]:
+    """``"3"`` -> 3, ``"google:2"`` -> ``("google", 2)``, checked against the knowledge base; ``option`` is the
+    parameter named in a problem.
 
     Raises:
         UserInputError: not a level, unknown framework (with a suggestion), or a level the framework lacks.
     """
     raw = text.strip()
     if re.fullmatch(r"[0-9]+", raw):
-        return check_maturity_level(int(raw), option="target", shown=text)
+        return check_maturity_level(int(raw), option=option, shown=text)
     name, sep, level_text = raw.partition(":")
     name, level_text = name.strip(), level_text.strip()
     if not sep and name not in kb.frameworks:
-        raise UserInputError([Problem("target", text, "expected a maturity level 1-5 or FRAMEWORK:LEVEL, e.g. 3 "
+        raise UserInputError([Problem(option, text, "expected a maturity level 1-5 or FRAMEWORK:LEVEL, e.g. 3 "
                                       f"or google:2{documents.suggest(name, kb.frameworks)} "
                                       f"(frameworks: {', '.join(kb.frameworks)})")])
-    check_framework_level(kb, name, None, option="target", shown=text)
+    check_framework_level(kb, name, None, option=option, shown=text)
     if not sep:
         levels = ", ".join(str(lv.level) for lv in kb.frameworks[name].levels)
-        raise UserInputError([Problem("target", text, f"give a level: {name}:LEVEL (levels: {levels})")])
+        raise UserInputError([Problem(option, text, f"give a level: {name}:LEVEL (levels: {levels})")])
     if not re.fullmatch(r"[0-9]+", level_text):
-        raise UserInputError([Problem("target", text, f"level {level_text!r} is not a whole number")])
+        raise UserInputError([Problem(option, text, f"level {level_text!r} is not a whole number")])
     level = int(level_text)
-    check_framework_level(kb, name, level, option="target", shown=text)
+    check_framework_level(kb, name, level, option=option, shown=text)
     return name, level
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -79,13 +80,16 @@ def test_table_shows_not_rated_never_a_bare_zero(runner: CliRunner) -> None:
     doc = json.loads(runner.invoke(app, ["assess", example, "-f", "json"]).stdout)
     unrated = [pa for pa in doc["process_areas"] if pa["status"] == "not_rated"]
     assert unrated and all(pa["capability_level"] is None for pa in unrated)
-    result = runner.invoke(app, ["assess", example])
+    result = runner.invoke(app, ["assess", example, "--details"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.stderr
+    short = runner.invoke(app, ["assess", example]).stdout
     for pa in unrated:
-        rows = [line for line in result.stdout.splitlines() if f"│ {pa['id']} {pa['name'].split()[0]}" in line]
-        cells = [c.strip() for c in rows[0].split("│")]
+        rows = [line for line in result.stdout.splitlines() if f" {pa['id']} {pa['name'].split()[0]}" in line]
+        cells = re.split(r"\s{2,}", rows[0].strip())
         c = pa["coverage"]
-        assert cells[3:6] == ["not rated", f"{c['satisfied']}/{c['total']}", "not rated"], rows[0]
+        assert cells[2:5] == ["not rated", f"{c['satisfied']}/{c['total']}", "not rated"], rows[0]
+        assert f"{pa['id']:<4} CL ? " in short  # the one-screen profile: ? with its legend
+    assert "? not rated" in short
     assert "Target profiles" in result.stdout and "Provenance" in result.stdout
 
 
@@ -119,7 +123,7 @@ def test_markdown_and_table_carry_evidence(facts: Path, runner: CliRunner) -> No
     assert "pipeline config, schema checks only" in md and "no distribution checks" in md
     assert "single model in scope" in md
     table = runner.invoke(app, ["assess", str(facts)]).stdout
-    assert "CMMI maturity level: 1 (Initial)" in table
+    assert "CMMI maturity level 1 (Initial)" in table
 
 
 def test_fail_under(facts: Path, runner: CliRunner) -> None:
@@ -128,6 +132,48 @@ def test_fail_under(facts: Path, runner: CliRunner) -> None:
     assert json.loads(result.stdout)["maturity_level"] == 1
     assert result.stderr.strip() == "maturity level 1 is below --fail-under 2"
     assert runner.invoke(app, ["assess", str(facts), "--fail-under", "1"]).exit_code == 0
+
+
+def test_fail_under_a_framework_level(runner: CliRunner) -> None:
+    example = str(EXAMPLES / "regulated-bank.yaml")
+    below = runner.invoke(app, ["assess", example, "--fail-under", "google:1", "-f", "json"])
+    assert below.exit_code == 1
+    assert below.stderr.strip() == "google level 0 (Manual process) is below --fail-under google:1"
+    assert runner.invoke(app, ["assess", example, "--fail-under", "google:0", "-f", "json"]).exit_code == 0
+    none = runner.invoke(app, ["assess", str(EXAMPLES / "notebook-startup.yaml"), "--fail-under", "google:0"])
+    assert none.exit_code == 1 and none.stderr.strip() == "google is below its lowest level, so below --fail-under google:0"
+    typo = runner.invoke(app, ["assess", example, "--fail-under", "gogle:1"])
+    assert typo.exit_code == 2 and "--fail-under" in typo.stderr and "did you mean google?" in typo.stderr
+    assert typo.stdout == ""
+    too_high = runner.invoke(app, ["assess", example, "--fail-under", "6"])
+    assert too_high.exit_code == 2 and "--fail-under" in too_high.stderr and "1-5" in too_high.stderr
+
+
+def test_sections_pick_parts_and_unknown_names_are_refused(facts: Path, runner: CliRunner) -> None:
+    only = runner.invoke(app, ["assess", str(facts), "--section", "findings", "--section", "profile"])
+    assert only.exit_code == 0, only.stderr
+    assert only.stdout.index("Findings") < only.stdout.index("Capability profile")
+    assert "CMMI maturity level 1" not in only.stdout and "More: --details" not in only.stdout
+    bad = runner.invoke(app, ["assess", str(facts), "--section", "proflie"])
+    assert bad.exit_code == 2 and bad.stdout == ""
+    assert "unknown section 'proflie'; did you mean profile?" in bad.stderr
+    assert "valid: summary, profile, areas, generic, targets, frameworks, direct, findings, practices, next" in bad.stderr
+    as_json = runner.invoke(app, ["assess", str(facts), "--details", "-f", "json"])
+    assert as_json.exit_code == 2 and "JSON is always the whole assessment" in as_json.stderr
+    md = runner.invoke(app, ["assess", str(facts), "-f", "markdown", "--section", "frameworks"]).stdout
+    assert "## ML Ops maturity models" in md and "## Process areas" not in md
+
+
+def test_the_one_screen_view_and_details(runner: CliRunner) -> None:
+    example = str(EXAMPLES / "notebook-startup.yaml")
+    short = runner.invoke(app, ["assess", example]).stdout
+    assert "Next steps: what CMMI maturity level 2 needs most" in short
+    assert "gen.ml-roles-responsibility" in short and short.rstrip().endswith("see --help).")
+    full = runner.invoke(app, ["assess", example, "--details"]).stdout
+    assert "Practices observed" in full and "More: --details" not in full
+    md = runner.invoke(app, ["assess", example, "-f", "markdown"]).stdout
+    assert "- Why: Maturity level 1 (Initial): none of the 7 level-2 process areas" in md
+    assert "## Next steps" in md and "- `gen.ml-roles-responsibility`: " in md
 
 
 def test_assume_changes_the_result_and_is_reported(facts: Path, runner: CliRunner, kb: KnowledgeBase) -> None:
@@ -207,7 +253,7 @@ def test_kb_show_whole_and_one(runner: CliRunner, kb: KnowledgeBase) -> None:
     assert not any("goals" in p or "generic_practices" in p for p in whole["practices"])  # v1 fields are gone
     assert all("required" in lv and "optional" in lv for f in whole["frameworks"] for lv in f["levels"])
     assert all(f["provenance"] in ("sourced", "constructed", "reconstructed") for f in whole["frameworks"])
-    one = json.loads(runner.invoke(app, ["kb", "show", "ml.model-registry"]).stdout)
+    one = json.loads(runner.invoke(app, ["kb", "show", "ml.model-registry", "-f", "json"]).stdout)
     assert one["type"] == "practice" and one["id"] == "ml.model-registry"
     assert one["implements"] == kb.practice_implements["ml.model-registry"] and "CM.SP1.2" in one["implements"]
     assert one["serving_level"] == 2
@@ -216,18 +262,18 @@ def test_kb_show_whole_and_one(runner: CliRunner, kb: KnowledgeBase) -> None:
 
 
 def test_kb_show_a_cmmi_practice_and_a_goal(runner: CliRunner, kb: KnowledgeBase) -> None:
-    result = runner.invoke(app, ["kb", "show", "CM.SP1.2"])
+    result = runner.invoke(app, ["kb", "show", "CM.SP1.2", "-f", "json"])
     assert result.exit_code == 0, result.stderr
     sp = json.loads(result.stdout)
     assert sp["type"] == "cmmi_practice" and sp["kind"] == "specific"
     assert sp["goal"] == "CM.SG1" and sp["process_area"] == "CM" and sp["maturity_level"] == 2
     assert sp["implemented_by"] == [list(alt) for alt in kb.model_practices["CM.SP1.2"].alternatives]
     assert ["ml.source-control", "ml.data-versioning", "ml.model-registry"] in sp["implemented_by"]
-    gp = json.loads(runner.invoke(app, ["kb", "show", "PP.GP2.3"]).stdout)
+    gp = json.loads(runner.invoke(app, ["kb", "show", "PP.GP2.3", "-f", "json"]).stdout)
     assert gp["kind"] == "area_generic" and gp["inherits"] == "GP2.3" and gp["goal"] == "PP.GG2"
-    org = json.loads(runner.invoke(app, ["kb", "show", "GP2.3"]).stdout)
+    org = json.loads(runner.invoke(app, ["kb", "show", "GP2.3", "-f", "json"]).stdout)
     assert org["kind"] == "generic" and org["process_area"] is None and org["implemented_by"]
-    goal = json.loads(runner.invoke(app, ["kb", "show", "CM.SG1"]).stdout)
+    goal = json.loads(runner.invoke(app, ["kb", "show", "CM.SG1", "-f", "json"]).stdout)
     assert goal["type"] == "goal" and goal["practices"] == kb.goal_model_practices["CM.SG1"]
     assert "CM.SP1.2" in goal["practices"]
     typo = runner.invoke(app, ["kb", "show", "CM.SP1.9"])
@@ -263,7 +309,7 @@ def test_kb_list_table_never_cuts_an_id(runner: CliRunner, kb: KnowledgeBase) ->
     assert result.exit_code == 0, result.stderr
     assert f"{len(kb.practices)} practice(s)" in result.stdout
     assert "…" not in result.stdout
-    cells = {c.strip() for line in result.stdout.splitlines() for c in line.split("│")}
+    cells = {c.strip() for line in result.stdout.splitlines() for c in re.split(r"\s{2,}", line)}
     assert set(kb.practices) <= cells  # every id whole, in a cell of its own
     assert "ml.model-registry" in cells and "CM.SP1.1, CM.SP1.2, CM.SP1.3," in cells
     optional = runner.invoke(app, ["kb", "list", "--framework", "google"]).stdout
@@ -283,6 +329,18 @@ def test_kb_show_yaml(runner: CliRunner) -> None:
     assert result.exit_code == 0
     assert YAML(typ="safe").load(result.stdout)["id"] == "ml.model-registry"
     assert runner.invoke(app, ["kb", "show", "ml.model-registry", "--format", "table"]).exit_code == 2
+
+
+def test_kb_show_reads_as_text_by_default(runner: CliRunner, kb: KnowledgeBase) -> None:
+    result = runner.invoke(app, ["kb", "show", "ml.model-registry"], env={"COLUMNS": "60"})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "ml.model-registry Model registry (practice)"
+    assert kb.practices["ml.model-registry"].description.split()[0] in lines[3]
+    assert "Implements:" in lines and "  - CM.SP1.2" in lines
+    assert all(len(line) <= 60 for line in lines if " " in line.strip())
+    whole = runner.invoke(app, ["kb", "show", "--format", "text"])
+    assert whole.exit_code == 2 and "give an ID" in whole.stderr
 
 
 def test_main_restores_the_garbage_collector(monkeypatch: pytest.MonkeyPatch) -> None:

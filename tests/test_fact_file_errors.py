@@ -282,7 +282,7 @@ def test_markup_in_user_text_is_printed_verbatim(runner: CliRunner, tmp_path: Pa
     path = tmp_path / "facts.yaml"
     path.write_text("organization: ACME [/x]\nassessed_on: 2026-10-01\npractices:\n"
                     "  ml.model-registry: {status: FI, evidence: ['see [bold]wiki[/bold]']}\n", encoding="utf-8")
-    result = runner.invoke(app, ["assess", str(path)])
+    result = runner.invoke(app, ["assess", str(path), "--details"])
     assert result.exit_code == 0, result.stderr
     assert "ACME [/x]" in result.stdout and "see [bold]wiki[/bold]" in result.stdout
 
@@ -296,6 +296,7 @@ def test_unexpected_errors_are_exit_4_without_traceback(
         raise KeyError("surprise")
 
     monkeypatch.setattr(api, "assess_file", broken)
+    monkeypatch.setattr(api, "assess_file_summarized", broken)
     path = tmp_path / "facts.yaml"
     path.write_text(HEAD, encoding="utf-8")
     result = runner.invoke(app, ["assess", str(path)])

@@ -375,7 +375,7 @@ def test_cli_assess_flags_stale_evidence_in_every_format(runner: CliRunner, tmp_
     markdown = runner.invoke(app, ["assess", str(path), "-f", "markdown"]).stdout
     assert "| ml.model-registry Model registry | FI (stale evidence) |" in markdown
     assert "| ml.data-validation" in markdown and "PI (stale evidence)" not in markdown
-    table = runner.invoke(app, ["assess", str(path)]).stdout
+    table = runner.invoke(app, ["assess", str(path), "--details"]).stdout
     assert "stale evidence" in table
     longer = runner.invoke(app, ["assess", str(path), "-f", "json", "--max-evidence-age", "1000"])
     assert longer.exit_code == 0

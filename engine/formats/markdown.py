@@ -62,8 +62,4 @@ def render(document: Any, kind: str, options: RenderOptions) -> str:
         # Parts are optional: one blank line between blocks, one newline at the end.
         text = re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
         return text
-    if kind == "assessment":
-        from mlops_maturity.engine.formats._assessment import assessment_markdown
-
-        return assessment_markdown(document)
-    raise KeyError(f"no Markdown template for {kind}")  # pragma: no cover - every other kind has a template
+    raise KeyError(f"no Markdown template for {kind}")  # pragma: no cover - every kind has a template
