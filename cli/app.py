@@ -49,7 +49,7 @@ def assess(
 ) -> None:
     """Infer the CMMI maturity level, capability profile, framework levels and findings of a fact file."""
     with handle_errors():
-        if trace and format.value != "json":
+        if trace and str(getattr(format, "value", format)) != "json":
             raise UserInputError("--trace: the inference trace is part of the JSON output; add --format json")
         from mlops_maturity.engine import api
 
