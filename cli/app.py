@@ -70,7 +70,7 @@ def assess(
     The terminal view is one screen: the level and why, the capability profile, the frameworks, the top findings
     and the next steps; --details shows every table, --section picks parts."""
     with handle_errors():
-        if trace and format.value != "json":
+        if trace and str(getattr(format, "value", format)) != "json":
             raise UserInputError("--trace: the inference trace is part of the JSON output; add --format json")
         from mlops_maturity.engine import api
         from mlops_maturity.engine.formats import RenderOptions

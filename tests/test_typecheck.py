@@ -109,7 +109,7 @@ def test_tree_has_every_source_file(tmp_path: Path) -> None:
     expected = sorted(
         str(Path(*p.split(".")) / f.relative_to(ROOT / d))
         for p, d in PACKAGE_DIRS.items()
-        for f in (ROOT / d).glob("*.py")
+        for f in (ROOT / d).rglob("*.py") if "templates" not in f.relative_to(ROOT / d).parts
     )
     assert sorted(str(f.relative_to(tmp_path)) for f in tmp_path.glob("mlops_maturity/**/*.py")
                   if f.parent.name != "templates") == expected

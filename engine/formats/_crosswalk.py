@@ -99,8 +99,8 @@ def crosswalk_table(result: Crosswalk, options: RenderOptions | None = None) -> 
         for column in columns:
             # A value is never cut: its column is at least as wide as its longest word; the header may wrap.
             profile.add_column(column, min_width=max(len(w) for r in rows for w in r[column].split()))
-        for row, cells in zip(ranked, rows):
-            profile.add_row(Text(row.framework), *(Text(cells[c]) for c in columns))
+        for row, values in zip(ranked, rows):
+            profile.add_row(Text(row.framework), *(Text(values[c]) for c in columns))
         console.print(profile)
     console.print(Text(result.method_profile))
     article = " > ".join("{" + ", ".join(tier) + "}" for tier in result.article_ordering) or "-"
@@ -114,7 +114,7 @@ def crosswalk_table(result: Crosswalk, options: RenderOptions | None = None) -> 
     for row in result.rows:
         areas.add_column(Text(row.framework), justify="right", no_wrap=True, min_width=len(row.framework))
     for pa_id, level in _areas(result):
-        cells = []
+        cells: list[str] = []
         for row in result.rows:
             a = next(x for x in row.profile.areas if x.id == pa_id)
             cells.append(f"{a.covered}/{a.total}" if a.covered else "-")
