@@ -44,9 +44,6 @@ from mlops_maturity.engine.results import (
     trusted,
 )
 
-_new = object.__new__
-_set = object.__setattr__
-
 ASSUMABLE = ("FI", "LI", "PI", "NI", "NY")
 
 
@@ -284,12 +281,7 @@ def build_assessment(
     model: dict[str, ModelPracticeResult] = {}
     member_of: dict[str, AlternativeMember] = {}
     for pid, status in shown.items():
-        member = _new(AlternativeMember)  # results.trusted, inline: there is one per practice
-        _set(member, "__dict__", {"id": pid, "status": status})
-        _set(member, "__pydantic_fields_set__", {"id", "status"})
-        _set(member, "__pydantic_extra__", None)
-        _set(member, "__pydantic_private__", None)
-        member_of[pid] = member
+        member_of[pid] = trusted(AlternativeMember, {"id": pid, "status": status})
     alt_status = c.alt_status
 
     def model_practice(mid: str) -> ModelPracticeResult:

@@ -139,7 +139,8 @@ def build_facts(
         if mp.id in direct or (area_goal and mp.goal in materialized and mp.goal not in static_goals):
             per_run.append(_mp_fact(mp.id, mp.goal, practice_class(direct[mp.id]) if mp.id in direct else "",
                                     mp.inherits or "", mp.alternatives,
-                                    {p: statuses[p] for alt in mp.alternatives for p in alt}))
+                                    {p: statuses[p] for alt in mp.alternatives for p in alt},
+                                    org=mp.id in _inherited_ids(kb)))
     for gid in sorted(materialized - static_goals):
         per_run.append(_goal_fact(kb, gid, inherit=""))
     for gid in sorted(static_goals - materialized):  # cannot happen: static ones have evidence of their own
@@ -193,11 +194,12 @@ NOT_APPLICABLE_CODES = ("n", _ABSENT)
 
 
 def _mp_fact(mp_id: str, goal: str, direct: str, inherits: str, alternatives: Any,
-             statuses: Mapping[str, str]) -> Fact:
+             statuses: Mapping[str, str], org: bool = False) -> Fact:
     """A CMMI practice to rate, with the classes present in each alternative as one field per alternative (the
-    rules test an alternative's practices on this fact, without joins)."""
+    rules test an alternative's practices on this fact, without joins). ``org``: an organization-level practice
+    that some area's generic practice inherits (its rating carries ``org`` = 1, which the inheriting rules test)."""
     item: Fact = {"kind": "mp", "id": f"mp:{mp_id}", "mp": mp_id, "goal": goal, "direct": direct,
-                  "inherits": inherits, "n_alts": len(alternatives),
+                  "inherits": inherits, "n_alts": len(alternatives), "org": int(org),
                   "members": tuple(tuple(f"p:{p}" for p in alt) for alt in alternatives),
                   "inherited": (f"mps:{inherits}",) if inherits else ()}
     for k in range(1, MAX_ALTERNATIVES + 1):
@@ -227,6 +229,15 @@ _Slot = tuple[Any, Any, Any]
 that carries a practice's status."""
 
 
+def _inherited_ids(kb: KnowledgeBase) -> frozenset[str]:
+    """The organization-level CMMI practices some area's generic practice inherits."""
+    found: frozenset[str] | None = kb.memo.get("inference.inherited")
+    if found is None:
+        found = kb.memo["inference.inherited"] = frozenset(
+            mp.inherits for mp in kb.model_practices.values() if mp.inherits)
+    return found
+
+
 def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
     table: list[_Slot] | None = kb.memo.get("inference.facts")
     if table is not None:
@@ -239,13 +250,16 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
     def varying(pid: str, make: Any) -> None:
         table.append((pid, {}, make))
 
+    inherited = _inherited_ids(kb)
+
     def practice(mp_id: str, goal: str, inherits: str, alts: Any) -> None:
         members = tuple(dict.fromkeys(p for alt in alts for p in alt))
+        org = mp_id in inherited
         if not members:
-            static(_mp_fact(mp_id, goal, "", inherits, alts, {}))
+            static(_mp_fact(mp_id, goal, "", inherits, alts, {}, org))
             return
-        table.append((members, {}, lambda sts, m=mp_id, g=goal, i=inherits, a=alts, ms=members:
-                      _mp_fact(m, g, "", i, a, dict(zip(ms, sts, strict=True)))))
+        table.append((members, {}, lambda sts, m=mp_id, g=goal, i=inherits, a=alts, ms=members, o=org:
+                      _mp_fact(m, g, "", i, a, dict(zip(ms, sts, strict=True)), o)))
 
     for pid in kb.practices:
         deps = tuple(f"dep:{pid}:{req}" for req in kb.practices[pid].requires)
@@ -306,7 +320,7 @@ def _mp_status(status: str | None) -> Any:
     def conclude(m: Bound, index: FactIndex) -> Fact:
         x = m["x"]
         return {"kind": "mps", "id": f"mps:{x['mp']}", "mp": x["mp"], "goal": x["goal"],
-                "status": x["direct"] if status is None else status, "inh": int(x["inherits"] != "")}
+                "status": x["direct"] if status is None else status, "inh": int(x["inherits"] != ""), "org": x["org"]}
 
     return conclude
 
@@ -451,7 +465,7 @@ def _mp_rules() -> list[Rule]:
         pending = () if phase == "mps1" else (not_rated_earlier,)
         rules.append(Rule(f"practice_{status}_inherited", phase,
                           (fact("x", "mp", own, ne("inherits", ""), *excluded), *pending,
-                           fact("s", "mps", eq("status", status), join("mp", "x", "inherits"))),
+                           fact("s", "mps", eq("org", 1), eq("status", status), join("mp", "x", "inherits"))),
                           _mp_status(status), _inherited))
     rules.append(Rule("practice_without_alternative", "mps2",
                       (fact("x", "mp", own, eq("n_alts", 0), eq("inherits", "")),), _mp_status(UNKNOWN)))
@@ -479,13 +493,13 @@ def generic_rules() -> list[Rule]:
              _goal_status("unsatisfied"), _goal_rated),
         Rule("goal_satisfied", "goals2",
              (fact("g", "goal", rated), none("o", "mps", ne("status", SATISFIED), join("goal", "g", "goal")),
-              none("s", "gs", join("goal", "g", "goal"))),
+              none("s", "gs", eq("status", "unsatisfied"), join("goal", "g", "goal"))),
              _goal_status("satisfied"), _goal_rated),
         Rule("goal_not_rated", "goals3",
              (fact("g", "goal", rated), none("s", "gs", join("goal", "g", "goal"))),
              _goal_status("not_rated"), _goal_rated),
         Rule("goal_inherited", "goals4",
-             (fact("g", "goal", ne("inherit", "")), fact("o", "gs", join("goal", "g", "inherit"))),
+             (fact("g", "goal", ne("inherit", "")), fact("o", "gs", eq("pa", ""), join("goal", "g", "inherit"))),
              _goal_status(None), _goal_rated),
         # framework levels: each level's own requirements, then the levels reached in order
         Rule("framework_level_failed", "goals1",
@@ -499,7 +513,7 @@ def generic_rules() -> list[Rule]:
              (fact("l", "fwlevel"),
               none("r", "fwreq", any_of("status", UNSAT), join("fw", "l", "fw"), join("level", "l", "level")),
               none("o", "mps", any_of("status", (FAILED_, UNKNOWN)), join("goal", "l", "fl")),
-              none("s", "fls", join("fw", "l", "fw"), join("level", "l", "level"))),
+              none("s", "fls", eq("status", "failed"), join("fw", "l", "fw"), join("level", "l", "level"))),
              _fw_level_status("met"), _fw_level_reqs),
         Rule("framework_level_undetermined", "goals3",
              (fact("l", "fwlevel"), none("s", "fls", join("fw", "l", "fw"), join("level", "l", "level"))),

@@ -17,14 +17,18 @@ FrameworkLevelStatus = Literal["met", "failed", "undetermined"]
 
 
 class Result(BaseModel):
-    """Base of result models: immutable, unknown fields rejected."""
+    """Base of result models: immutable, unknown fields rejected.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Their validators and serializers are built when first used (``defer_build``): the engine makes results without
+    validating them (:func:`trusted`), so a command that never prints an assessment never builds them.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 R = TypeVar("R", bound=Result)
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_SPECS: dict[type, tuple[tuple[str, ...], set[str]]] = {}
 _new = object.__new__
 _set = object.__setattr__
 
@@ -32,23 +36,22 @@ _set = object.__setattr__
 def trusted(cls: type[R], values: dict[str, Any]) -> R:
     """A result model made from values the engine built itself, without validating them again.
 
-    ``values`` must name every field of ``cls`` (a missing or unknown one is a ``TypeError``) with a value of the
-    field's type, nested results already made: the engine's result builder does, and a test checks that what it
-    builds equals, field for field and in its JSON text, what ``model_validate`` would build from the same data.
-    Validating ~2,500 result objects per assessment cost more than inferring them.
+    ``values`` must name every field of ``cls``, in the declared order (the JSON order), with a value of the
+    field's type, nested results already made; it becomes the model's own dictionary. Fields missing, unknown or
+    out of order are a ``TypeError``; the engine's result builder is tested to make, field for field and in its
+    JSON text, what ``model_validate`` would make from the same data. Validating ~2,500 result objects per
+    assessment cost more than inferring them.
     """
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = tuple(cls.model_fields)
-    if len(values) != len(names):
-        raise TypeError(f"{cls.__name__}: expected the fields {names}, got {tuple(values)}")
-    try:
-        ordered = {name: values[name] for name in names}  # the field order is the JSON order
-    except KeyError as exc:
-        raise TypeError(f"{cls.__name__}: missing field {exc}") from None
+    spec = _SPECS.get(cls)
+    if spec is None:
+        # One set of field names per class, shared: pydantic copies it before changing it, and results are frozen.
+        spec = _SPECS[cls] = (tuple(cls.model_fields), set(cls.model_fields))
+    names, fields_set = spec
+    if tuple(values) != names:
+        raise TypeError(f"{cls.__name__}: expected the fields {names}, in that order; got {tuple(values)}")
     obj = _new(cls)
-    _set(obj, "__dict__", ordered)
-    _set(obj, "__pydantic_fields_set__", set(names))
+    _set(obj, "__dict__", values)
+    _set(obj, "__pydantic_fields_set__", fields_set)
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)
     return obj

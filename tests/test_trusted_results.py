@@ -71,8 +71,11 @@ def test_generated_fact_files_build_what_validation_builds(data: st.DataObject) 
     same_as_validated(assess(SHIPPED, data.draw(fact_files(SHIPPED)), evaluator="reference"))
 
 
-def test_a_missing_or_unknown_field_is_an_error() -> None:
-    with pytest.raises(TypeError, match="missing field 'total'"):
+def test_a_missing_unknown_or_misplaced_field_is_an_error() -> None:
+    with pytest.raises(TypeError, match="expected the fields"):
         trusted(Coverage, {"satisfied": 1, "other": 2})
     with pytest.raises(TypeError, match="expected the fields"):
         trusted(Coverage, {"satisfied": 1})
+    with pytest.raises(TypeError, match="in that order"):
+        trusted(Coverage, {"total": 2, "satisfied": 1})
+    assert trusted(Coverage, {"satisfied": 1, "total": 2}) == Coverage(satisfied=1, total=2)
