@@ -678,16 +678,15 @@ def infer(
         elif kind == "finding":
             out.findings.append(item["rule"])
     # Alternatives are tested inside their CMMI practice's rule; each one's class is read off its practices.
-    for mp in kb.model_practices.values():
-        for k, alt in enumerate(mp.alternatives, 1):
-            out.alt_status[f"{mp.id}#{k}"] = rate_alternative(practice_class(statuses[p]) for p in alt)
-    for fid, fw in kb.frameworks.items():
-        for lv in fw.levels:
-            for i, group in enumerate(lv.requirement_groups, 1):
-                if len(group) > 1 or len(group[0]) > 1:
-                    for k, alt in enumerate(group, 1):
-                        out.alt_status[f"{framework_group_id(fid, lv.level, i)}#{k}"] = \
-                            rate_alternative(practice_class(statuses[p]) for p in alt)
+    alt_status = out.alt_status
+    for key, members in _alternatives(kb):
+        seen = tuple(statuses[p] for p in members)
+        klass = _ALT_CLASS.get(seen)
+        if klass is None:
+            if len(_ALT_CLASS) >= _HASH_LIMIT:
+                _ALT_CLASS.clear()
+            klass = _ALT_CLASS[seen] = rate_alternative(practice_class(st) for st in seen)
+        alt_status[key] = klass
     # An area generic practice that is the organization's (its goal was rated as inherited) reads as that.
     for mp in kb.model_practices.values():
         if mp.id not in out.mp_status and mp.inherits is not None:
@@ -695,6 +694,28 @@ def infer(
     out.blocked_by = blocked_by(run.index, statuses, out.ready)
     out.findings.sort()
     return out
+
+
+_ALT_CLASS: dict[tuple[str, ...], str] = {}
+"""An alternative's class by its practices' statuses (a pure function of them, remembered)."""
+
+_HASH_LIMIT = 10_000
+
+
+def _alternatives(kb: KnowledgeBase) -> list[tuple[str, tuple[str, ...]]]:
+    """Every alternative (``CM.SP1.2#1``, ``fw:google:1:2#1``) with its practices, in the reading's order."""
+    found: list[tuple[str, tuple[str, ...]]] | None = kb.memo.get("inference.alternatives")
+    if found is None:
+        found = [(f"{mp.id}#{k}", tuple(alt)) for mp in kb.model_practices.values()
+                 for k, alt in enumerate(mp.alternatives, 1)]
+        for fid, fw in kb.frameworks.items():
+            for lv in fw.levels:
+                for i, group in enumerate(lv.requirement_groups, 1):
+                    if len(group) > 1 or len(group[0]) > 1:
+                        found += [(f"{framework_group_id(fid, lv.level, i)}#{k}", tuple(alt))
+                                  for k, alt in enumerate(group, 1)]
+        kb.memo["inference.alternatives"] = found
+    return found
 
 
 def blocked_by(index: FactIndex, statuses: Mapping[str, str], ready: set[str]) -> dict[str, list[str]]:

@@ -79,3 +79,38 @@ def test_a_missing_unknown_or_misplaced_field_is_an_error() -> None:
     with pytest.raises(TypeError, match="in that order"):
         trusted(Coverage, {"total": 2, "satisfied": 1})
     assert trusted(Coverage, {"satisfied": 1, "total": 2}) == Coverage(satisfied=1, total=2)
+
+
+def test_the_cross_check_finds_a_difference_in_every_part_of_the_conclusions(kb: KnowledgeBase) -> None:
+    """``compare`` answers "they agree" without building the canonical forms: each part still counts."""
+    import copy
+
+    from mlops_maturity.engine import reference
+    from mlops_maturity.engine.assessment import compare, direct_statuses, effective_statuses
+
+    facts = load_fact_file(ROOT / "examples" / "regulated-bank.yaml", kb)
+    statuses = effective_statuses(kb, facts, {})
+    base = reference.evaluate(kb, statuses, dict(facts.context), direct_statuses(facts), sorted(facts.out_of_scope))
+    assert compare(base, copy.deepcopy(base)) == []
+    changes = {
+        "alt_status": lambda c: c.alt_status.update({next(iter(c.alt_status)): "odd"}),
+        "mp_status": lambda c: c.mp_status.update({next(iter(c.mp_status)): "odd"}),
+        "goal_status": lambda c: c.goal_status.update({next(iter(c.goal_status)): "odd"}),
+        "pa_status": lambda c: c.pa_status.update({next(iter(c.pa_status)): ("odd", 9)}),
+        "levels_met": lambda c: c.levels_met.add(9),
+        "maturity_level": lambda c: setattr(c, "maturity_level", 9),
+        "framework_level_status": lambda c: c.framework_level_status.update(
+            {next(iter(c.framework_level_status)): "odd"}),
+        "framework_level": lambda c: c.framework_level.update({next(iter(c.framework_level)): 9}),
+        "blocked_by": lambda c: c.blocked_by.update({next(iter(c.blocked_by)): ["odd"]}),
+        "ready": lambda c: c.ready.add("odd"),
+        "findings": lambda c: c.findings.append("odd"),
+    }
+    for part, change in changes.items():
+        other = copy.deepcopy(base)
+        change(other)
+        assert any(line.startswith(part) for line in compare(base, other)), part
+    reordered = copy.deepcopy(base)
+    reordered.findings.reverse()
+    reordered.blocked_by = {k: list(reversed(v)) for k, v in reordered.blocked_by.items()}
+    assert compare(base, reordered) == []
