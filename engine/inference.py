@@ -250,11 +250,11 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
     def varying(pid: str, make: Any) -> None:
         table.append((pid, {}, make))
 
-    inherited = _inherited_ids(kb)
+    org_level = _inherited_ids(kb)
 
     def practice(mp_id: str, goal: str, inherits: str, alts: Any) -> None:
         members = tuple(dict.fromkeys(p for alt in alts for p in alt))
-        org = mp_id in inherited
+        org = mp_id in org_level
         if not members:
             static(_mp_fact(mp_id, goal, "", inherits, alts, {}, org))
             return
