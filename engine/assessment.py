@@ -23,7 +23,27 @@ from mlops_maturity.engine.rating import (
     practice_class,
     required_capability,
 )
-from mlops_maturity.engine.results import Assessment
+from mlops_maturity.engine.results import (
+    SCHEMA_VERSION,
+    AlternativeMember,
+    AlternativeResult,
+    AnswerResult,
+    Assessment,
+    Assumption,
+    Coverage,
+    Derivation,
+    DirectResult,
+    EvidenceResult,
+    Finding,
+    FrameworkLevelResult,
+    FrameworkResult,
+    GoalResult,
+    ModelPracticeResult,
+    PracticeResult,
+    ProcessAreaResult,
+    TargetProfile,
+    trusted,
+)
 
 ASSUMABLE = ("FI", "LI", "PI", "NI", "NY")
 
@@ -189,6 +209,8 @@ def check_agreement(got: Conclusions, expected: Conclusions) -> None:
 
 def compare(got: Conclusions, expected: Conclusions) -> list[str]:
     """Differences between two evaluators' conclusions, one line each (empty when they agree)."""
+    if _agree(got, expected):
+        return []
     a, b = got.comparable(), expected.comparable()
     out = []
     for key in a:
@@ -200,6 +222,16 @@ def compare(got: Conclusions, expected: Conclusions) -> list[str]:
             else:
                 out.append(f"{key}: rules={a[key]!r} reference={b[key]!r}")
     return out
+
+
+def _agree(a: Conclusions, b: Conclusions) -> bool:
+    """Whether ``a.comparable() == b.comparable()``, without building either (every run is cross-checked)."""
+    return (a.maturity_level == b.maturity_level and a.levels_met == b.levels_met and a.ready == b.ready
+            and a.alt_status == b.alt_status and a.mp_status == b.mp_status and a.goal_status == b.goal_status
+            and a.pa_status == b.pa_status and a.framework_level_status == b.framework_level_status
+            and a.framework_level == b.framework_level and sorted(a.findings) == sorted(b.findings)
+            and {k: sorted(v) for k, v in a.blocked_by.items() if v}
+            == {k: sorted(v) for k, v in b.blocked_by.items() if v})
 
 
 _WEAKEST = {"satisfied": ("LI", "FI"), "failed": ("NI", "PI"), "unknown": ("NY", "not_observed"),
@@ -219,6 +251,24 @@ def _weakest(klass: str, shown: list[str]) -> str:
     return _WEAKEST[klass][0]
 
 
+def _static(kb: KnowledgeBase) -> dict[str, Any]:
+    """What the result builder reads of the knowledge base alone, worked out once per knowledge base."""
+    found: dict[str, Any] | None = kb.memo.get("assessment.static")
+    if found is not None:
+        return found
+    levels = {}
+    for fid, fw in kb.frameworks.items():
+        for lv in fw.levels:
+            groups = lv.requirement_groups
+            single = tuple(group[0][0] if len(group) == 1 and len(group[0]) == 1 else None for group in groups)
+            required = tuple(p for p in lv.practices if p not in lv.optional)
+            levels[(fid, lv.level)] = (required, single, tuple(lv.optional))
+    goal_names = {gg.id: gg.name for gg in kb.generic_goals}
+    goal_names.update({gid: info.name for gid, info in kb.goals.items()})
+    found = kb.memo["assessment.static"] = {"levels": levels, "goal_names": goal_names}
+    return found
+
+
 def build_assessment(
     kb: KnowledgeBase,
     facts: FactFile,
@@ -233,135 +283,151 @@ def build_assessment(
 
     ``max_evidence_age`` (days; default: the knowledge base's) flags practices whose evidence is older as stale.
 
-    The result is built as plain data and validated once (pydantic validates a whole tree in one call several
-    times faster than model by model).
+    The result is made of trusted parts (:func:`results.trusted`): the data comes from the knowledge base, the
+    validated fact file and the evaluators, and validating it again cost more than inferring it.
     """
+    static = _static(kb)
     shown = {pid: public_status(status) for pid, status in statuses.items()}
     direct = direct_statuses(facts)
     limit = evidence_age_limit(kb, max_evidence_age)
     stale = stale_practices(facts, limit, assumptions)
-    model: dict[str, dict[str, Any]] = {}
+    model: dict[str, ModelPracticeResult] = {}
+    member_of: dict[str, AlternativeMember] = {}
+    for pid, status in shown.items():
+        member_of[pid] = trusted(AlternativeMember, {"id": pid, "status": status})
+    alt_status = c.alt_status
 
-    def model_practice(mid: str) -> dict[str, Any]:
-        if mid in model:
-            return model[mid]
+    def model_practice(mid: str) -> ModelPracticeResult:
+        found = model.get(mid)
+        if found is not None:
+            return found
         mp = kb.model_practices[mid]
         klass = c.mp_status[mid]
-        alts: list[dict[str, Any]] = []
-        for k, alt in enumerate(mp.alternatives, 1):
-            alts.append({"number": k, "status": c.alt_status[f"{mid}#{k}"],
-                         "practices": [{"id": p, "status": shown[p]} for p in alt]})
+        alts = [trusted(AlternativeResult, {"number": k, "status": alt_status[f"{mid}#{k}"],
+                                            "practices": [member_of[p] for p in alt]})
+                for k, alt in enumerate(mp.alternatives, 1)]
         decided = deciding_alternative(kb, c, mid, direct)
         if decided == "direct":
             characterization = direct[mid]
         elif decided == "inherited":
-            characterization = model_practice(mp.inherits or "")["characterization"]
+            characterization = model_practice(mp.inherits or "").characterization
         elif decided:
-            members = alts[int(decided.split()[1]) - 1]["practices"]
-            characterization = _weakest(klass, [m["status"] for m in members if m["status"] != "NA"])
+            members = mp.alternatives[int(decided.split()[1]) - 1]
+            characterization = _weakest(klass, [shown[p] for p in members if shown[p] != "NA"])
         else:
             characterization = "NA" if klass == NOT_APPLICABLE else "not_observed"
         d = facts.model_practices.get(mid)
-        model[mid] = out = {
+        model[mid] = out = trusted(ModelPracticeResult, {
             "id": mid, "name": mp.name, "status": klass, "characterization": characterization, "decided_by": decided,
-            "direct": {"status": d.status.value, "rationale": d.rationale, "evidence": list(d.evidence)} if d else None,
+            "direct": trusted(DirectResult, {"status": d.status.value, "rationale": d.rationale,
+                                             "evidence": list(d.evidence)}) if d else None,
             "inherited": mp.inherits is not None and not mp.alternatives and mid not in direct,
             "alternatives": alts,
-        }
+        })
         return out
 
-    def goal(gid: str, practices: list[str]) -> dict[str, Any]:
-        info = kb.goals.get(gid)
+    def coverage(satisfied: int, total: int) -> Coverage:
+        return trusted(Coverage, {"satisfied": satisfied, "total": total})
+
+    goal_names = static["goal_names"]
+
+    def goal(gid: str, practices: list[str]) -> GoalResult:
         rated = [model_practice(m) for m in practices]
-        return {"id": gid, "name": info.name if info else next(g.name for g in kb.generic_goals if g.id == gid),
-                "status": c.goal_status[gid],
-                "coverage": {"satisfied": sum(r["status"] == SATISFIED for r in rated), "total": len(rated)},
-                "practices": rated}
+        return trusted(GoalResult, {
+            "id": gid, "name": goal_names[gid], "status": c.goal_status[gid],
+            "coverage": coverage(sum(r.status == SATISFIED for r in rated), len(rated)), "practices": rated})
 
     areas: list[dict[str, Any]] = []
     for pa in kb.process_areas:
         rating, capability = c.pa_status[pa.id]
         goals = [goal(g.id, kb.goal_model_practices[g.id]) for g in pa.goals]
-        areas.append({
+        areas.append(trusted(ProcessAreaResult, {
             "id": pa.id, "name": pa.name, "category": pa.category.value, "maturity_level": pa.maturity_level,
             "status": rating,
             "capability_level": None if rating in ("out_of_scope", "not_rated") else capability,
             "out_of_scope_reason": facts.out_of_scope.get(pa.id),
-            "coverage": {"satisfied": sum(g["coverage"]["satisfied"] for g in goals),
-                         "total": sum(g["coverage"]["total"] for g in goals)},
+            "coverage": coverage(sum(g.coverage.satisfied for g in goals), sum(g.coverage.total for g in goals)),
             "goals": goals,
             "generic_goals": [goal(f"{pa.id}.{gg.id}", kb.goal_model_practices[f"{pa.id}.{gg.id}"])
                               for gg in kb.generic_goals],
-        })
-    profiles: list[dict[str, Any]] = []
+        }))
+    profiles = []
     for n in range(2, 6):
         needed = satisfied = 0
         short = []
         for area in areas:
-            if area["maturity_level"] > n or area["status"] == "out_of_scope":
+            if area.maturity_level > n or area.status == "out_of_scope":
                 continue
-            rated = [m for g in area["goals"] for m in g["practices"]]
-            for gg in area["generic_goals"]:
-                if gg["id"].endswith(".GG2") or n >= 3:
-                    rated += gg["practices"]
+            rated = [m for g in area.goals for m in g.practices]
+            for gg in area.generic_goals:
+                if gg.id.endswith(".GG2") or n >= 3:
+                    rated += gg.practices
             needed += len(rated)
-            satisfied += sum(m["status"] == SATISFIED for m in rated)
-            if c.pa_status[area["id"]][1] < required_capability(n):
-                short.append(area["id"])
-        profiles.append({"level": n, "met": n in c.levels_met, "coverage": {"satisfied": satisfied, "total": needed},
-                         "areas_short": short})
-    frameworks: list[dict[str, Any]] = []
+            satisfied += sum(m.status == SATISFIED for m in rated)
+            if c.pa_status[area.id][1] < required_capability(n):
+                short.append(area.id)
+        profiles.append(trusted(TargetProfile, {"level": n, "met": n in c.levels_met,
+                                                "coverage": coverage(satisfied, needed), "areas_short": short}))
+    frameworks = []
+    met_or_na = (SATISFIED, NOT_APPLICABLE)
     for fid, fw in kb.frameworks.items():
         level = c.framework_level.get(fid)
         names = {lv.level: lv.name for lv in fw.levels}
         levels: list[dict[str, Any]] = []
         for lv in fw.levels:
             status = c.framework_level_status[(fid, lv.level)]
-            missing = [p for p in lv.practices if p not in lv.optional and statuses[p] not in SAT + ("NA",)]
-            groups = lv.requirement_groups
+            required, single, optional = static["levels"][(fid, lv.level)]
+            missing = [p for p in required if statuses[p] not in SAT + ("NA",)]
             met_groups = 0
-            for i, group in enumerate(groups, 1):
-                if len(group) == 1 and len(group[0]) == 1:
-                    met_groups += practice_class(statuses[group[0][0]]) in (SATISFIED, NOT_APPLICABLE)
+            for i, pid in enumerate(single, 1):
+                if pid is not None:
+                    met_groups += practice_class(statuses[pid]) in met_or_na
                 else:
-                    met_groups += c.mp_status[f"fw:{fid}:{lv.level}:{i}"] in (SATISFIED, NOT_APPLICABLE)
-            levels.append({
+                    met_groups += c.mp_status[f"fw:{fid}:{lv.level}:{i}"] in met_or_na
+            levels.append(trusted(FrameworkLevelResult, {
                 "level": lv.level, "name": lv.name, "status": status,
                 "reached": level is not None and lv.level <= level, "met": status == "met",
-                "coverage": {"satisfied": met_groups, "total": len(groups)},
+                "coverage": coverage(met_groups, len(single)),
                 "missing": missing,
                 "failed": [p for p in missing if statuses[p] in ("PI", "NI")],
                 "unknown": [p for p in missing if statuses[p] not in ("PI", "NI")],
-                "optional": list(lv.optional),
-            })
-        met_levels = [lv["level"] for lv in levels if lv["status"] == "met"]
-        above = [lv for lv in levels if level is None or lv["level"] > level]
-        frameworks.append({
+                "optional": list(optional),
+            }))
+        met_levels = [lv.level for lv in levels if lv.status == "met"]
+        above = [lv for lv in levels if level is None or lv.level > level]
+        frameworks.append(trusted(FrameworkResult, {
             "id": fid, "name": fw.name, "provenance": fw.provenance, "level": level,
             "level_name": names.get(level) if level is not None else None,
             "highest_met": max(met_levels) if met_levels else None,
-            "next_level": above[0]["level"] if above else None,
-            "next_level_status": above[0]["status"] if above else None,
+            "next_level": above[0].level if above else None,
+            "next_level_status": above[0].status if above else None,
             "levels": levels,
-        })
+        }))
     practices = []
     for pid, practice in kb.practices.items():
         observation = facts.practices.get(pid)
-        practices.append({
+        if observation is None:
+            evidence: list[str] = []
+            items: list[EvidenceResult] = []
+            answers: list[AnswerResult] = []
+        else:
+            evidence = observation.evidence_texts
+            items = [_evidence(e) for e in observation.evidence]
+            answers = [_answer(a) for a in observation.answers]
+        practices.append(trusted(PracticeResult, {
             "id": pid, "name": practice.name, "status": shown[pid], "satisfied": statuses[pid] in SAT,
-            "ready": pid in c.ready, "blocked_by": c.blocked_by.get(pid, []),
-            "evidence": observation.evidence_texts if observation else [],
-            "evidence_items": [e.model_dump() if not isinstance(e, str) else {"text": e}
-                               for e in observation.evidence] if observation else [],
-            "answers": [a.model_dump(mode="json") for a in observation.answers] if observation else [],
-            "conflict": bool(observation and observation.conflict) and pid not in assumptions,
+            "ready": pid in c.ready, "blocked_by": list(c.blocked_by.get(pid, [])),
+            "evidence": evidence,
             "note": observation.note if observation else None,
             "observed_on": observation.observed_on if observation else None,
             "reason": observation.reason if observation and statuses[pid] == "NA" else None,
             "assumed": pid in assumptions,
-            "implements": kb.practice_implements.get(pid, []),
+            "implements": list(kb.practice_implements.get(pid, [])),
+            "evidence_items": items,
+            "answers": answers,
+            "conflict": bool(observation and observation.conflict) and pid not in assumptions,
             "stale": pid in stale,
-        })
+        }))
     rules = {r.id: r for r in kb.insights}
     findings = [worded_finding(kb, rules[r], c, statuses, facts, assumptions) for r in c.findings]
     removed = [mid for mid, klass in c.mp_status.items()
@@ -383,10 +449,11 @@ def build_assessment(
             "practices": na, "source": "CMMI-DEV v1.3, required and expected components; SCAMPI A v1.3 scoping"})
     findings.sort(key=lambda f: (_SEVERITY_RANK[f["severity"]], f["rule"]))
     derivations = [
-        {"fact": d.fact, "rule": d.rule, "premises": list(d.premises)}
+        trusted(Derivation, {"fact": d.fact, "rule": d.rule, "premises": list(d.premises)})
         for d in sorted(c.derivations.values(), key=lambda d: d.fact)
     ]
-    return Assessment.model_validate({
+    return trusted(Assessment, {
+        "schema_version": SCHEMA_VERSION,
         "organization": facts.organization,
         "assessed_on": facts.assessed_on,
         "assessor": facts.assessor,
@@ -401,8 +468,8 @@ def build_assessment(
         "target_profiles": profiles,
         "frameworks": frameworks,
         "practices": practices,
-        "findings": findings,
-        "assumptions": [{"practice": p, "status": s} for p, s in assumptions.items()],
+        "findings": [Finding.model_validate(f) for f in findings],  # a few, with nested basis: validated
+        "assumptions": [trusted(Assumption, {"practice": p, "status": s}) for p, s in assumptions.items()],
         "warnings": facts.warnings + [
             f"{pid}: respondents disagree ({', '.join(f'{a.respondent}: {a.status.value}' for a in o.answers)}); "
             "not rated until the assessor decides its status"
@@ -413,3 +480,19 @@ def build_assessment(
             for pid, (seen, age) in sorted(stale.items())],
         "derivations": derivations,
     })
+
+
+def _evidence(item: Any) -> EvidenceResult:
+    """A fact file's evidence (text, or a validated typed item) as a result: the same fields."""
+    if isinstance(item, str):
+        return trusted(EvidenceResult, {"text": item, "type": None, "source": None, "by": None, "on": None})
+    return trusted(EvidenceResult, {"text": item.text, "type": item.type, "source": item.source, "by": item.by,
+                                    "on": item.on})
+
+
+def _answer(answer: Any) -> AnswerResult:
+    """A respondent's validated answer as a result: the same fields, typed evidence as results."""
+    return trusted(AnswerResult, {
+        "respondent": answer.respondent, "role": answer.role, "status": answer.status.value,
+        "evidence": [e if isinstance(e, str) else _evidence(e) for e in answer.evidence],
+        "note": answer.note, "on": answer.on, "reason": answer.reason})

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping
+from itertools import combinations
 from types import MappingProxyType
 from typing import Any
 
@@ -138,7 +139,8 @@ def build_facts(
         if mp.id in direct or (area_goal and mp.goal in materialized and mp.goal not in static_goals):
             per_run.append(_mp_fact(mp.id, mp.goal, practice_class(direct[mp.id]) if mp.id in direct else "",
                                     mp.inherits or "", mp.alternatives,
-                                    {p: statuses[p] for alt in mp.alternatives for p in alt}))
+                                    {p: statuses[p] for alt in mp.alternatives for p in alt},
+                                    org=mp.id in _inherited_ids(kb)))
     for gid in sorted(materialized - static_goals):
         per_run.append(_goal_fact(kb, gid, inherit=""))
     for gid in sorted(static_goals - materialized):  # cannot happen: static ones have evidence of their own
@@ -170,29 +172,45 @@ _VARIANTS_LIMIT = 64
 """Facts remembered per CMMI practice (one per combination of its practices' statuses seen)."""
 
 
-def member_field(k: int, j: int) -> str:
-    """The field of a CMMI-practice fact that holds the status of practice ``j`` of alternative ``k`` (from 1)."""
-    return f"a{k}m{j}"
+def alternative_field(k: int) -> str:
+    """The field of a CMMI-practice fact that holds the classes present among alternative ``k``'s practices."""
+    return f"a{k}"
+
+
+def _classes_code(letters: Any) -> str:
+    """The class letters present among an alternative's practices, once each and in order (``fs``, ``nsu``)."""
+    return "".join(sorted(set(letters)))
+
+
+_ALL_CODES = tuple(sorted({_classes_code(c) for n in range(1, 5) for c in combinations("fnsu", n)}))
+SATISFIED_CODES = tuple(c for c in _ALL_CODES if "s" in c and set(c) <= {"s", "n"})
+"""An alternative with these classes among its practices is satisfied: every applicable one satisfied."""
+UNKNOWN_CODES = tuple(c for c in _ALL_CODES if "u" in c and "f" not in c)
+"""Unknown: nothing failed, something unknown."""
+FAILED_CODES = tuple(c for c in _ALL_CODES if "f" in c)
+"""Failed: some practice failed."""
+NOT_APPLICABLE_CODES = ("n", _ABSENT)
+"""Not applicable: every practice not applicable (or no alternative in that position)."""
 
 
 def _mp_fact(mp_id: str, goal: str, direct: str, inherits: str, alternatives: Any,
-             statuses: Mapping[str, str]) -> Fact:
-    """A CMMI practice to rate, with the status of every practice of every alternative as its own field (the rules
-    test an alternative's practices on this fact, without joins)."""
+             statuses: Mapping[str, str], org: bool = False) -> Fact:
+    """A CMMI practice to rate, with the classes present in each alternative as one field per alternative (the
+    rules test an alternative's practices on this fact, without joins). ``org``: an organization-level practice
+    that some area's generic practice inherits (its rating carries ``org`` = 1, which the inheriting rules test)."""
     item: Fact = {"kind": "mp", "id": f"mp:{mp_id}", "mp": mp_id, "goal": goal, "direct": direct,
-                  "inherits": inherits, "n_alts": len(alternatives),
+                  "inherits": inherits, "n_alts": len(alternatives), "org": int(org),
                   "members": tuple(tuple(f"p:{p}" for p in alt) for alt in alternatives),
                   "inherited": (f"mps:{inherits}",) if inherits else ()}
     for k in range(1, MAX_ALTERNATIVES + 1):
         alt = alternatives[k - 1] if k <= len(alternatives) else ()
-        for j in range(1, MAX_ALTERNATIVE_SIZE + 1):
-            item[member_field(k, j)] = _CLASS_CODE[statuses[alt[j - 1]]] if j <= len(alt) else _ABSENT
+        item[alternative_field(k)] = _classes_code(_CLASS_CODE[statuses[p]] for p in alt) if alt else _ABSENT
     return item
 
 
 _CLASS_CODE = {"FI": "s", "LI": "s", "PI": "f", "NI": "f", "NY": "u", NOT_OBSERVED: "u", "NA": "n"}
 """A practice's characterization as the class letter the CMMI-practice rules test: satisfied, failed, unknown,
-not applicable (the table of ``rating.practice_class``, one letter each so that a test is one comparison)."""
+not applicable (the table of ``rating.practice_class``, one letter each)."""
 
 
 def _goal_fact(kb: KnowledgeBase, gid: str, inherit: str) -> Fact:
@@ -211,6 +229,15 @@ _Slot = tuple[Any, Any, Any]
 that carries a practice's status."""
 
 
+def _inherited_ids(kb: KnowledgeBase) -> frozenset[str]:
+    """The organization-level CMMI practices some area's generic practice inherits."""
+    found: frozenset[str] | None = kb.memo.get("inference.inherited")
+    if found is None:
+        found = kb.memo["inference.inherited"] = frozenset(
+            mp.inherits for mp in kb.model_practices.values() if mp.inherits)
+    return found
+
+
 def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
     table: list[_Slot] | None = kb.memo.get("inference.facts")
     if table is not None:
@@ -223,13 +250,16 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
     def varying(pid: str, make: Any) -> None:
         table.append((pid, {}, make))
 
+    org_level = _inherited_ids(kb)
+
     def practice(mp_id: str, goal: str, inherits: str, alts: Any) -> None:
         members = tuple(dict.fromkeys(p for alt in alts for p in alt))
+        org = mp_id in org_level
         if not members:
-            static(_mp_fact(mp_id, goal, "", inherits, alts, {}))
+            static(_mp_fact(mp_id, goal, "", inherits, alts, {}, org))
             return
-        table.append((members, {}, lambda sts, m=mp_id, g=goal, i=inherits, a=alts, ms=members:
-                      _mp_fact(m, g, "", i, a, dict(zip(ms, sts, strict=True)))))
+        table.append((members, {}, lambda sts, m=mp_id, g=goal, i=inherits, a=alts, ms=members, o=org:
+                      _mp_fact(m, g, "", i, a, dict(zip(ms, sts, strict=True)), o)))
 
     for pid in kb.practices:
         deps = tuple(f"dep:{pid}:{req}" for req in kb.practices[pid].requires)
@@ -290,7 +320,7 @@ def _mp_status(status: str | None) -> Any:
     def conclude(m: Bound, index: FactIndex) -> Fact:
         x = m["x"]
         return {"kind": "mps", "id": f"mps:{x['mp']}", "mp": x["mp"], "goal": x["goal"],
-                "status": x["direct"] if status is None else status}
+                "status": x["direct"] if status is None else status, "inh": int(x["inherits"] != ""), "org": x["org"]}
 
     return conclude
 
@@ -397,37 +427,52 @@ def _mp_rules() -> list[Rule]:
     """A CMMI practice (or framework any-of requirement): direct, else the first class some alternative (or the
     inherited organization-level practice) has, in the order satisfied, unknown, failed, not applicable.
 
-    Alternative K is tested on the CMMI practice's own fact (its practices' statuses are fields ``aKmJ``):
-    satisfied when every position is satisfied, NA or empty and one is satisfied; unknown (once none is satisfied)
-    when nothing in it failed and one is unknown."""
+    Alternative K is tested on the CMMI practice's own fact (field ``aK``: the classes present among its
+    practices): satisfied when they are satisfied or not applicable and one is satisfied; unknown when nothing in
+    it failed and one is unknown. The rules of one class exclude each other by the same constant tests (the lowest
+    alternative of the class decides), and a later class's rules test that no alternative has an earlier class, so
+    a practice is rated once. Only a practice that inherits the organization's one can be rated in an earlier phase
+    by something its own fact does not show (the inherited practice's class): those rules also look for an earlier
+    rating of the practice (``inh`` = 1 marks such ratings, so that no other rating is matched against them)."""
     own = eq("direct", "")
+    ks = range(1, MAX_ALTERNATIVES + 1)
+
+    def outside(k: int, codes: tuple[str, ...]) -> list[Test]:
+        return [ne(alternative_field(k), c) for c in codes]
+
+    no_satisfied = [t for k in ks for t in outside(k, SATISFIED_CODES)]
+    no_unknown = [t for k in ks for t in outside(k, UNKNOWN_CODES)]
+    not_rated_earlier = none("y", "mps", eq("inh", 1), join("mp", "x", "mp"))
     rules = [Rule("practice_characterized_directly", "mps1", (fact("x", "mp", ne("direct", "")),), _mp_status(None))]
-    positions = range(1, MAX_ALTERNATIVE_SIZE + 1)
-    for k in range(1, MAX_ALTERNATIVES + 1):
-        fields = [member_field(k, j) for j in positions]
+    for k in ks:
+        earlier_sat = [t for j in range(1, k) for t in outside(j, SATISFIED_CODES)]
+        earlier_unknown = [t for j in range(1, k) for t in outside(j, UNKNOWN_CODES)]
         rules.append(Rule(f"practice_satisfied_by_alternative_{k}", "mps1",
-                          (fact("x", "mp", own, *(t for f in fields for t in (ne(f, "f"), ne(f, "u"))),
-                                either(*(eq(f, "s") for f in fields))),),
+                          (fact("x", "mp", own, *earlier_sat, any_of(alternative_field(k), SATISFIED_CODES)),),
                           _mp_status(SATISFIED), _alternative_members(k)))
         rules.append(Rule(f"practice_unknown_by_alternative_{k}", "mps2",
-                          (fact("x", "mp", own, *(ne(f, "f") for f in fields), either(*(eq(f, "u") for f in fields))),
-                           none("y", "mps", join("mp", "x", "mp"))),
+                          (fact("x", "mp", own, *no_satisfied, *earlier_unknown,
+                                any_of(alternative_field(k), UNKNOWN_CODES)),
+                           not_rated_earlier),
                           _mp_status(UNKNOWN), _alternative_members(k)))
     rules.append(Rule("practice_failed", "mps3",
-                      (fact("x", "mp", own, either(*(eq(member_field(k, j), "f")
-                                                     for k in range(1, MAX_ALTERNATIVES + 1) for j in positions))),
-                       none("y", "mps", join("mp", "x", "mp"))),
+                      (fact("x", "mp", own, *no_satisfied, *no_unknown,
+                            either(*(eq(alternative_field(k), c) for k in ks for c in FAILED_CODES))),
+                       not_rated_earlier),
                       _mp_status(FAILED_), _all_members))
-    for phase, status in (("mps1", SATISFIED), ("mps2", UNKNOWN), ("mps3", FAILED_)):
-        pending = () if phase == "mps1" else (none("y", "mps", join("mp", "x", "mp")),)
+    for phase, status, excluded in (("mps1", SATISFIED, no_satisfied), ("mps2", UNKNOWN, no_satisfied),
+                                    ("mps3", FAILED_, no_satisfied + no_unknown)):
+        pending = () if phase == "mps1" else (not_rated_earlier,)
         rules.append(Rule(f"practice_{status}_inherited", phase,
-                          (fact("x", "mp", own, ne("inherits", "")), *pending,
-                           fact("s", "mps", eq("status", status), join("mp", "x", "inherits"))),
+                          (fact("x", "mp", own, ne("inherits", ""), *excluded), *pending,
+                           fact("s", "mps", eq("org", 1), eq("status", status), join("mp", "x", "inherits"))),
                           _mp_status(status), _inherited))
     rules.append(Rule("practice_without_alternative", "mps2",
                       (fact("x", "mp", own, eq("n_alts", 0), eq("inherits", "")),), _mp_status(UNKNOWN)))
     rules.append(Rule("practice_not_applicable", "mps4",
-                      (fact("x", "mp", own), none("y", "mps", join("mp", "x", "mp"))),
+                      (fact("x", "mp", own, *(any_of(alternative_field(k), NOT_APPLICABLE_CODES) for k in ks),
+                            either(ne("n_alts", 0), ne("inherits", ""))),
+                       not_rated_earlier),
                       _mp_status(NOT_APPLICABLE), _all_members))
     return rules
 
@@ -448,13 +493,13 @@ def generic_rules() -> list[Rule]:
              _goal_status("unsatisfied"), _goal_rated),
         Rule("goal_satisfied", "goals2",
              (fact("g", "goal", rated), none("o", "mps", ne("status", SATISFIED), join("goal", "g", "goal")),
-              none("s", "gs", join("goal", "g", "goal"))),
+              none("s", "gs", eq("status", "unsatisfied"), join("goal", "g", "goal"))),
              _goal_status("satisfied"), _goal_rated),
         Rule("goal_not_rated", "goals3",
              (fact("g", "goal", rated), none("s", "gs", join("goal", "g", "goal"))),
              _goal_status("not_rated"), _goal_rated),
         Rule("goal_inherited", "goals4",
-             (fact("g", "goal", ne("inherit", "")), fact("o", "gs", join("goal", "g", "inherit"))),
+             (fact("g", "goal", ne("inherit", "")), fact("o", "gs", eq("pa", ""), join("goal", "g", "inherit"))),
              _goal_status(None), _goal_rated),
         # framework levels: each level's own requirements, then the levels reached in order
         Rule("framework_level_failed", "goals1",
@@ -468,7 +513,7 @@ def generic_rules() -> list[Rule]:
              (fact("l", "fwlevel"),
               none("r", "fwreq", any_of("status", UNSAT), join("fw", "l", "fw"), join("level", "l", "level")),
               none("o", "mps", any_of("status", (FAILED_, UNKNOWN)), join("goal", "l", "fl")),
-              none("s", "fls", join("fw", "l", "fw"), join("level", "l", "level"))),
+              none("s", "fls", eq("status", "failed"), join("fw", "l", "fw"), join("level", "l", "level"))),
              _fw_level_status("met"), _fw_level_reqs),
         Rule("framework_level_undetermined", "goals3",
              (fact("l", "fwlevel"), none("s", "fls", join("fw", "l", "fw"), join("level", "l", "level"))),
@@ -633,16 +678,15 @@ def infer(
         elif kind == "finding":
             out.findings.append(item["rule"])
     # Alternatives are tested inside their CMMI practice's rule; each one's class is read off its practices.
-    for mp in kb.model_practices.values():
-        for k, alt in enumerate(mp.alternatives, 1):
-            out.alt_status[f"{mp.id}#{k}"] = rate_alternative(practice_class(statuses[p]) for p in alt)
-    for fid, fw in kb.frameworks.items():
-        for lv in fw.levels:
-            for i, group in enumerate(lv.requirement_groups, 1):
-                if len(group) > 1 or len(group[0]) > 1:
-                    for k, option in enumerate(group, 1):
-                        out.alt_status[f"{framework_group_id(fid, lv.level, i)}#{k}"] = \
-                            rate_alternative(practice_class(statuses[p]) for p in option)
+    alt_status = out.alt_status
+    for key, members in _alternatives(kb):
+        seen = tuple(statuses[p] for p in members)
+        klass = _ALT_CLASS.get(seen)
+        if klass is None:
+            if len(_ALT_CLASS) >= _HASH_LIMIT:
+                _ALT_CLASS.clear()
+            klass = _ALT_CLASS[seen] = rate_alternative(practice_class(st) for st in seen)
+        alt_status[key] = klass
     # An area generic practice that is the organization's (its goal was rated as inherited) reads as that.
     for mp in kb.model_practices.values():
         if mp.id not in out.mp_status and mp.inherits is not None:
@@ -650,6 +694,28 @@ def infer(
     out.blocked_by = blocked_by(run.index, statuses, out.ready)
     out.findings.sort()
     return out
+
+
+_ALT_CLASS: dict[tuple[str, ...], str] = {}
+"""An alternative's class by its practices' statuses (a pure function of them, remembered)."""
+
+_HASH_LIMIT = 10_000
+
+
+def _alternatives(kb: KnowledgeBase) -> list[tuple[str, tuple[str, ...]]]:
+    """Every alternative (``CM.SP1.2#1``, ``fw:google:1:2#1``) with its practices, in the reading's order."""
+    found: list[tuple[str, tuple[str, ...]]] | None = kb.memo.get("inference.alternatives")
+    if found is None:
+        found = [(f"{mp.id}#{k}", tuple(alt)) for mp in kb.model_practices.values()
+                 for k, alt in enumerate(mp.alternatives, 1)]
+        for fid, fw in kb.frameworks.items():
+            for lv in fw.levels:
+                for i, group in enumerate(lv.requirement_groups, 1):
+                    if len(group) > 1 or len(group[0]) > 1:
+                        found += [(f"{framework_group_id(fid, lv.level, i)}#{k}", tuple(alt))
+                                  for k, alt in enumerate(group, 1)]
+        kb.memo["inference.alternatives"] = found
+    return found
 
 
 def blocked_by(index: FactIndex, statuses: Mapping[str, str], ready: set[str]) -> dict[str, list[str]]:

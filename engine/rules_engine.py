@@ -202,10 +202,13 @@ class Either:
 
     def decide(self, item: Fact) -> bool | None:
         """True when some test passes, None when in doubt, else False."""
-        verdicts = [t.decide(item) for t in self.tests]
-        if True in verdicts:
-            return True
-        return None if None in verdicts else False
+        doubt = False
+        for test in self.tests:
+            verdict = test.decide(item)
+            if verdict:
+                return True
+            doubt = doubt or verdict is None
+        return None if doubt else False
 
     def to_json(self) -> dict[str, Any]:
         """The durable_rules JSON form (an ``$or`` of the tests)."""
@@ -235,10 +238,13 @@ class Pattern:
     def decide(self, item: Fact) -> bool | None:
         """Whether ``item`` (of this pattern's kind) passes the pattern's constant tests, join tests aside: such a
         fact reaches the pattern's node and is stored there. None when in doubt."""
-        verdicts = [t.decide(item) for t in self.tests]
-        if False in verdicts:
-            return False
-        return None if None in verdicts else True
+        doubt = False
+        for test in self.tests:
+            verdict = test.decide(item)
+            if verdict is False:
+                return False
+            doubt = doubt or verdict is None
+        return None if doubt else True
 
     def to_json(self) -> dict[str, Any]:
         """The durable_rules JSON form, with join tests last and the last join test repeated."""
@@ -449,10 +455,13 @@ class RuleEngine:
         return known
 
     def _verdict(self, item: Fact) -> int:
-        decisions = [p.decide(item) for p in self._patterns[item["kind"]]]
-        if True in decisions:
-            return ASSERT
-        return ASSERT_STORED if None in decisions else SKIP
+        doubt = False
+        for pattern in self._patterns[item["kind"]]:
+            decision = pattern.decide(item)
+            if decision:
+                return ASSERT
+            doubt = doubt or decision is None
+        return ASSERT_STORED if doubt else SKIP
 
     def _engine_copy(self, item: Fact, verdict: int) -> dict[str, Any]:
         """What the engine is given of ``item``: the fields rules read, or all of it (marked) when in doubt."""
