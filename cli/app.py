@@ -23,14 +23,13 @@ from mlops_maturity.cli.common import (
     ShowFormat,
     app,
     emit,
-    render_options,
     err,
     handle_errors,
     kb_app,
+    render_options,
 )
 from mlops_maturity.cli.output import write_text
 from mlops_maturity.engine.errors import UserInputError
-
 
 FOOTER = "More: --details (every table); --section NAME (only that part, repeatable; see --help)."
 """Under the one-screen view: how to see more."""
@@ -83,7 +82,7 @@ def assess(
 
                 raise UserInputError(f"--section: unknown section {name!r}{suggest(name, SECTIONS)} "
                                      f"(valid: {', '.join(SECTIONS)})")
-        if (sections or details) and format.value == "json":
+        if (sections or details) and str(getattr(format, "value", format)) == "json":
             raise UserInputError("--details and --section choose parts of the table and markdown views; "
                                  "JSON is always the whole assessment")
         threshold = None
@@ -94,7 +93,7 @@ def assess(
         views = RenderOptions(details=details, sections=sections)
         result, summary = api.assess_file_summarized(
             facts, kb_dir=kb, assume=assume or [], verify=not no_verify, max_evidence_age=max_evidence_age,
-            summary=format.value != "json" and wants_summary(views))
+            summary=str(getattr(format, "value", format)) != "json" and wants_summary(views))
         for warning in result.warnings:  # stdout carries only the document
             err(f"warning: {warning}")
         emit(result, format, trace=trace, details=details, sections=sections,

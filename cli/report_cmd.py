@@ -22,6 +22,7 @@ from mlops_maturity.cli.common import (
 from mlops_maturity.cli.output import check_destination, to_stdout, write_output
 from mlops_maturity.engine.errors import UserInputError
 
+
 class Layout(str, Enum):
     """Layouts of the built-in templates."""
 

@@ -263,7 +263,7 @@ def _static(kb: KnowledgeBase) -> dict[str, Any]:
             single = tuple(group[0][0] if len(group) == 1 and len(group[0]) == 1 else None for group in groups)
             required = tuple(p for p in lv.practices if p not in lv.optional)
             levels[(fid, lv.level)] = (required, single, tuple(lv.optional))
-    goal_names = {gg.id: gg.name for gg in kb.generic_goals}
+    goal_names: dict[str, str] = {gg.id: gg.name for gg in kb.generic_goals}
     goal_names.update({gid: info.name for gid, info in kb.goals.items()})
     found = kb.memo["assessment.static"] = {"levels": levels, "goal_names": goal_names}
     return found
@@ -337,7 +337,7 @@ def build_assessment(
             "id": gid, "name": goal_names[gid], "status": c.goal_status[gid],
             "coverage": coverage(sum(r.status == SATISFIED for r in rated), len(rated)), "practices": rated})
 
-    areas: list[dict[str, Any]] = []
+    areas: list[ProcessAreaResult] = []
     for pa in kb.process_areas:
         rating, capability = c.pa_status[pa.id]
         goals = [goal(g.id, kb.goal_model_practices[g.id]) for g in pa.goals]
@@ -373,7 +373,7 @@ def build_assessment(
     for fid, fw in kb.frameworks.items():
         level = c.framework_level.get(fid)
         names = {lv.level: lv.name for lv in fw.levels}
-        levels: list[dict[str, Any]] = []
+        levels: list[FrameworkLevelResult] = []
         for lv in fw.levels:
             status = c.framework_level_status[(fid, lv.level)]
             required, single, optional = static["levels"][(fid, lv.level)]

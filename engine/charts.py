@@ -21,9 +21,9 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from xml.sax.saxutils import escape as xml_escape
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
+from xml.sax.saxutils import escape as xml_escape
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -424,11 +424,11 @@ def svg_framework_levels(ctx: ReportContext) -> str:
         body.append(_text(0, mid, name, size=10.5))
         lowest = min(level for level, _ in levels)
         x = left
-        for level, reached in levels:
+        for level, is_reached in levels:
             x = left + (level - lowest) * (box + 4)
-            body.append(_rect(x, mid - 9, box, 18, REACHED_COLOR if reached else OPEN_COLOR, stroke="#999999"))
+            body.append(_rect(x, mid - 9, box, 18, REACHED_COLOR if is_reached else OPEN_COLOR, stroke="#999999"))
             body.append(_text(x + box / 2, mid, level, anchor="middle", size=10,
-                              fill="#ffffff" if reached else "#666666"))
+                              fill="#ffffff" if is_reached else "#666666"))
         body.append(_text(x + box + 10, mid, label, size=10))
         y += row
     return _svg("framework_levels", y + 6, body)

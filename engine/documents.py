@@ -314,6 +314,7 @@ class _Json:
 
     def __init__(self, text: str, name: str) -> None:
         import bisect
+
         # The C scanner when there is one, as json.decoder picks it; typeshed does not declare the name.
         from json.decoder import scanstring  # type: ignore[attr-defined]
         from json.scanner import NUMBER_RE

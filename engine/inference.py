@@ -70,6 +70,7 @@ from mlops_maturity.engine.rules_engine import (
     Pattern,
     Rule,
     RuleEngine,
+    Test,
     any_of,
     cmp,
     either,

@@ -1123,8 +1123,8 @@ def _plain_why(kb: KnowledgeBase, p: str, reasons: Sequence[Reason], unblocks: S
         elif r.kind == "framework_requirement":
             fid, _, level = r.of.partition(":")
             fw = kb.frameworks.get(fid)
-            names = {} if fw is None else {str(lv.level): lv.name for lv in fw.levels}
-            label = f"{fid} level {level}" + (f" ({names[level]})" if level in names else "")
+            level_names = {} if fw is None else {str(lv.level): lv.name for lv in fw.levels}
+            label = f"{fid} level {level}" + (f" ({level_names[level]})" if level in level_names else "")
             if label not in frameworks:
                 frameworks.append(label)
     served = []
@@ -1139,9 +1139,9 @@ def _plain_why(kb: KnowledgeBase, p: str, reasons: Sequence[Reason], unblocks: S
     if served:
         parts.append(f"Toward {target.label}, needed for " + _listing(served))
     if unblocks:
-        names = [kb.practices[d].name for d in unblocks]
-        shown = _listing(names[:3] + ([f"{len(names) - 3} more"] if len(names) > 3 else []))
-        parts.append(("it unblocks " if parts else "Unblocks ") + shown)
+        unblocked = [kb.practices[d].name for d in unblocks]
+        listed = _listing(unblocked[:3] + ([f"{len(unblocked) - 3} more"] if len(unblocked) > 3 else []))
+        parts.append(("it unblocks " if parts else "Unblocks ") + listed)
     return ("; ".join(parts) + ".") if parts else kb.practices[p].name + "."
 
 

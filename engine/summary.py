@@ -10,16 +10,15 @@ definition of the level reached (``description`` in ``knowledge_base/cmmi/levels
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from mlops_maturity.engine.explain import AreaGap, GoalGap, LevelExplanation, ModelPracticeGap, level_explanation
 from mlops_maturity.engine.levels import next_level
 from mlops_maturity.engine.rating import required_capability
 from mlops_maturity.engine.results import Assessment, PracticeResult
 from mlops_maturity.engine.session import Session
+from pydantic import BaseModel, ConfigDict, Field
 
 DIMENSIONS = ("process", "technology", "data", "governance", "people", "culture")
 """Practice dimensions, in the order the summary lists strengths."""
@@ -148,7 +147,7 @@ def _strengths(a: Assessment, kb_dimension: dict[str, str], values: dict[str, in
     return out
 
 
-def _pick(mp: ModelPracticeGap, status_of: dict[str, str], values: dict[str, int]) -> tuple[str, str, str] | None:
+def _pick(mp: ModelPracticeGap, status_of: Mapping[str, str], values: Mapping[str, int]) -> tuple[str, str, str] | None:
     """What stands in the way of one CMMI practice: (id, name, status) of the weakest member of its cheapest
     alternative (a direct characterization: the CMMI practice itself)."""
     if mp.direct is not None:
@@ -162,7 +161,7 @@ def _pick(mp: ModelPracticeGap, status_of: dict[str, str], values: dict[str, int
     return best.id, best.name, status_of[best.id]
 
 
-def _area_cause(area: AreaGap, status_of: dict[str, str], values: dict[str, int]) -> str:
+def _area_cause(area: AreaGap, status_of: Mapping[str, str], values: Mapping[str, int]) -> str:
     """The first thing holding an area back, in words: a failed goal's weakest practice before a goal not rated."""
     goals: list[GoalGap] = [*area.goals, *area.generic_goals]
     goals.sort(key=lambda g: g.status != "unsatisfied")
@@ -185,7 +184,7 @@ def _failed(area: AreaGap) -> bool:
     return area.status == "unsatisfied" or any(g.status == "unsatisfied" for g in area.generic_goals)
 
 
-def _causes(areas: list[AreaGap], status_of: dict[str, str], values: dict[str, int]) -> str:
+def _causes(areas: list[AreaGap], status_of: Mapping[str, str], values: Mapping[str, int]) -> str:
     """Each area's first cause, areas sharing one cause named together (at most four causes shown)."""
     grouped: dict[str, list[str]] = {}
     for x in areas:

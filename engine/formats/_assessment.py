@@ -26,7 +26,6 @@ from mlops_maturity.engine.results import (
     FrameworkResult,
     GoalResult,
     ModelPracticeResult,
-    ProcessAreaResult,
 )
 
 if TYPE_CHECKING:
@@ -299,10 +298,10 @@ def _areas(a: Assessment, options: RenderOptions, out: Console) -> None:
             goals.add_row(g.id, g.name, _styled(words.rating(g.status), g.status, options), coverage(g.coverage),
                           open_practices(g))
     out.print(_fold(goals))
-    scoped = [pa for pa in a.process_areas if pa.status == "out_of_scope"]
-    if scoped:
+    out_of_scope = [pa for pa in a.process_areas if pa.status == "out_of_scope"]
+    if out_of_scope:
         out.print("Out of scope: " + "; ".join(f"{pa.id} ({pa.out_of_scope_reason or 'no reason given'})"
-                                               for pa in scoped))
+                                               for pa in out_of_scope))
 
 
 def _generic(a: Assessment, options: RenderOptions, out: Console) -> None:

@@ -99,7 +99,7 @@ def crosswalk_table(result: Crosswalk, options: RenderOptions | None = None) -> 
         for column in columns:
             # A value is never cut: its column is at least as wide as its longest word; the header may wrap.
             profile.add_column(column, min_width=max(len(w) for r in rows for w in r[column].split()))
-        for row, values in zip(ranked, rows):
+        for row, values in zip(ranked, rows, strict=True):
             profile.add_row(Text(row.framework), *(Text(values[c]) for c in columns))
         console.print(profile)
     console.print(Text(result.method_profile))

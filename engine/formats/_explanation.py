@@ -17,12 +17,11 @@ from mlops_maturity.engine.explain import (
     RuleStep,
 )
 from mlops_maturity.engine.formats import RenderOptions
-from mlops_maturity.engine.words import GAP_HEADINGS
-from mlops_maturity.engine.words import PRACTICE_CLASS_LONG as CLASS_WORDS
-from mlops_maturity.engine.words import RATING as STATUS_WORDS
 from mlops_maturity.engine.formats._terminal import console as make_console
 from mlops_maturity.engine.formats._terminal import id_column, width_of
-from mlops_maturity.engine.words import effort, plain_number, plural
+from mlops_maturity.engine.words import GAP_HEADINGS, effort, plain_number, plural
+from mlops_maturity.engine.words import PRACTICE_CLASS_LONG as CLASS_WORDS
+from mlops_maturity.engine.words import RATING as STATUS_WORDS
 from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
@@ -229,17 +228,17 @@ def _level_text(console: Console, e: LevelExplanation, options: RenderOptions) -
     _adoption_table(console, e)
     if e.process_areas:
         tree = Tree("Process areas below the capability level needed")
-        for area in e.process_areas:
-            cl = "no capability level" if area.capability_level is None else \
-                f"capability level {area.capability_level}"
-            node = tree.add(f"{area.id} {area.name} (level {area.maturity_level}): {STATUS_WORDS[area.status]}, "
-                            f"{cl}, needs {area.required_capability}")
-            for goal in [*area.goals, *area.generic_goals]:
+        for gap in e.process_areas:
+            cl = "no capability level" if gap.capability_level is None else \
+                f"capability level {gap.capability_level}"
+            node = tree.add(f"{gap.id} {gap.name} (level {gap.maturity_level}): {STATUS_WORDS[gap.status]}, "
+                            f"{cl}, needs {gap.required_capability}")
+            for goal_gap in [*gap.goals, *gap.generic_goals]:
                 if options.details:
-                    _goal(node, goal)
+                    _goal(node, goal_gap)
                     continue
-                sub = node.add(f"{goal.id} {goal.name}: {STATUS_WORDS[goal.status]}")
-                for mp in goal.practices:
+                sub = node.add(f"{goal_gap.id} {goal_gap.name}: {STATUS_WORDS[goal_gap.status]}")
+                for mp in goal_gap.practices:
                     _brief_model_practice(sub, mp)
         console.print()
         console.print(tree)
