@@ -222,4 +222,8 @@ def test_first_page_has_the_title_band_and_the_summary(office: dict[str, tuple[b
     context = _context("enterprise-near-l3")
     assert "Summary" in page1
     assert f"CMMI maturity level {context.maturity.level} ({context.maturity.name})" in page1
-    assert "The CMMI definition of the level" in page1
+    assert context.summary is not None
+    flat = " ".join(page1.split())
+    assert " ".join(context.summary.definition.label.split()) in flat  # the CMMI definition, labelled as such
+    assert " ".join(context.summary.reason.split())[:60] in flat  # the summary written from the facts opens page 1
+    assert "In place" in page1
