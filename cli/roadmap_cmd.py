@@ -52,4 +52,5 @@ def roadmap(
         result = roadmap_file(facts, kb_dir=kb, target=target, capacity=capacity, assume=assume or [],
                               verify=not no_verify, plan_unobserved=plan_unobserved,
                               max_evidence_age=max_evidence_age)
-        emit(result, format, brief=brief)
+        emit(result, format, brief=brief, extra={"capacity_hint": "set --capacity to change it",
+                                                 "brief_hint": "--brief hides guidance and evidence"})

@@ -1183,10 +1183,18 @@ def level_explanation(session: Session, level: int | None = None) -> LevelExplan
     """
     if level is not None:
         check_maturity_level(level, option="level")
+    if level is None:
+        level = next_level(session.assessment.maturity_level) or session.assessment.maturity_level
+    # One explanation per level and session: a report and its summary both ask for the next level's.
+    memo: dict[int, LevelExplanation] = session.__dict__.setdefault("_level_explanations", {})
+    if level not in memo:
+        memo[level] = _level_explanation(session, level)
+    return memo[level]
+
+
+def _level_explanation(session: Session, level: int) -> LevelExplanation:
     v = _View(session)
     a = v.a
-    if level is None:
-        level = next_level(a.maturity_level) or a.maturity_level
     reached = a.maturity_level >= level
     if v.trace is not None:
         _agree(reached == (level == 1 or v.trace.has(f"mm:{level}")), f"level {level} met, maturity "

@@ -959,11 +959,49 @@ def _environment(template_dir: str, entry_format: str) -> ReportSandbox:
     loader: jinja2.BaseLoader = builtin
     if template_dir:
         loader = jinja2.ChoiceLoader([builtin, jinja2.FileSystemLoader(template_dir)])
+    cache = _bytecode_cache(entry_format)
     if entry_format == "docx":
         # docxtpl renders the Word XML from strings: always escaped, no trimming (docxtpl's own convention).
-        return ReportSandbox(loader=loader, autoescape=True)
+        return ReportSandbox(loader=loader, autoescape=True, bytecode_cache=cache)
     # Text templates trim the newline after a block tag and the indentation before it (readable templates).
-    return ReportSandbox(loader=loader, autoescape=_autoescaper(entry_format), trim_blocks=True, lstrip_blocks=True)
+    return ReportSandbox(loader=loader, autoescape=_autoescaper(entry_format), trim_blocks=True, lstrip_blocks=True,
+                         bytecode_cache=cache)
+
+
+def _bytecode_cache(entry_format: str) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept beside the cached knowledge base (compiling the built-in report costs more than
+    rendering it). A cache file is keyed by the template's name and the checksum of its source; the file name also
+    carries the report format and this tool's version, since the compiled code depends on the environment's
+    settings. ``MLOPS_MATURITY_NO_CACHE`` turns it off, like the knowledge-base cache; a directory that cannot be
+    created means no cache, never an error."""
+    from mlops_maturity.engine.kb import cache_directory
+
+    directory = cache_directory()
+    if directory is None:
+        return None
+    folder = directory / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    tag = re.sub(r"[^A-Za-z0-9.+-]", "_", f"{tool_version()}-{jinja2.__version__}-{entry_format}")
+    return _SafeBytecodeCache(str(folder), f"report-{tag}-%s.cache")
+
+
+class _SafeBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """A bytecode cache whose failures (a read-only or full disk) only cost the compile time."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, ValueError, EOFError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 def template_format(name: str) -> ReportFormat:

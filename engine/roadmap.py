@@ -186,7 +186,7 @@ class Calendar(Result):
     """Calendar time of the plan at a capacity (given, or the default from the team count)."""
 
     capacity: float = Field(description="Person-weeks per quarter used.")
-    source: Literal["given", "default"] = Field(description="given: --capacity / capacity=; default: "
+    source: Literal["given", "default"] = Field(description="given: by the caller (capacity=); default: "
                                                             "CAPACITY_PER_TEAM x ml_team_count (or one team).")
     teams: int = Field(description="Teams the default is computed from.")
     teams_known: bool

@@ -165,7 +165,14 @@ def _nearest(console: Console, e: LevelExplanation | FrameworkExplanation, optio
     console.print()
 
 
-def _adoption_table(console: Console, e: LevelExplanation | FrameworkExplanation) -> None:
+BRIEF_ROWS = 20
+"""The collapsed view lists at most this many practices of an adoption set."""
+BRIEF_AREAS = 5
+"""The collapsed view shows the trees of at most this many process areas (the nearest goals name them all)."""
+
+
+def _adoption_table(console: Console, e: LevelExplanation | FrameworkExplanation,
+                    options: RenderOptions | None = None) -> None:
     for o in e.obstacles:
         console.print(f"Cannot be changed by adopting practices: {o.id}: {o.reason}")
     if not e.adoption:
@@ -178,10 +185,16 @@ def _adoption_table(console: Console, e: LevelExplanation | FrameworkExplanation
                      min_width=max(len(f) for x in e.adoption for f in [*x.fixes, *x.prerequisite_of, "-"]) + 1)
     table.add_column("Effort", justify="right", no_wrap=True)
     table.add_column("Ready", no_wrap=True)
-    for x in e.adoption:
+    shown = e.adoption if options is None or options.details else e.adoption[:BRIEF_ROWS]
+    for x in shown:
         needed = ", ".join(x.fixes) or "prerequisite of " + ", ".join(x.prerequisite_of)
-        table.add_row(x.id, f"{x.name} ({x.characterization})", needed, plain_number(x.effort), "yes" if x.ready else "no")
+        table.add_row(x.id, f"{x.name} ({x.characterization})", needed, plain_number(x.effort),
+                      "yes" if x.ready else "no")
     console.print(table)
+    if len(shown) < len(e.adoption):
+        hint = options.extra.get("details_hint") if options is not None else None
+        console.print(f"... and {len(e.adoption) - len(shown)} more practices in the set"
+                      + (f" ({hint})" if hint else "") + ".")
     confirmed = "confirmed" if e.verified else "NOT confirmed"
     console.print(f"Re-running the engine with these assumed fully implemented: level {e.level} {confirmed}"
                   + ("; every practice in the set is needed." if e.minimal else "."))
@@ -225,10 +238,11 @@ def _level_text(console: Console, e: LevelExplanation, options: RenderOptions) -
         _more(console, options)
         return
     _nearest(console, e, options)
-    _adoption_table(console, e)
+    _adoption_table(console, e, options)
     if e.process_areas:
         tree = Tree("Process areas below the capability level needed")
-        for gap in e.process_areas:
+        areas = e.process_areas if options.details else e.process_areas[:BRIEF_AREAS]
+        for gap in areas:
             cl = "no capability level" if gap.capability_level is None else \
                 f"capability level {gap.capability_level}"
             node = tree.add(f"{gap.id} {gap.name} (level {gap.maturity_level}): {STATUS_WORDS[gap.status]}, "
@@ -242,6 +256,9 @@ def _level_text(console: Console, e: LevelExplanation, options: RenderOptions) -
                     _brief_model_practice(sub, mp)
         console.print()
         console.print(tree)
+        if len(areas) < len(e.process_areas):
+            console.print(f"... and {len(e.process_areas) - len(areas)} more process areas: "
+                          + ", ".join(a.id for a in e.process_areas[len(areas):]) + ".")
     if e.generic_goals:
         tree = Tree("Organization-level generic goals not satisfied (inherited by every area)")
         for gg in e.generic_goals:
@@ -304,7 +321,7 @@ def _framework_text(console: Console, e: FrameworkExplanation, options: RenderOp
     _head(console, e)
     if not e.reached:
         _nearest(console, e, options)
-        _adoption_table(console, e)
+        _adoption_table(console, e, options)
     chain = " <- ".join(f"[{s.fact} by rule {s.rule}: {s.meaning}]" for s in e.chain) if options.trace else ""
     tree = Tree(chain or f"Levels of {e.framework_name}")
     for lv in e.levels:

@@ -85,7 +85,7 @@ def effort_line(r: Roadmap) -> str:
             f"to {pw(e.effort_if_missing)} if they are missing.")
 
 
-def calendar_line(r: Roadmap) -> str:
+def calendar_line(r: Roadmap, hint: str | None = None) -> str:
     c = r.estimate.calendar
     if c is None:
         return ""
@@ -95,7 +95,7 @@ def calendar_line(r: Roadmap) -> str:
         teams = (f"{words.plural(c.teams, 'ML team')}" if c.teams_known
                  else "1 ML team (ml_team_count not set in the fact file's context)")
         basis = (f"at {words.plain_number(c.capacity)} person-weeks per quarter, the default for {teams} "
-                 "(half a person per team; set --capacity to change it)")
+                 f"(half a person per team{'; ' + hint if hint else ''})")
     text = f"Calendar time: about {c.months} months ({words.plural(c.quarters, 'quarter')}) {basis}"
     if c.quarters_if_missing != c.quarters:
         text += f"; about {c.months_if_missing} months if the practices to assess are missing"
@@ -234,7 +234,7 @@ def roadmap_table(r: Roadmap, options: RenderOptions | None = None) -> str:
     if r.reached:
         return out.text()
     out.line(effort_line(r), hang=2)
-    out.line(calendar_line(r), hang=2)
+    out.line(calendar_line(r, options.extra.get("capacity_hint")), hang=2)
     out.line(historical_line(r), hang=2)
     if r.estimate.historical_months is not None:
         out.line("Why they differ: " + r.estimate.calendar_note, indent=2, hang=2)
@@ -267,7 +267,8 @@ def roadmap_table(r: Roadmap, options: RenderOptions | None = None) -> str:
         for p in w.practices:
             _item(out, r, by_practice[p], options.brief)
     out.line()
+    brief_hint = options.extra.get("brief_hint")
     out.line("Quick win: at least 2 value points (of 5) per person-week. Within a wave, items are in order of "
-             "value per person-week." + ("" if options.brief else " --brief hides guidance and evidence."))
+             "value per person-week." + ("" if options.brief or not brief_hint else f" {brief_hint}."))
     out.line(premise(r))
     return out.text()
