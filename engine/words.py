@@ -225,3 +225,29 @@ EXPLANATION_LEGEND = [
     "in-scope area of levels 2 to N at capability level 3.",
 ]
 """How to read an explanation: the legend under every Markdown explanation."""
+
+
+def goal_codes(reasons: Any) -> str:
+    """The codes a roadmap item serves, compact: ``serves IPM.SP1.7 (alternative 1), GP3.2 (alternative 1) of the
+    organization, inherited by 17 process areas (CM, MA, ...); prerequisite of x``. ``reasons`` are the item's
+    reasons (``kind``, ``of``, ``alternative``, ``text``)."""
+    served: list[str] = []
+    inherited: dict[str, list[str]] = {}
+    before: list[str] = []
+    for x in reasons:
+        if x.kind == "prerequisite":
+            before.append(x.of)
+        elif x.kind == "cmmi_practice" and x.alternative and not x.alternative.startswith(x.of + "#"):
+            inherited.setdefault(x.alternative, []).append(x.of.split(".", 1)[0])
+        else:
+            served.append(x.text)
+    for alternative, areas in inherited.items():
+        gp, _, number = alternative.partition("#")
+        where = areas[0] if len(areas) == 1 else f"{len(areas)} process areas ({', '.join(areas)})"
+        served.append(f"{gp} (alternative {number}) of the organization, inherited by {where}")
+    out = []
+    if served:
+        out.append("serves " + ", ".join(served))
+    if before:
+        out.append("prerequisite of " + ", ".join(before))
+    return "; ".join(out) or "-"

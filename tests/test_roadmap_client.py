@@ -224,3 +224,15 @@ def test_cli_offers_csv_and_brief(runner: CliRunner) -> None:
     assert result.stdout.startswith("wave,rank,id,name,status now,effort scope")
     brief = runner.invoke(app, ["roadmap", str(ROOT / "examples" / "notebook-startup.yaml"), "--brief"])
     assert brief.exit_code == 0 and "Guidance:" not in brief.stdout and "Why:" in brief.stdout
+
+
+def test_goal_codes_group_what_is_inherited_from_the_organization(kb: KnowledgeBase) -> None:
+    r = roadmap_of(kb, "regulated-bank")
+    item = r.item("gen.lessons-learned-collection")
+    inherited = [x for x in item.reasons if x.kind == "cmmi_practice" and x.alternative
+                 and not x.alternative.startswith(x.of + "#")]
+    assert len(inherited) > 3  # the organization-level GP3.2 serves many areas' GP3.2
+    codes = words.goal_codes(item.reasons)
+    assert f"inherited by {len(inherited)} process areas (" in codes
+    assert codes.count("GP3.2 (alternative") == 1 + sum(1 for x in item.reasons if x.kind == "cmmi_practice"
+                                                         and x.of.endswith(".GP3.2") and x not in inherited)

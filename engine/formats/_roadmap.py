@@ -128,14 +128,7 @@ def state_line(s: LevelState) -> str:
 
 
 def goal_codes(item: RoadmapItem | AssessFirstItem) -> str:
-    served = [x.text for x in item.reasons if x.kind != "prerequisite"]
-    before = [x.of for x in item.reasons if x.kind == "prerequisite"]
-    out = []
-    if served:
-        out.append("serves " + ", ".join(served))
-    if before:
-        out.append("prerequisite of " + ", ".join(before))
-    return "; ".join(out) or "-"
+    return words.goal_codes(item.reasons)
 
 
 def named(r: Roadmap, finding_id: str) -> str:
