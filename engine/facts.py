@@ -7,7 +7,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from mlops_maturity.engine import documents
+from mlops_maturity.engine import documents, words
 from mlops_maturity.engine.errors import Problem, UserInputError
 from mlops_maturity.engine.kb import KnowledgeBase
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
@@ -29,14 +29,8 @@ class Characterization(str, Enum):
         return _MEANINGS[self.value]
 
 
-_MEANINGS = {
-    "FI": "fully implemented",
-    "LI": "largely implemented",
-    "PI": "partially implemented",
-    "NI": "not implemented",
-    "NY": "not yet (the work has not reached the point where the practice applies)",
-    "NA": "not applicable",
-}
+_MEANINGS = words.CHARACTERIZATION
+"""The characterizations in words: the vocabulary's (engine/words.py)."""
 
 
 EvidenceType = Literal["artifact", "affirmation"]
