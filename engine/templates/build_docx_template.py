@@ -196,16 +196,20 @@ def _heat_legend(document: Any, brand: Brand) -> None:
                            style="Small Print")
 
 
-def _heat_map(document: Any, brand: Brand) -> None:
+def _heat_map(document: Any, brand: Brand, *, compact: bool = False) -> None:
+    """The heat map table; ``compact`` (the one-pager): areas by id only, so that every row is one line."""
     cells = []
+    first = 18.0 if compact else 36.0
     for i in range(6):
         c = f"r.cells[{i}]"
-        cells.append((f"{{{{ heat_map.dimensions[{i}] }}}}", 116.0 / 6,
+        cells.append((f"{{{{ heat_map.dimensions[{i}] }}}}", (TEXT_WIDTH_MM - 18.0 - first) / 6,
                       f"{{% cellbg {c}.percent | heat_color %}}{{% if {c}.total %}}{{{{ {c}.satisfied }}}}/"
                       f"{{{{ {c}.total }}}}{{% else %}}-{{% endif %}}"))
-    _table(document, brand, [("Process area", 36.0, "{{ r.process_area }} {{ r.name }}"),
+    area = "{{ r.process_area }}" if compact else "{{ r.process_area }} {{ r.name }}"
+    _table(document, brand, [("Area" if compact else "Process area", first, area),
                              ("Capability", 18.0, "{{ r.capability_label }}"), *cells],
-           "{%tr for r in heat_map.rows %}")
+           "{%tr for r in heat_map.rows if r.maturity_level <= ((target.level if target.kind == 'maturity' and "
+           "target.level else maturity.next_level) or 5) %}" if compact else "{%tr for r in heat_map.rows %}")
     _heat_legend(document, brand)
 
 
@@ -234,7 +238,11 @@ def _summary(document: Any, brand: Brand) -> None:
     document.add_paragraph("CMMI maturity level {{ maturity.level }} ({{ maturity.name }})", style="Level Statement")
     document.add_paragraph("{{ summary.reason }}")
     document.add_paragraph("In place", style="Heading 3")
-    _tag(document, "{%p if summary.strengths %}")
+    _tag(document, "{%p if summary.strengths and report.layout == 'one-pager' %}")
+    document.add_paragraph("Fully or largely implemented: {% for s in summary.strengths %}{{ s.practices | length }} "
+                           "{{ s.dimension }}{% if not loop.last %}, {% endif %}{% endfor %} practices "
+                           "(the full report names them).")
+    _tag(document, "{%p elif summary.strengths %}")
     _tag(document, "{%p for s in summary.strengths %}")
     document.add_paragraph("{{ s.text }}", style="List Bullet")
     _tag(document, "{%p endfor %}")
@@ -247,7 +255,9 @@ def _summary(document: Any, brand: Brand) -> None:
     document.add_paragraph("{{ g.text }}", style="List Bullet")
     _tag(document, "{%p endfor %}")
     _tag(document, "{%p endif %}")
+    _tag(document, "{%p if report.layout != 'one-pager' %}")
     document.add_paragraph("{{ summary.definition.label }}: {{ summary.definition.text }}", style="Level Definition")
+    _tag(document, "{%p endif %}")
     document.add_paragraph("{{ practice_summary.satisfied }} of {{ practice_summary.total }} practices are fully or "
                            "largely implemented; {{ practice_summary.observed }} were observed; "
                            "{{ findings | length | plural('finding') }}.")
@@ -268,46 +278,21 @@ def _summary(document: Any, brand: Brand) -> None:
 
 def _one_pager(document: Any, brand: Brand) -> None:
     document.add_heading("Coverage by process area and dimension", level=2)
-    _heat_map(document, brand)
-    document.add_heading("Main gaps{% if target.label %} for {{ target.label }}{% endif %}", level=2)
-    _tag(document, "{%p if explanation and not explanation.reached %}")
-    _tag(document, "{%p for area in explanation.process_areas[:6] %}")
-    document.add_paragraph("{{ area.id }} {{ area.name }}: {% if area.capability_level is not none %}capability "
-                           "{{ area.capability_level }}{% else %}not rated{% endif %}, needs "
-                           "{{ area.required_capability }}{% for goal in area.goals + area.generic_goals if "
-                           "goal.status != 'satisfied' %}{% if loop.first %}; {% endif %}{{ goal.id }} "
-                           "{{ goal.status | status_label }}{% if not loop.last %}, {% endif %}{% endfor %}",
-                           style="List Bullet")
-    _tag(document, "{%p endfor %}")
-    _tag(document, "{%p if explanation.process_areas | length > 6 %}")
-    document.add_paragraph("and {{ (explanation.process_areas | length - 6) | plural('more area') }}",
-                           style="List Bullet")
-    _tag(document, "{%p endif %}")
-    _tag(document, "{%p for gg in explanation.generic_goals %}")
-    document.add_paragraph("{{ gg.id }} {{ gg.name }} (organization-wide): {{ gg.status | status_label }}",
-                           style="List Bullet")
-    _tag(document, "{%p endfor %}")
-    _tag(document, "{%p elif framework_explanation and not framework_explanation.reached %}")
-    _tag(document, "{%p for lv in framework_explanation.levels if not lv.met %}")
-    document.add_paragraph("Level {{ lv.level }} {{ lv.name }}: {{ lv.status }}{% if lv.failed %}; not implemented: "
-                           "{{ lv.failed | join(', ') }}{% endif %}{% if lv.undetermined %}; assess: "
-                           "{{ lv.undetermined | join(', ') }}{% endif %}", style="List Bullet")
-    _tag(document, "{%p endfor %}")
-    _tag(document, "{%p elif target.label %}")
-    document.add_paragraph("{{ target.label }} is reached.")
-    _tag(document, "{%p endif %}")
+    _heat_map(document, brand, compact=True)
+    # The summary above already names the gaps that matter most for the next level.
     _tag(document, "{%p if roadmap and not roadmap.reached %}")
-    document.add_heading("First wave: {{ roadmap.waves[0].practices | length | plural('practice') }}, "
-                         "{{ roadmap.waves[0].effort | effort }}", level=2)
-    _tag(document, "{%p for item in roadmap['items'] if item.wave == roadmap.waves[0].number %}")
-    document.add_paragraph("{{ item.name }} ({{ item.effort | effort }})", style="List Number")
-    _tag(document, "{%p endfor %}")
+    # One paragraph each: the one-pager stays on one page (the full report lists the items and findings).
+    first = document.add_paragraph()
+    first.add_run("First wave ({{ roadmap.waves[0].practices | length | plural('practice') }}, "
+                  "{{ roadmap.waves[0].effort | approx_effort }}): ").bold = True
+    first.add_run("{% for item in roadmap['items'] if item.wave == roadmap.waves[0].number %}{{ item.name }}"
+                  "{% if item.quick_win %} (quick win){% endif %}{% if not loop.last %}; {% endif %}{% endfor %}.")
     _tag(document, "{%p endif %}")
     _tag(document, "{%p if findings %}")
-    document.add_heading("Top finding", level=2)
     top = document.add_paragraph()
-    top.add_run("{{ findings[0].name }}. ").bold = True
-    top.add_run("{{ findings[0].recommendation }}")
+    top.add_run("Top finding ({{ findings[0].severity }}): ").bold = True
+    top.add_run("{{ findings[0].name }}{% if findings | length > 1 %}; {{ (findings | length - 1) | plural('more "
+                "finding') }} in the full report{% endif %}.")
     _tag(document, "{%p endif %}")
 
 
