@@ -454,7 +454,9 @@ class _AdoptionFields(Explanation):
         default=[], description="For each framework not at its top level, its next level, closest to reached first.")
     furthest: list[Lever] = Field(
         default=[], description="At most three practices that move the organization furthest: most made to hold "
-                                "(CMMI practices, goals, areas, levels) per person-week (see :func:`levers`).")
+                                "(CMMI practices, goals, areas, levels) per person-week (see :func:`levers`); empty where the "
+                                "caller does not show it (reports and summaries: each candidate costs one "
+                                "re-inference).")
 
 
 class LevelExplanation(_Header, _AdoptionFields):
@@ -1118,9 +1120,12 @@ def levers(v: _View, candidates: Sequence[str], limit: int = 3) -> list[Lever]:
     return found[:limit]
 
 
-def _nearest_fields(v: _View, areas: Sequence[AreaGap], adoption: Sequence[str]) -> dict[str, Any]:
+def _nearest_fields(v: _View, areas: Sequence[AreaGap], adoption: Sequence[str],
+                    furthest: bool = True) -> dict[str, Any]:
     near = nearest_areas(v, areas)
     frameworks = nearest_framework_levels(v)
+    if not furthest:  # a report and its summary show no levers: each candidate costs one re-inference
+        return {"nearest_areas": near, "nearest_framework_levels": frameworks, "furthest": []}
     candidates = {p for c in [*near[:NEAREST_CANDIDATES], *frameworks[:NEAREST_CANDIDATES]] for p in c.adopt}
     if len(adoption) <= LEVER_ADOPTION_LIMIT:
         candidates |= set(adoption)
@@ -1170,7 +1175,7 @@ def _how(v: _View, level: int) -> HowExplanation:
     return HowExplanation(chain=chain, process_areas=areas, out_of_scope=scoped)
 
 
-def level_explanation(session: Session, level: int | None = None) -> LevelExplanation:
+def level_explanation(session: Session, level: int | None = None, *, furthest: bool = True) -> LevelExplanation:
     """Why maturity level ``level`` is not reached and the smallest adoption that reaches it, or how it was reached.
 
     Args:
@@ -1186,13 +1191,14 @@ def level_explanation(session: Session, level: int | None = None) -> LevelExplan
     if level is None:
         level = next_level(session.assessment.maturity_level) or session.assessment.maturity_level
     # One explanation per level and session: a report and its summary both ask for the next level's.
-    memo: dict[int, LevelExplanation] = session.__dict__.setdefault("_level_explanations", {})
-    if level not in memo:
-        memo[level] = _level_explanation(session, level)
-    return memo[level]
+    memo: dict[tuple[int, bool], LevelExplanation] = session.__dict__.setdefault("_level_explanations", {})
+    key = (level, furthest)
+    if key not in memo:
+        memo[key] = _level_explanation(session, level, furthest)
+    return memo[key]
 
 
-def _level_explanation(session: Session, level: int) -> LevelExplanation:
+def _level_explanation(session: Session, level: int, furthest: bool) -> LevelExplanation:
     v = _View(session)
     a = v.a
     reached = a.maturity_level >= level
@@ -1217,7 +1223,7 @@ def _level_explanation(session: Session, level: int) -> LevelExplanation:
         minimal_adoption=[x.id for x in adoption], adoption=adoption, minimal=minimal, prerequisites_first=first,
         achievable=achievable, obstacles=obstacles, verified=verified, verified_level=verified_level,
         how=_how(v, level) if reached else None,
-        **({} if reached else _nearest_fields(v, areas, [x.id for x in adoption])),
+        **({} if reached else _nearest_fields(v, areas, [x.id for x in adoption], furthest)),
     )
     target = words.maturity_level(level, v.kb.level_name(level))
     title = f"How {target} was reached" if reached else f"Why {target} is not reached"

@@ -474,7 +474,7 @@ def build_context(
     unavailable: str | None = None
     if goal is not None:
         if goal.kind == "maturity":
-            explanation = explain.level_explanation(session, goal.level)
+            explanation = explain.level_explanation(session, goal.level, furthest=False)
             plan, unavailable = _roadmap(session, goal.level, capacity)
         else:
             assert goal.framework is not None

@@ -302,7 +302,7 @@ def summarize(session: Session) -> Summary:
                  for pid, p in kb.practices.items()}
     assessed = sum(p.status != "not_observed" for p in a.practices)
     n = next_level(a.maturity_level)
-    e = level_explanation(session, n) if n is not None else None
+    e = level_explanation(session, n, furthest=False) if n is not None else None
     reason, status = _reason(a, e, assessed, values)
     strengths = _strengths(a, dimension, values)
     strengths_text = None
