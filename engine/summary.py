@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
+from mlops_maturity.engine import words
 from mlops_maturity.engine.explain import AreaGap, GoalGap, LevelExplanation, ModelPracticeGap, level_explanation
 from mlops_maturity.engine.levels import next_level
 from mlops_maturity.engine.rating import required_capability
@@ -23,16 +24,9 @@ from pydantic import BaseModel, ConfigDict, Field
 DIMENSIONS = ("process", "technology", "data", "governance", "people", "culture")
 """Practice dimensions, in the order the summary lists strengths."""
 
-STANDING = {
-    "FI": "fully in place",
-    "LI": "largely in place",
-    "PI": "partially in place",
-    "NI": "not in place",
-    "NY": "marked 'not yet' (verify)",
-    "NA": "marked not applicable (reconsider)",
-    "not_observed": "not assessed yet (verify)",
-}
-"""Where a practice stands, in the words the summary uses (no evidence is never worded as absence)."""
+STANDING = words.STANDING
+"""Where a practice stands, in the words the summary uses (the vocabulary's; no evidence is never worded as
+absence)."""
 
 _GAP_ORDER = {"PI": 0, "NI": 0, "NA": 1, "NY": 2, "not_observed": 2}
 """Gaps assessed as not (fully) implemented come first, then NA to reconsider, then what has no evidence."""

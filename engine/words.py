@@ -22,15 +22,24 @@ CHARACTERIZATION = {
 """A practice's characterization (SCAMPI's, plus not observed) in words."""
 
 CHARACTERIZATION_SHORT = {
-    "FI": "in place",
+    "FI": "fully in place",
     "LI": "largely in place",
-    "PI": "partly in place",
+    "PI": "partially in place",
     "NI": "not in place",
     "NY": "not yet due",
     "NA": "not applicable",
     "not_observed": "not assessed",
 }
 """The same, as a client reads it in a sentence or a narrow column."""
+
+STANDING = {
+    **CHARACTERIZATION_SHORT,
+    "NY": "marked 'not yet' (verify)",
+    "NA": "marked not applicable (reconsider)",
+    "not_observed": "not assessed yet (verify)",
+}
+"""Where a practice stands when a sentence rests on it (a summary's gap): what has no evidence is never worded as
+absent, and says to verify it."""
 
 RATING = {
     "satisfied": "satisfied",

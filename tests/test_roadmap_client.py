@@ -79,7 +79,7 @@ def test_a_pi_practice_costs_half_an_ni_one(kb: KnowledgeBase) -> None:
     as_is = plan_roadmap(kb, facts)
     ni = plan_roadmap(kb, facts, assumptions={"ml.source-control": "NI"})
     assert as_is.item("ml.source-control").effort.mid * 2 == pytest.approx(ni.item("ml.source-control").effort.mid)
-    assert "partly in place (PI)" in flat(as_is)
+    assert "partially in place (PI)" in flat(as_is)
 
 
 def test_team_and_model_counts_scale_the_effort(kb: KnowledgeBase) -> None:

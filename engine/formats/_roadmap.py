@@ -59,7 +59,7 @@ def scope_words(b: ItemEffort) -> str:
         else:
             text = f"for {b.units} {many} (the first in full, {FURTHER[b.scope]})"
     if b.status_factor != 1:
-        text += "; half, as it is partly in place (PI)"
+        text += "; half, as it is partially in place (PI)"
     return text
 
 
