@@ -196,7 +196,7 @@ _AREA_RULE = {("satisfied", 3): "area_satisfied_defined", ("satisfied", 2): "are
 class Explanation(BaseModel):
     """Base of explanation models: immutable, unknown fields rejected."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class RuleStep(Explanation):

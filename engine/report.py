@@ -107,7 +107,7 @@ _FORMAT_WIDTH = re.compile(r"\d{6,}")
 class ContextModel(BaseModel):
     """Base of the context models: immutable, unknown fields rejected."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ToolInfo(ContextModel):

@@ -41,7 +41,7 @@ MAX_NAMED = 6
 class SummaryModel(BaseModel):
     """Base of the summary's models: immutable, unknown fields rejected."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class SummaryPractice(SummaryModel):
