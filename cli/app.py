@@ -85,14 +85,15 @@ def assess(
         if (sections or details) and str(getattr(format, "value", format)) == "json":
             raise UserInputError("--details and --section choose parts of the table and markdown views; "
                                  "JSON is always the whole assessment")
+        knowledge = api.load_kb(kb)  # once: the threshold and the assessment read the same knowledge base
         threshold = None
         if fail_under is not None:
             from mlops_maturity.engine.roadmap import parse_target
 
-            threshold = parse_target(fail_under, api.load_kb(kb), option="--fail-under")
+            threshold = parse_target(fail_under, knowledge, option="--fail-under")
         views = RenderOptions(details=details, sections=sections)
         result, summary = api.assess_file_summarized(
-            facts, kb_dir=kb, assume=assume or [], verify=not no_verify, max_evidence_age=max_evidence_age,
+            facts, kb=knowledge, assume=assume or [], verify=not no_verify, max_evidence_age=max_evidence_age,
             summary=str(getattr(format, "value", format)) != "json" and wants_summary(views))
         for warning in result.warnings:  # stdout carries only the document
             err(f"warning: {warning}")

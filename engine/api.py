@@ -50,6 +50,7 @@ def assess_file(
 def assess_file_summarized(
     path: Path,
     *,
+    kb: KnowledgeBase | None = None,
     kb_dir: Path | None = None,
     assume: Sequence[str] = (),
     verify: bool = True,
@@ -57,11 +58,13 @@ def assess_file_summarized(
     summary: bool = True,
 ) -> tuple[Assessment, Summary | None]:
     """:func:`assess_file` and, with ``summary``, the summary of the same assessment
-    (:func:`mlops_maturity.engine.summary.summarize`) from one session: the fact file is read and inferred once."""
+    (:func:`mlops_maturity.engine.summary.summarize`) from one session: the fact file is read and inferred once.
+    ``kb``: a knowledge base already loaded (else the shipped one, overlaid by ``kb_dir``)."""
     from mlops_maturity.engine.session import Session
     from mlops_maturity.engine.summary import summarize
 
-    kb = load_kb(kb_dir)
+    if kb is None:
+        kb = load_kb(kb_dir)
     facts = load_facts(path, kb)
     session = Session(kb, facts, parse_assumptions(list(assume), kb), verify=verify, source=str(path),
                       max_evidence_age=max_evidence_age)

@@ -454,7 +454,8 @@ class _AdoptionFields(Explanation):
         default=[], description="For each framework not at its top level, its next level, closest to reached first.")
     furthest: list[Lever] = Field(
         default=[], description="At most three practices that move the organization furthest: most made to hold "
-                                "(CMMI practices, goals, areas, levels) per person-week (see :func:`levers`); empty where the "
+                                "(CMMI practices, goals, areas, levels) per person-week (see :func:`levers`); "
+                                "empty where the "
                                 "caller does not show it (reports and summaries: each candidate costs one "
                                 "re-inference).")
 
@@ -1191,11 +1192,11 @@ def level_explanation(session: Session, level: int | None = None, *, furthest: b
     if level is None:
         level = next_level(session.assessment.maturity_level) or session.assessment.maturity_level
     # One explanation per level and session: a report and its summary both ask for the next level's.
-    memo: dict[tuple[int, bool], LevelExplanation] = session.__dict__.setdefault("_level_explanations", {})
-    key = (level, furthest)
-    if key not in memo:
-        memo[key] = _level_explanation(session, level, furthest)
-    return memo[key]
+    key = ("level_explanation", level, furthest)
+    found = session.derived.get(key)
+    if not isinstance(found, LevelExplanation):
+        found = session.derived[key] = _level_explanation(session, level, furthest)
+    return found
 
 
 def _level_explanation(session: Session, level: int, furthest: bool) -> LevelExplanation:
@@ -1231,10 +1232,6 @@ def _level_explanation(session: Session, level: int, furthest: bool) -> LevelExp
                                           "standing": _standing(a)})
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else plural or word + 's'}"
-
-
 def _level_summary(kb: KnowledgeBase, e: LevelExplanation) -> list[str]:
     now = words.maturity_level(e.maturity_level, e.maturity_level_name)
     target = words.maturity_level(e.level, e.level_name)
@@ -1257,14 +1254,14 @@ def _level_summary(kb: KnowledgeBase, e: LevelExplanation) -> list[str]:
     unrated = [x for x in e.process_areas if x.status == "not_rated"]
     low = [x for x in e.process_areas if x.status == "satisfied"]
     if unsatisfied:
-        lines.append(f"{_plural(len(unsatisfied), 'process area')} {'is' if len(unsatisfied) == 1 else 'are'} "
+        lines.append(f"{words.plural(len(unsatisfied), 'process area')} {'is' if len(unsatisfied) == 1 else 'are'} "
                      "unsatisfied: a CMMI practice they need failed (assessed partially or not implemented).")
     if unrated:
-        lines.append(f"{_plural(len(unrated), 'process area')} {'is' if len(unrated) == 1 else 'are'} not rated: "
+        lines.append(f"{words.plural(len(unrated), 'process area')} {'is' if len(unrated) == 1 else 'are'} not rated: "
                      "nothing failed, but CMMI practices they need are not determined (not observed or not yet): "
                      "assess them.")
     if low:
-        lines.append(f"{_plural(len(low), 'process area')} ({', '.join(x.id for x in low)}) "
+        lines.append(f"{words.plural(len(low), 'process area')} ({', '.join(x.id for x in low)}) "
                      f"{'has' if len(low) == 1 else 'have'} every specific goal satisfied but not the capability "
                      f"level {required_capability(e.level)} it needs: {'its' if len(low) == 1 else 'their'} own "
                      "generic goals do not hold.")
@@ -1278,11 +1275,12 @@ def _level_summary(kb: KnowledgeBase, e: LevelExplanation) -> list[str]:
         return lines
     if e.verified:
         what = "the smallest set (every practice in it is needed)" if e.minimal else "a set"
-        lines.append(f"Adopting {_plural(n, 'practice')} (fully implemented), {what}, reaches level {e.level}: the "
+        lines.append(f"Adopting {words.plural(n, 'practice')} (fully implemented), {what}, "
+                     f"reaches level {e.level}: the "
                      f"engine was re-run with {'it' if n == 1 else 'them'} assumed and reached level "
                      f"{e.verified_level}.")
     else:
-        lines.append(f"Adopting the {_plural(n, 'practice')} below did not reach level {e.level} when the engine "
+        lines.append(f"Adopting the {words.plural(n, 'practice')} below did not reach level {e.level} when the engine "
                      f"was re-run (it reached level {e.verified_level}).")
     no_evidence = sum(1 for x in e.adoption if x.gap == "no_evidence")
     if no_evidence:
@@ -1290,7 +1288,7 @@ def _level_summary(kb: KnowledgeBase, e: LevelExplanation) -> list[str]:
                      f"{'it' if no_evidence == 1 else 'them'} first, {'it' if no_evidence == 1 else 'they'} may "
                      "already be in place.")
     if e.prerequisites_first:
-        lines.append(f"{_plural(len(e.prerequisites_first), 'more practice')} "
+        lines.append(f"{words.plural(len(e.prerequisites_first), 'more practice')} "
                      f"{'is a prerequisite' if len(e.prerequisites_first) == 1 else 'are prerequisites'} of these and "
                      "not yet in place; the rating does not need them, the work does first.")
     return lines
@@ -1468,7 +1466,7 @@ def _practice_summary(e: PracticeExplanation) -> list[str]:
         lines.append("It is missing from alternatives of " + ", ".join(f"{x.id} ({x.name})" for x in holding_back)
                      + ", which are not satisfied.")
     elif e.implements:
-        lines.append(f"It is part of alternatives of {_plural(len(e.implements), 'CMMI practice')}; the lowest "
+        lines.append(f"It is part of alternatives of {words.plural(len(e.implements), 'CMMI practice')}; the lowest "
                      f"maturity level it serves is {e.serving_level}.")
     else:
         lines.append("It implements no CMMI practice.")
@@ -1477,7 +1475,7 @@ def _practice_summary(e: PracticeExplanation) -> list[str]:
         lines.append("ML Ops models that require it: " + ", ".join(
             f"{f.framework_name} level {f.level} ({f.level_name})" for f in required) + ".")
     if e.required_by:
-        lines.append(f"{_plural(len(e.required_by), 'practice')} list{'s' if len(e.required_by) == 1 else ''} it "
+        lines.append(f"{words.plural(len(e.required_by), 'practice')} list{'s' if len(e.required_by) == 1 else ''} it "
                      "as a prerequisite.")
     if e.waits_for:
         lines.append("It waits for " + ", ".join(f"{w.name} ({w.id}, {w.characterization})" for w in e.waits_for)
@@ -1608,21 +1606,23 @@ def _framework_summary(e: FrameworkExplanation) -> list[str]:
     failed = sorted({p for lv in e.levels for p in lv.failed})
     undetermined = sorted({p for lv in e.levels for p in lv.undetermined})
     if failed:
-        lines.append(f"{_plural(len(failed), 'required practice')} failed (assessed PI or NI).")
+        lines.append(f"{words.plural(len(failed), 'required practice')} failed (assessed PI or NI).")
     if undetermined:
-        lines.append(f"{_plural(len(undetermined), 'required practice')} {'is' if len(undetermined) == 1 else 'are'} "
+        lines.append(f"{words.plural(len(undetermined), 'required practice')} "
+                     f"{'is' if len(undetermined) == 1 else 'are'} "
                      "undetermined (not observed or not yet): assess them.")
     n = len(e.minimal_adoption)
     if not e.achievable:
         lines.append("It cannot be reached by adopting practices: "
                      + "; ".join(f"{o.id} {o.reason}" for o in e.obstacles) + ".")
     elif e.verified:
-        lines.append(f"Adopting {_plural(n, 'practice')} (fully implemented) reaches level {e.level}: the engine was "
+        lines.append(f"Adopting {words.plural(n, 'practice')} (fully implemented) "
+                     f"reaches level {e.level}: the engine was "
                      "re-run with them assumed and confirmed it.")
     else:
         lines.append(f"Adopting them did not reach level {e.level} when the engine was re-run.")
     if e.prerequisites_first:
-        lines.append(f"{_plural(len(e.prerequisites_first), 'more practice')} "
+        lines.append(f"{words.plural(len(e.prerequisites_first), 'more practice')} "
                      f"{'is a prerequisite' if len(e.prerequisites_first) == 1 else 'are prerequisites'} of these "
                      "and not yet in place.")
     lines.append(provenance)

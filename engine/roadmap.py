@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from mlops_maturity.engine import documents
+from mlops_maturity.engine import documents, words
 from mlops_maturity.engine.assessment import parse_assumptions
 from mlops_maturity.engine.errors import InferenceError, Problem, UserInputError
 from mlops_maturity.engine.facts import FactFile, load_fact_file
@@ -971,15 +971,8 @@ def _waves(costs: _Costs, order: list[str], prerequisites: Mapping[str, list[str
     return waves
 
 
-def plain_number(value: float) -> str:
-    """A number in fixed decimal notation, never with an exponent: ``2.0`` -> ``2``, ``1.25`` -> ``1.25``,
-    ``1234567.0`` -> ``1234567``; at most six decimals (efforts are rounded to six)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if not math.isfinite(value):
-        return str(value)
-    text = f"{value:.6f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+plain_number = words.plain_number
+"""Kept importable from here; the vocabulary's (engine/words.py)."""
 
 
 def _shown(status: str) -> Literal["PI", "NI", "NY", "not_observed"]:
@@ -1130,25 +1123,19 @@ def _plain_why(kb: KnowledgeBase, p: str, reasons: Sequence[Reason], unblocks: S
     served = []
     for area, names in specific.items():
         shown = names if len(names) <= 2 else names[:2] + [f"{len(names) - 2} more"]
-        served.append(f"{_listing(shown)} in {area}")
+        served.append(f"{words.listing(shown)} in {area}")
     for name, where in generic.items():
-        served.append(f"'{name}' in {_listing(where)}" if len(where) <= 2 else
+        served.append(f"'{name}' in {words.listing(where)}" if len(where) <= 2 else
                       f"'{name}' in {len(where)} process areas")
     served += frameworks
     parts = []
     if served:
-        parts.append(f"Toward {target.label}, needed for " + _listing(served))
+        parts.append(f"Toward {target.label}, needed for " + words.listing(served))
     if unblocks:
         unblocked = [kb.practices[d].name for d in unblocks]
-        listed = _listing(unblocked[:3] + ([f"{len(unblocked) - 3} more"] if len(unblocked) > 3 else []))
+        listed = words.listing(unblocked[:3] + ([f"{len(unblocked) - 3} more"] if len(unblocked) > 3 else []))
         parts.append(("it unblocks " if parts else "Unblocks ") + listed)
     return ("; ".join(parts) + ".") if parts else kb.practices[p].name + "."
-
-
-def _listing(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _findings(kb: KnowledgeBase, ids: set[str] | Sequence[str]) -> list[FindingRef]:

@@ -76,6 +76,9 @@ class Session:
         self._assessments: dict[tuple[tuple[str, str], ...], Assessment] = {}
         self._conclusions: dict[tuple[tuple[str, str], ...], Conclusions] = {}
         self._trials: dict[tuple[tuple[str, str], ...], Conclusions] = {}
+        self.derived: dict[tuple[object, ...], object] = {}
+        """Documents derived from this session, kept by their builders (an explanation per level), so that a report
+        and its summary build each once."""
         self.trials = 0
         """How many what-ifs a search tried with the reference evaluator alone (:meth:`trial_conclusions`)."""
         self.inferences = 0

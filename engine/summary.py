@@ -10,7 +10,7 @@ definition of the level reached (``description`` in ``knowledge_base/cmmi/levels
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Literal
 
 from mlops_maturity.engine import words
@@ -108,12 +108,6 @@ class Summary(SummaryModel):
     definition: LevelDefinition
 
 
-def _names(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _standing(status: str) -> str:
     return STANDING[status]
 
@@ -131,7 +125,7 @@ def _strengths(a: Assessment, kb_dimension: dict[str, str], values: dict[str, in
         practices = sorted(practices, key=lambda p: (-values[p.id], p.name, p.id))
         named = [p.name for p in practices[:MAX_NAMED]]
         more = len(practices) - len(named)
-        listed = _names(named) if not more else ", ".join(named) + f" and {more} more"
+        listed = words.listing(named) if not more else ", ".join(named) + f" and {more} more"
         verb = "is" if len(practices) == 1 else "are"
         out.append(Strength(
             dimension=dim,  # type: ignore[arg-type]
@@ -185,7 +179,7 @@ def _causes(areas: list[AreaGap], status_of: Mapping[str, str], values: Mapping[
         grouped.setdefault(_area_cause(x, status_of, values), []).append(x.id)
     shown = []
     for cause, ids in list(grouped.items())[:4]:
-        who = _names(ids) if len(ids) <= 4 else ", ".join(ids[:3]) + f" and {len(ids) - 3} more"
+        who = words.listing(ids) if len(ids) <= 4 else ", ".join(ids[:3]) + f" and {len(ids) - 3} more"
         shown.append(f"{who}: {cause}")
     if len(grouped) > 4:
         rest = sum(len(ids) for ids in list(grouped.values())[4:])
@@ -218,22 +212,25 @@ def _reason(a: Assessment, e: LevelExplanation | None, assessed: int, values: di
                 "(verify).", "undetermined")
     have = f"none {where} has capability level {need}" if not ok else \
         f"{ok} {where} {'has' if ok == 1 else 'have'} capability level {need}"
+    failing = words.listing([x.id for x in failed])
+    pending = words.listing([x.id for x in unrated])
     if failed:
+        causes = _causes(failed, status_of, values)
         if ok:
             verb = "does" if len(failed) == 1 else "do"
-            text = f"{now}: {have}; {_names([x.id for x in failed])} {verb} not ({_causes(failed, status_of, values)})"
+            text = f"{now}: {have}; {failing} {verb} not ({causes})"
         elif unrated:
             verb = "falls" if len(failed) == 1 else "fall"
-            text = f"{now}: {have}: {_names([x.id for x in failed])} {verb} short ({_causes(failed, status_of, values)})"
+            text = f"{now}: {have}: {failing} {verb} short ({causes})"
         else:
-            text = f"{now}: {have} ({_causes(failed, status_of, values)})"
+            text = f"{now}: {have} ({causes})"
         if unrated:
             verb = "is" if len(unrated) == 1 else "are"
-            text += f", and {_names([x.id for x in unrated])} {verb} not rated yet ({_causes(unrated, status_of, values)})"
+            text += f", and {pending} {verb} not rated yet ({_causes(unrated, status_of, values)})"
         return text + ".", "failed"
     verb = "is" if len(unrated) == 1 else "are"
     return (f"{now}; level {n} is undetermined: {have} and nothing assessed has failed, but "
-            f"{_names([x.id for x in unrated])} {verb} not rated ({_causes(unrated, status_of, values)}).", "undetermined")
+            f"{pending} {verb} not rated ({_causes(unrated, status_of, values)}).", "undetermined")
 
 
 def _gaps(session: Session, e: LevelExplanation) -> list[SummaryGap]:

@@ -7,7 +7,7 @@ Pure functions and constants; nothing here computes a rating.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 CHARACTERIZATION = {
@@ -195,7 +195,7 @@ def plural(count: int, word: str, plural_word: str | None = None) -> str:
     return f"{count} {word if count == 1 else plural_word or word + 's'}"
 
 
-def listing(items: list[str], conjunction: str = "and") -> str:
+def listing(items: Sequence[str], conjunction: str = "and") -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     if not items:
         return ""
