@@ -1,6 +1,5 @@
 """The fact file: what an assessor observed, practice by practice, in SCAMPI's terms."""
 
-from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
@@ -81,7 +80,7 @@ class Observation(BaseModel):
     answers: list[Answer] = Field(default=[], description="Respondents' answers, when several were collected.")
 
     @model_validator(mode="after")
-    def _na_needs_reason(self) -> Observation:
+    def _na_needs_reason(self) -> "Observation":
         if self.status is None and not self.answers:
             raise ValueError("a status is required (FI, LI, PI, NI, NY or NA)")
         if self.status is Characterization.NA and not (self.reason and self.reason.strip()):
@@ -112,7 +111,7 @@ class DirectCharacterization(BaseModel):
     evidence: list[str] = []
 
     @model_validator(mode="after")
-    def _no_na(self) -> DirectCharacterization:
+    def _no_na(self) -> "DirectCharacterization":
         if self.status is Characterization.NA:
             raise ValueError("NA cannot remove a CMMI practice: characterize it FI, LI, PI, NI or NY, or declare "
                              "its process area out of scope under out_of_scope (allowed for SAM only)")

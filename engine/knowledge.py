@@ -4,7 +4,6 @@ The YAML files under ``knowledge_base/`` are validated against these models when
 forbids unknown fields, so a typo in a knowledge file is an error, not a silently ignored key.
 """
 
-from __future__ import annotations
 
 from enum import Enum
 from typing import Annotated, Literal
@@ -98,7 +97,7 @@ class SpecificGoal(Strict):
     practices: Annotated[list[SpecificPractice], Field(min_length=1)]
 
     @model_validator(mode="after")
-    def _practices_belong_to_goal(self) -> SpecificGoal:
+    def _practices_belong_to_goal(self) -> "SpecificGoal":
         area, number = self.id.split(".SG")
         for sp in self.practices:
             if not sp.id.startswith(f"{area}.SP{number}."):
@@ -142,7 +141,7 @@ class ProcessArea(Strict):
     source: str
 
     @model_validator(mode="after")
-    def _goals_belong_to_area(self) -> ProcessArea:
+    def _goals_belong_to_area(self) -> "ProcessArea":
         for goal in self.goals:
             if goal.id.split(".")[0] != self.id:
                 raise ValueError(f"goal {goal.id} does not belong to process area {self.id}")
@@ -197,7 +196,7 @@ class Effort(Strict):
     )
 
     @model_validator(mode="after")
-    def _ordered(self) -> Effort:
+    def _ordered(self) -> "Effort":
         if self.max < self.min:
             raise ValueError(f"effort max ({self.max}) is below min ({self.min})")
         return self
@@ -230,7 +229,7 @@ class Practice(Strict):
     source: str
 
     @model_validator(mode="after")
-    def _not_self(self) -> Practice:
+    def _not_self(self) -> "Practice":
         if self.id in self.requires:
             raise ValueError(f"practice {self.id} requires itself")
         if self.id in self.aliases:
@@ -363,7 +362,7 @@ class Comparison(Strict):
     equals: int | None = None
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> Comparison:
+    def _exactly_one(self) -> "Comparison":
         given = [v for v in (self.below, self.at_least, self.equals) if v is not None]
         if len(given) != 1:
             raise ValueError("give exactly one of below, at_least, equals")
@@ -392,7 +391,7 @@ class AttributeCondition(Strict):
     missing: bool | None = None
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> AttributeCondition:
+    def _exactly_one(self) -> "AttributeCondition":
         given = [v for v in (self.equals, self.at_least, self.missing) if v is not None]
         if len(given) != 1:
             raise ValueError("give exactly one of equals, at_least, missing")
@@ -489,7 +488,7 @@ class CharacterizationTest(Strict):
     )
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> CharacterizationTest:
+    def _exactly_one(self) -> "CharacterizationTest":
         if bool(self.implements_any) == bool(self.any_specific_practice_of):
             raise ValueError("give exactly one of implements_any, any_specific_practice_of (non-empty)")
         return self
