@@ -8,7 +8,6 @@ definition of the level reached (``description`` in ``knowledge_base/cmmi/levels
 ``summarize(session)`` is the one entry point; ``docs/report-context.md`` (``summary``) lists the fields.
 """
 
-from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Literal
