@@ -90,7 +90,7 @@ def assess(
         if fail_under is not None:
             from mlops_maturity.engine.roadmap import parse_target
 
-            threshold = parse_target(fail_under, knowledge, option="--fail-under")
+            threshold = parse_target(fail_under, knowledge, parameter="fail_under")
         views = RenderOptions(details=details, sections=sections)
         result, summary = api.assess_file_summarized(
             facts, kb=knowledge, assume=assume or [], verify=not no_verify, max_evidence_age=max_evidence_age,

@@ -5,6 +5,8 @@ Exit codes: 0 ok; 1 a requested threshold not met (``--fail-under``); 2 bad inpu
 4 any other internal error of the rules engine.
 """
 
+import dataclasses
+import importlib
 import os
 import shutil
 import sys
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from mlops_maturity.engine.errors import InferenceError, UserInputError, VerificationError
+from mlops_maturity.engine.errors import InferenceError, Problem, UserInputError, VerificationError
 
 if TYPE_CHECKING:
     from mlops_maturity.engine.formats import RenderOptions
@@ -71,13 +73,57 @@ def err(message: str) -> None:
     sys.stderr.write(message.rstrip("\n") + "\n")
 
 
+ENGINE_PARAMETERS = {"kb_dir": "kb", "practice_id": "practice"}
+"""Engine parameters that the commands' own parameters call by another name (``--kb`` gives ``kb_dir``)."""
+
+
+CLICK_MODULES = ("typer._click.globals", "click")
+"""Where the click that typer runs on lives: recent typer releases carry their own copy, older ones use click."""
+
+
+def command_flags() -> dict[str, str]:
+    """The running command's options: parameter name -> the long flag that gives it (``fail_under`` ->
+    ``--fail-under``); empty outside a command."""
+    context = None
+    for name in CLICK_MODULES:
+        try:
+            context = importlib.import_module(name).get_current_context(silent=True)
+        except (ImportError, AttributeError):
+            continue
+        if context is not None:
+            break
+    if context is None:
+        return {}
+    flags = {}
+    for param in context.command.params:
+        if param.param_type_name == "option" and param.name:
+            names = [o for o in param.opts if o.startswith("--")] or list(param.opts)
+            flags[param.name] = names[0]
+    return flags
+
+
+def flag_problems(problems: list[Problem], flags: dict[str, str]) -> list[Problem]:
+    """``problems`` with each engine parameter replaced by the flag of ``flags`` that gave it.
+
+    The engine names its parameters (``kb_dir: x: not a directory``); the user typed a flag (``--kb``), so that is
+    what the message names. A parameter no flag of the command gives (an argument, an answer typed in an interview)
+    stays as the engine named it.
+    """
+    out = []
+    for problem in problems:
+        flag = flags.get(ENGINE_PARAMETERS.get(problem.parameter, problem.parameter)) if problem.parameter else None
+        out.append(dataclasses.replace(problem, parameter=flag) if flag else problem)
+    return out
+
+
 @contextmanager
 def handle_errors() -> Iterator[None]:
-    """The one place where errors become messages and exit codes; no traceback reaches a user."""
+    """The one place where errors become messages and exit codes; no traceback reaches a user. An input problem
+    names the flag the user typed, not the engine's parameter (:func:`flag_problems`)."""
     try:
         yield
     except UserInputError as exc:
-        for problem in exc.problems[:MAX_PROBLEMS]:
+        for problem in flag_problems(exc.problems, command_flags())[:MAX_PROBLEMS]:
             err(f"error: {str(problem).lstrip(': ')}")
         if len(exc.problems) > MAX_PROBLEMS:
             err(f"... and {len(exc.problems) - MAX_PROBLEMS} more error(s)")

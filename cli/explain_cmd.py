@@ -4,10 +4,10 @@ Each command parses its options, makes one engine call (:func:`explain.explain_f
 explanation object: as terminal trees (``table``), as JSON (the bare document), or as Markdown (the engine's
 template, the same text the golden files hold). Rule ids appear only with ``--trace``; the
 terminal shows the whole tree only with ``--details``. The engine names its parameters in errors (``level``,
-``practice``, ``framework``); this module checks the option combinations itself and names the options.
+``practice``, ``framework``), which the error handler shows as the options; this module checks the option
+combinations itself and names the options.
 """
 
-import dataclasses
 from pathlib import Path
 from typing import Annotated
 
@@ -38,21 +38,11 @@ NoVerifyOption = Annotated[
 DETAILS_HINT = "--details shows every alternative with its evidence and prerequisites, --trace the rules"
 """How to see what the default (collapsed) terminal view leaves out."""
 
-OPTIONS = {"level": "--level", "practice": "--practice", "practice_id": "--practice", "framework": "--framework",
-           "max_evidence_age": "--max-evidence-age"}
-"""Engine parameter -> the option that gives it."""
-
 
 def _explain(facts: Path, **kwargs: object) -> object:
     from mlops_maturity.engine import explain
 
-    try:
-        return explain.explain_file(facts, **kwargs)  # type: ignore[arg-type]
-    except UserInputError as exc:
-        if not any(p.file in OPTIONS for p in exc.problems):
-            raise
-        raise UserInputError([dataclasses.replace(p, file=OPTIONS.get(p.file, p.file)) for p in exc.problems]) \
-            from None
+    return explain.explain_file(facts, **kwargs)  # type: ignore[arg-type]
 
 
 @app.command()

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 from mlops_maturity.cli.common import KbOption, app, err, handle_errors
 from mlops_maturity.cli.output import check_destination, to_stdout, write_output
-from mlops_maturity.engine.errors import Problem, UserInputError
+from mlops_maturity.engine.errors import UserInputError
 
 
 class QuestionnaireFormat(str, Enum):
@@ -23,12 +23,6 @@ class QuestionnaireFormat(str, Enum):
 
     xlsx = "xlsx"
     csv = "csv"
-
-
-def _map_problems(exc: UserInputError, names: dict[str, str]) -> UserInputError:
-    """The engine's parameter names (``resolve``, ``role``) as the command's flags."""
-    problems = [Problem(p.file, names.get(p.field, p.field), p.message, p.line) for p in exc.problems]
-    return UserInputError(problems)
 
 
 @app.command("questionnaire")
@@ -57,10 +51,7 @@ def questionnaire_command(
             raise UserInputError("an xlsx questionnaire needs --out FILE.xlsx (it cannot go to stdout)")
         if not to_stdout(out):
             check_destination(out, force=force)
-        try:
-            questionnaire.check_role(role)
-        except UserInputError as exc:
-            raise _map_problems(exc, {"role": "--role"}) from None
+        questionnaire.check_role(role)
         knowledge = api.load_kb(kb)
         if chosen is QuestionnaireFormat.xlsx:
             data: str | bytes = questionnaire.questionnaire_xlsx(knowledge, role)
@@ -121,11 +112,8 @@ def import_command(
         elif into.is_dir():
             raise UserInputError(f"{into}: is a directory; give a fact file name")
         knowledge = api.load_kb(kb)
-        try:
-            result = questionnaire.import_questionnaires(knowledge, answers or [], into, organization=organization,
-                                                         resolve=resolve or [])
-        except UserInputError as exc:
-            raise _map_problems(exc, {"resolve": "--resolve", "organization": "--organization"}) from None
+        result = questionnaire.import_questionnaires(knowledge, answers or [], into, organization=organization,
+                                                     resolve=resolve or [])
         for warning in result.warnings:
             err(f"warning: {warning}")
         for q in result.questionnaires:

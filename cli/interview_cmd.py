@@ -7,7 +7,6 @@ Running it again on the same file continues where it stopped: what is saved is n
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import sys
 import textwrap
@@ -17,13 +16,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from mlops_maturity.cli.common import KbOption, TargetOption, app, handle_errors
 from mlops_maturity.cli.output import write_output
-from mlops_maturity.engine.errors import UserInputError
 
 if TYPE_CHECKING:
     from mlops_maturity.engine.interview import Question
-
-OPTIONS = {"target": "--target", "role": "--role"}
-"""Engine parameter -> the option that gives it."""
 
 WIDTH = 100
 HELP = "FI, LI, PI, NI, NY, NA (not applicable), ? full rubric, s skip, q save and quit"
@@ -110,14 +105,8 @@ def interview(
         name = str(facts)
         text = documents.read_text(facts)
         parsed = parse_fact_text(text, name, knowledge)
-        try:
-            goal = parse_target(target, knowledge) if target is not None else None
-            session = Interview(knowledge, parsed, target=goal, role=role)
-        except UserInputError as exc:
-            if not any(p.file in OPTIONS for p in exc.problems):
-                raise
-            raise UserInputError([dataclasses.replace(p, file=OPTIONS.get(p.file, p.file))
-                                  for p in exc.problems]) from None
+        goal = parse_target(target, knowledge) if target is not None else None
+        session = Interview(knowledge, parsed, target=goal, role=role)
         full = len(session.full_list)
         who = f" for {role}" if role else ""
         say(f"Interview toward {session.target.label}, saving into {name}.")

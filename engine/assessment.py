@@ -52,7 +52,8 @@ def parse_assumptions(items: list[str], kb: KnowledgeBase) -> dict[str, str]:
     """``["ml.model-registry=FI", ...]`` -> ``{"ml.model-registry": "FI"}``, checked against the KB.
 
     Raises:
-        UserInputError: malformed items, unknown practices or statuses, one practice assumed twice differently.
+        UserInputError: malformed items, unknown practices or statuses, one practice assumed twice differently;
+            each problem names the parameter ``assume`` (the API's name for these items) and the item.
     """
     out: dict[str, str] = {}
     problems: list[Problem] = []
@@ -62,28 +63,33 @@ def parse_assumptions(items: list[str], kb: KnowledgeBase) -> dict[str, str]:
         if status.upper() in ASSUMABLE:  # statuses are SCAMPI's upper-case codes; "fi" means FI
             status = status.upper()
         if not sep or not pid or not status:
-            problems.append(Problem("--assume", item, "expected PRACTICE=STATUS, e.g. ml.model-registry=FI"))
+            problems.append(Problem.of_parameter("assume", item, "expected PRACTICE=STATUS, e.g. ml.model-registry=FI"))
             continue
         if pid in out and out[pid] != status:
-            problems.append(Problem("--assume", item, f"{pid} is already assumed {out[pid]}; assume it once"))
+            problems.append(Problem.of_parameter("assume", item, f"{pid} is already assumed {out[pid]}; "
+                                                 "assume it once"))
             continue
         out[pid] = status
-    problems.extend(assumption_problems(out, kb))
+    problems.extend(assumption_problems(out, kb, parameter="assume"))
     if problems:
         raise UserInputError(problems)
     return out
 
 
-def assumption_problems(assumptions: Mapping[str, str], kb: KnowledgeBase) -> list[Problem]:
-    """What is wrong with what-if assumptions (practice id -> FI/LI/PI/NI/NY); empty when they are valid."""
+def assumption_problems(
+    assumptions: Mapping[str, str], kb: KnowledgeBase, *, parameter: str = "assumptions"
+) -> list[Problem]:
+    """What is wrong with what-if assumptions (practice id -> FI/LI/PI/NI/NY); empty when they are valid.
+    Each problem names ``parameter``, the parameter that gave them, and the assumption as ``PRACTICE=STATUS``."""
     problems = []
     for pid, status in assumptions.items():
         item = f"{pid}={status}"
         if pid not in kb.practices:
-            problems.append(Problem("--assume", item, "unknown practice id" + documents.suggest(pid, kb.practices)))
+            problems.append(Problem.of_parameter(parameter, item, "unknown practice id"
+                                                 + documents.suggest(pid, kb.practices)))
         if status not in ASSUMABLE:
-            problems.append(Problem("--assume", item, f"unknown status {status!r}; valid: {', '.join(ASSUMABLE)}"
-                                    + documents.suggest(status, ASSUMABLE)))
+            problems.append(Problem.of_parameter(parameter, item, f"unknown status {status!r}; valid: "
+                                                 f"{', '.join(ASSUMABLE)}" + documents.suggest(status, ASSUMABLE)))
     return problems
 
 
@@ -110,8 +116,8 @@ def evidence_age_limit(kb: KnowledgeBase, max_evidence_age: int | None) -> int |
     if max_evidence_age is None:
         return kb.assessment_policy.max_evidence_age_days if kb.assessment_policy is not None else None
     if isinstance(max_evidence_age, bool) or not isinstance(max_evidence_age, int) or max_evidence_age < 0:
-        raise UserInputError([Problem("max_evidence_age", str(max_evidence_age),
-                                      "expected a whole number of days, 0 or more")])
+        raise UserInputError([Problem.of_parameter("max_evidence_age", str(max_evidence_age),
+                                                   "expected a whole number of days, 0 or more")])
     return max_evidence_age
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from mlops_maturity.engine import documents
 from mlops_maturity.engine.errors import Problem, UserInputError
 from mlops_maturity.engine.kb import KnowledgeBase
+from mlops_maturity.engine.levels import check_framework_level
 
 
 def practice_document(kb: KnowledgeBase, pid: str) -> dict[str, Any]:
@@ -71,7 +72,7 @@ def entry_document(kb: KnowledgeBase, ident: str) -> dict[str, Any]:
     known = (list(kb.practices) + list(kb.process_area) + list(kb.goals) + list(kb.model_practices)
              + list(kb.frameworks)
              + [r.id for r in kb.insights] + [a.id for a in kb.problem_areas] + list(kb.attributes))
-    raise UserInputError(f"kb show: no entry with id {ident!r}{documents.suggest(ident, known)}")
+    raise UserInputError(f"no knowledge-base entry with id {ident!r}{documents.suggest(ident, known)}")
 
 
 def list_practices(
@@ -84,13 +85,11 @@ def list_practices(
     """Practice ids, filtered by framework, process area (or goal) and a case-insensitive text search.
 
     Raises:
-        UserInputError: an unknown framework or process area.
+        UserInputError: an unknown framework or process area (the problem names the parameter).
     """
     ids = list(kb.practices)
     if framework is not None:
-        if framework not in kb.frameworks:
-            raise UserInputError(f"--framework: unknown framework {framework!r}"
-                                 f"{documents.suggest(framework, kb.frameworks)}; valid: {', '.join(kb.frameworks)}")
+        check_framework_level(kb, framework, None, parameter="framework")
         wanted = {p for lv in kb.frameworks[framework].levels for p in lv.practices}
         ids = [p for p in ids if p in wanted]
     if process_area is not None:
@@ -102,8 +101,10 @@ def list_practices(
                 return process_area in (mid, kb.model_practices[mid].goal)
         else:
             known = list(kb.process_area) + list(kb.goals) + list(kb.model_practices)
-            raise UserInputError(f"--process-area: unknown process area, goal or CMMI practice {process_area!r}"
-                                 f"{documents.suggest(process_area, known)}")
+            raise UserInputError([Problem.of_parameter(
+                "process_area", process_area,
+                f"unknown process area, goal or CMMI practice {process_area!r}"
+                f"{documents.suggest(process_area, known)}")])
         ids = [p for p in ids if any(wanted_practice(m) for m in kb.practice_implements.get(p, []))]
     if search:
         needle = search.lower()
@@ -133,8 +134,8 @@ def blank_fact_file(kb: KnowledgeBase, by: str = "area") -> str:
         UserInputError: ``by`` is neither ``area`` nor ``role``.
     """
     if by not in INIT_ORDERS:
-        raise UserInputError([Problem("by", str(by), f"expected one of {', '.join(INIT_ORDERS)}"
-                                      + documents.suggest(str(by), INIT_ORDERS))])
+        raise UserInputError([Problem.of_parameter("by", str(by), f"expected one of {', '.join(INIT_ORDERS)}"
+                                                   + documents.suggest(str(by), INIT_ORDERS))])
     out = _header(kb)
     out.append("practices:")
     for title, pids in _sections(kb, by):

@@ -11,16 +11,35 @@ class MaturityError(Exception):
 
 @dataclass(frozen=True)
 class Problem:
-    """One located problem in a user's file: ``file: line N: field: message``."""
+    """One located problem in a user's input: ``file: line N: field: message``, or, for a bad argument of an engine
+    call, ``parameter: value: message`` (:meth:`of_parameter`).
+
+    The engine names its own parameters (``target``, ``assume``, ``kb_dir``), never a command-line flag: a Python
+    caller passed no flag. The CLI, which knows which flag gave which parameter, renames ``parameter`` to the flag
+    the user typed before it prints the problem.
+
+    Attributes:
+        file: the file the problem is in (empty for a problem with an argument alone).
+        field: the field of the file, or the value given for ``parameter``.
+        message: what is wrong and what is valid.
+        line: the line in ``file``, when known.
+        parameter: the engine parameter that got the bad value (e.g. ``target``, ``kb_dir``), else empty.
+    """
 
     file: str
     field: str
     message: str
     line: int | None = None
+    parameter: str = ""
+
+    @classmethod
+    def of_parameter(cls, parameter: str, value: str, message: str) -> Problem:
+        """A problem with ``value``, the value (as given) of the engine parameter ``parameter``."""
+        return cls(file="", field=value, message=message, parameter=parameter)
 
     def __str__(self) -> str:
         where = f"{self.file}: line {self.line}" if self.line else self.file
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return ": ".join(part for part in (self.parameter, where, self.field, self.message) if part)
 
 
 class UserInputError(MaturityError):

@@ -1188,7 +1188,7 @@ def level_explanation(session: Session, level: int | None = None, *, furthest: b
         InferenceError: the trace disagrees with the assessment (an internal error).
     """
     if level is not None:
-        check_maturity_level(level, option="level")
+        check_maturity_level(level, parameter="level")
     if level is None:
         level = next_level(session.assessment.maturity_level) or session.assessment.maturity_level
     # One explanation per level and session: a report and its summary both ask for the next level's.
@@ -1299,8 +1299,8 @@ def _level_summary(kb: KnowledgeBase, e: LevelExplanation) -> list[str]:
 
 def _check_practice(kb: KnowledgeBase, practice_id: str, parameter: str = "practice_id") -> None:
     if practice_id not in kb.practices:
-        raise UserInputError([Problem(parameter, practice_id,
-                                      "unknown practice id" + documents.suggest(practice_id, kb.practices))])
+        raise UserInputError([Problem.of_parameter(parameter, practice_id, "unknown practice id"
+                                                   + documents.suggest(practice_id, kb.practices))])
 
 
 def practice_explanation(session: Session, practice_id: str, *, roadmap: bool = True) -> PracticeExplanation:
@@ -1524,7 +1524,7 @@ def framework_explanation(session: Session, framework: str, level: int | None = 
         UserInputError: unknown framework or level (the problems name the ``framework`` and ``level`` parameters).
     """
     kb = session.kb
-    check_framework_level(kb, framework, level, option="framework", level_option="level")
+    check_framework_level(kb, framework, level, parameter="framework", level_parameter="level")
     v = _View(session)
     a = v.a
     fw = kb.frameworks[framework]
@@ -1653,7 +1653,7 @@ def explain_level(
         UserInputError: ``level`` is not 1-5, or a bad assumption.
     """
     if level is not None:
-        check_maturity_level(level, option="level")
+        check_maturity_level(level, parameter="level")
     return level_explanation(session or _session(kb, facts, assumptions, source, verify), level)
 
 
@@ -1686,7 +1686,7 @@ def explain_framework(
     session: Session | None = None,
 ) -> FrameworkExplanation:
     """:func:`framework_explanation` on a new session (or on ``session``)."""
-    check_framework_level(kb, framework, level, option="framework", level_option="level")
+    check_framework_level(kb, framework, level, parameter="framework", level_parameter="level")
     return framework_explanation(session or _session(kb, facts, assumptions, source, verify), framework, level)
 
 
@@ -1713,17 +1713,17 @@ def explain_file(
         UserInputError: bad fact file, assumptions, ids or parameter combinations (the problems name parameters).
     """
     if practice is not None and (level is not None or framework is not None):
-        raise UserInputError([Problem("practice", practice, "explain a practice alone, without a level or a "
-                                      "framework")])
+        raise UserInputError([Problem.of_parameter("practice", practice, "explain a practice alone, without a "
+                                                   "level or a framework")])
     if how and (practice is not None or framework is not None):
         raise UserInputError("how explains a maturity level; explain a practice or a framework level instead")
     kb = load_knowledge_base(kb_dir)
     if practice is not None:
         _check_practice(kb, practice, "practice")
     if framework is not None:
-        check_framework_level(kb, framework, level, option="framework", level_option="level")
+        check_framework_level(kb, framework, level, parameter="framework", level_parameter="level")
     elif level is not None:
-        check_maturity_level(level, option="level")
+        check_maturity_level(level, parameter="level")
     facts = load_fact_file(path, kb)
     session = Session(kb, facts, parse_assumptions(list(assume), kb), verify=verify, source=str(path),
                       max_evidence_age=max_evidence_age)

@@ -178,8 +178,9 @@ class Interview:
         verify: bool = True,
     ) -> None:
         if role is not None and role not in ROLES:
-            raise UserInputError([Problem("role", str(role), f"unknown role{documents.suggest(role, ROLES)} "
-                                          f"(roles: {', '.join(ROLES)})")])
+            raise UserInputError([Problem.of_parameter("role", str(role), "unknown role"
+                                                       f"{documents.suggest(role, ROLES)} "
+                                                       f"(roles: {', '.join(ROLES)})")])
         self.kb = kb
         self.role = role
         self.evaluator: Evaluator = evaluator
@@ -390,7 +391,8 @@ class Interview:
         """
         check_answer(self.kb, pid, status, reason)
         if not self._open(pid):
-            raise UserInputError([Problem("practice", pid, "already observed in the fact file or answered")])
+            raise UserInputError([Problem.of_parameter("practice", pid,
+                                                       "already observed in the fact file or answered")])
         self._answers[pid] = _Answer(status, reason)
         if pid not in self.asked:
             self.asked.append(pid)
@@ -471,12 +473,14 @@ def _needs(kb: KnowledgeBase, facts: FactFile, target: Target) -> list[Need]:
 def check_answer(kb: KnowledgeBase, pid: str, status: str, reason: str | None = None) -> None:
     """Raise a :class:`UserInputError` (naming ``practice``, ``status`` or ``reason``) for an invalid answer."""
     if pid not in kb.practices:
-        raise UserInputError([Problem("practice", pid, "unknown practice id" + documents.suggest(pid, kb.practices))])
+        raise UserInputError([Problem.of_parameter("practice", pid,
+                                                   "unknown practice id" + documents.suggest(pid, kb.practices))])
     if status not in ANSWERS:
-        raise UserInputError([Problem("status", str(status), f"expected one of {', '.join(ANSWERS)}"
-                                      + documents.suggest(status, ANSWERS))])
+        raise UserInputError([Problem.of_parameter("status", str(status), f"expected one of {', '.join(ANSWERS)}"
+                                                   + documents.suggest(status, ANSWERS))])
     if status == "NA" and not (reason and reason.strip()):
-        raise UserInputError([Problem("reason", pid, "NA needs a reason (why the practice does not apply)")])
+        raise UserInputError([Problem.of_parameter("reason", pid,
+                                                   "NA needs a reason (why the practice does not apply)")])
 
 
 # ------------------------------------------------------------------------------------------ the fact file's text

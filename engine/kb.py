@@ -3,8 +3,8 @@
 The shipped knowledge base, validated, is cached between processes (see :func:`cache_directory`): a command line
 starts a fresh process each time, and parsing and validating the shipped YAML files (and building the validators
 for them) was most of a cold ``maturity assess``. Only the shipped knowledge base alone is cached; an overlay
-(``--kb DIR``) or another base is always loaded and validated in full, and so is any knowledge base checked with
-:func:`validate_knowledge_base`.
+(a firm's directory of YAML files) or another base is always loaded and validated in full, and so is any knowledge
+base checked with :func:`validate_knowledge_base`.
 """
 
 from __future__ import annotations
@@ -288,12 +288,14 @@ def collect_files(overlay: Path | None = None, base: Path | None = None) -> dict
     files = _yaml_files(base or shipped_directory())
     if overlay is not None:
         if not overlay.exists():
-            raise UserInputError([Problem(str(overlay), "", "knowledge-base directory not found")])
+            raise UserInputError([Problem.of_parameter("kb_dir", str(overlay), "knowledge-base directory not found")])
         if not overlay.is_dir():
-            raise UserInputError([Problem(str(overlay), "", "--kb expects a directory of YAML files")])
+            raise UserInputError([Problem.of_parameter("kb_dir", str(overlay), "not a directory: a knowledge-base "
+                                                       "overlay is a directory of YAML files")])
         extra = _yaml_files(overlay)
         if not extra:
-            raise UserInputError([Problem(str(overlay), "", "no .yaml files found in this directory")])
+            raise UserInputError([Problem.of_parameter("kb_dir", str(overlay),
+                                                       "no .yaml files found in this directory")])
         files.update(extra)
     return dict(sorted(files.items()))
 

@@ -23,12 +23,12 @@ def next_level(level: int) -> int | None:
     return level + 1 if level < HIGHEST_MATURITY_LEVEL else None
 
 
-def check_maturity_level(level: object, *, option: str = "--target", shown: str | None = None) -> int:
+def check_maturity_level(level: object, *, parameter: str = "target", shown: str | None = None) -> int:
     """``level`` when it is a CMMI maturity level (a whole number 1-5); otherwise a :class:`UserInputError`.
 
     Args:
         level: the value given.
-        option: the option or argument that gave it, named in the problem.
+        parameter: the engine parameter that gave it, named in the problem (the CLI names its flag instead).
         shown: how the user wrote it (default: ``str(level)``).
 
     Raises:
@@ -36,9 +36,9 @@ def check_maturity_level(level: object, *, option: str = "--target", shown: str 
     """
     if isinstance(level, bool) or not isinstance(level, int) \
             or not LOWEST_MATURITY_LEVEL <= level <= HIGHEST_MATURITY_LEVEL:
-        raise UserInputError([Problem(option, str(level) if shown is None else shown,
-                                      f"CMMI maturity levels are {LOWEST_MATURITY_LEVEL}-{HIGHEST_MATURITY_LEVEL}, "
-                                      f"got {level!r}")])
+        raise UserInputError([Problem.of_parameter(
+            parameter, str(level) if shown is None else shown,
+            f"CMMI maturity levels are {LOWEST_MATURITY_LEVEL}-{HIGHEST_MATURITY_LEVEL}, got {level!r}")])
     return level
 
 
@@ -47,8 +47,8 @@ def check_framework_level(
     framework: object,
     level: object | None,
     *,
-    option: str = "--target",
-    level_option: str | None = None,
+    parameter: str = "target",
+    level_parameter: str | None = None,
     shown: str | None = None,
 ) -> None:
     """Check a framework id and, unless ``None``, one of its levels against the knowledge base.
@@ -57,25 +57,28 @@ def check_framework_level(
         kb: the knowledge base.
         framework: the framework id given.
         level: the framework level given; ``None`` checks the framework alone.
-        option: the option that gave the framework (and the level, unless ``level_option``).
-        level_option: the option that gave the level, when it is a separate one (``why --framework X --level K``).
+        parameter: the engine parameter that gave the framework (and the level, unless ``level_parameter``),
+            named in the problem.
+        level_parameter: the parameter that gave the level, when it is a separate one (``framework`` and
+            ``level`` of :func:`mlops_maturity.engine.explain.explain_file`).
         shown: how the user wrote the target (default: the framework id, or the level, as text).
 
     Raises:
         UserInputError: unknown framework or a level the framework lacks, with a suggestion.
     """
     if not isinstance(framework, str) or framework not in kb.frameworks:
-        raise UserInputError([Problem(option, str(framework) if shown is None else shown,
-                                      f"unknown framework {framework!r}{documents.suggest(framework, kb.frameworks)} "
-                                      f"(known: {', '.join(kb.frameworks)})")])
+        raise UserInputError([Problem.of_parameter(
+            parameter, str(framework) if shown is None else shown,
+            f"unknown framework {framework!r}{documents.suggest(framework, kb.frameworks)} "
+            f"(known: {', '.join(kb.frameworks)})")])
     if level is None:
         return
     levels = [lv.level for lv in kb.frameworks[framework].levels]
     if isinstance(level, bool) or not isinstance(level, int) or level not in levels:
         hint = documents.suggest(str(level), [str(n) for n in levels])
-        raise UserInputError([Problem(level_option or option, str(level) if shown is None else shown,
-                                      f"framework {framework} has no level {level!r}{hint} "
-                                      f"(levels: {', '.join(map(str, levels))})")])
+        raise UserInputError([Problem.of_parameter(
+            level_parameter or parameter, str(level) if shown is None else shown,
+            f"framework {framework} has no level {level!r}{hint} (levels: {', '.join(map(str, levels))})")])
 
 
 __all__ = [

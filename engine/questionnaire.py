@@ -105,8 +105,8 @@ def check_role(role: str | None) -> str | None:
     """
     if role is None or role in ROLES:
         return role
-    raise UserInputError([Problem("", "role", f"unknown role {role!r}; valid: {', '.join(ROLES)}"
-                                  + documents.suggest(role, ROLES))])
+    raise UserInputError([Problem.of_parameter("role", "", f"unknown role {role!r}; valid: {', '.join(ROLES)}"
+                                               + documents.suggest(role, ROLES))])
 
 
 def practice_area(kb: KnowledgeBase, pid: str) -> str:
@@ -641,13 +641,13 @@ def parse_resolutions(items: Sequence[str]) -> dict[str, str]:
         pid, sep, status = item.partition("=")
         pid, status = pid.strip(), status.strip()
         if not sep or not pid or not status:
-            problems.append(Problem("", "resolve", f"expected PRACTICE=STATUS (e.g. ml.model-registry=LI), got "
-                                    f"{item!r}"))
+            problems.append(Problem.of_parameter("resolve", "", "expected PRACTICE=STATUS (e.g. "
+                                                 f"ml.model-registry=LI), got {item!r}"))
         elif status.upper() not in ANSWERS:
-            problems.append(Problem("", "resolve", f"{item}: unknown status {status!r}; valid: {', '.join(ANSWERS)}"
-                                    + suggest_answer(status)))
+            problems.append(Problem.of_parameter("resolve", "", f"{item}: unknown status {status!r}; valid: "
+                                                 f"{', '.join(ANSWERS)}" + suggest_answer(status)))
         elif pid in out:
-            problems.append(Problem("", "resolve", f"{pid} is resolved twice"))
+            problems.append(Problem.of_parameter("resolve", "", f"{pid} is resolved twice"))
         else:
             out[pid] = status.upper()
     if problems:
@@ -727,12 +727,12 @@ def import_questionnaires(
         named_list = sorted({q.respondent.organization for q in read if q.respondent.organization})
         if organization is None:
             if not named_list:
-                raise UserInputError([Problem(str(facts), "organization", "a new fact file needs the organization, "
-                                              "and no questionnaire names one")])
+                raise UserInputError([Problem(str(facts), "", "a new fact file needs the organization, and no "
+                                              "questionnaire names one", parameter="organization")])
             if len(named_list) > 1:
-                raise UserInputError([Problem(str(facts), "organization", "the questionnaires name different "
+                raise UserInputError([Problem(str(facts), "", "the questionnaires name different "
                                               f"organizations ({', '.join(map(repr, named_list))}); give the "
-                                              "organization")])
+                                              "organization", parameter="organization")])
             organization = named_list[0]
         assessed_on = max(q.respondent.on for q in read)
         data, dump = _new_document(organization, assessed_on, read, is_json)
@@ -820,14 +820,14 @@ def import_questionnaires(
                 reason = f"{pid} has no conflict to resolve (its status is {shown})"
             hint = (documents.suggest(pid, conflicts) or f"; the conflicts are: {', '.join(conflicts)}") if conflicts \
                 else "; no practice has a conflict"
-            problems.append(Problem("", "resolve", f"{pid}={status}: {reason}{hint}"))
+            problems.append(Problem.of_parameter("resolve", "", f"{pid}={status}: {reason}{hint}"))
             continue
         value = conflicts[pid]
         if status == "NA" and not value.get("reason"):
             reasons = dict.fromkeys(str(e["reason"]) for e in value["answers"] if e.get("reason"))
             if not reasons:
-                problems.append(Problem("", "resolve", f"{pid}=NA: NA needs a reason and no answer gives one; "
-                                        "write the status and the reason in the fact file"))
+                problems.append(Problem.of_parameter("resolve", "", f"{pid}=NA: NA needs a reason and no answer "
+                                                     "gives one; write the status and the reason in the fact file"))
                 continue
             _set_first(value, "status", status)
             _set_after(value, "reason", "; ".join(reasons), "status")

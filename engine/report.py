@@ -462,8 +462,8 @@ def build_context(
             raise TypeError("build_context: a knowledge base needs the fact file (build_context(kb, facts))")
         session = Session(session, facts, assumptions, verify=verify, source=source)
     if layout not in LAYOUTS:
-        raise UserInputError([Problem("layout", str(layout), f"expected one of {', '.join(LAYOUTS)}"
-                                      f"{documents.suggest(str(layout), LAYOUTS)}")])
+        raise UserInputError([Problem.of_parameter("layout", str(layout), f"expected one of {', '.join(LAYOUTS)}"
+                                                   f"{documents.suggest(str(layout), LAYOUTS)}")])
     result = session.assessment
     goal = None
     if target is not None or next_level(result.maturity_level) is not None:
@@ -498,7 +498,7 @@ def _roadmap(session: Session, level: int | tuple[str, int],
         return roadmap.plan(session, target=level, capacity=capacity), None
     except UserInputError as exc:
         # The level is checked already: a problem about the target can only be that no plan reaches it.
-        if not exc.problems or any(p.file != "target" for p in exc.problems):
+        if not exc.problems or any(p.parameter != "target" for p in exc.problems):
             raise
         return None, "; ".join(p.message for p in exc.problems)
 

@@ -422,8 +422,8 @@ class Roadmap(Result):
 # ------------------------------------------------------------------------------------------------ the target
 
 
-def parse_target(text: str, kb: KnowledgeBase, *, option: str = "target") -> int | tuple[str, int]:
-    """``"3"`` -> 3, ``"google:2"`` -> ``("google", 2)``, checked against the knowledge base; ``option`` is the
+def parse_target(text: str, kb: KnowledgeBase, *, parameter: str = "target") -> int | tuple[str, int]:
+    """``"3"`` -> 3, ``"google:2"`` -> ``("google", 2)``, checked against the knowledge base; ``parameter`` is the
     parameter named in a problem.
 
     Raises:
@@ -431,21 +431,22 @@ def parse_target(text: str, kb: KnowledgeBase, *, option: str = "target") -> int
     """
     raw = text.strip()
     if re.fullmatch(r"[0-9]+", raw):
-        return check_maturity_level(int(raw), option=option, shown=text)
+        return check_maturity_level(int(raw), parameter=parameter, shown=text)
     name, sep, level_text = raw.partition(":")
     name, level_text = name.strip(), level_text.strip()
     if not sep and name not in kb.frameworks:
-        raise UserInputError([Problem(option, text, "expected a maturity level 1-5 or FRAMEWORK:LEVEL, e.g. 3 "
-                                      f"or google:2{documents.suggest(name, kb.frameworks)} "
-                                      f"(frameworks: {', '.join(kb.frameworks)})")])
-    check_framework_level(kb, name, None, option=option, shown=text)
+        raise UserInputError([Problem.of_parameter(parameter, text, "expected a maturity level 1-5 or "
+                                                   "FRAMEWORK:LEVEL, e.g. 3 or google:2"
+                                                   f"{documents.suggest(name, kb.frameworks)} "
+                                                   f"(frameworks: {', '.join(kb.frameworks)})")])
+    check_framework_level(kb, name, None, parameter=parameter, shown=text)
     if not sep:
         levels = ", ".join(str(lv.level) for lv in kb.frameworks[name].levels)
-        raise UserInputError([Problem(option, text, f"give a level: {name}:LEVEL (levels: {levels})")])
+        raise UserInputError([Problem.of_parameter(parameter, text, f"give a level: {name}:LEVEL (levels: {levels})")])
     if not re.fullmatch(r"[0-9]+", level_text):
-        raise UserInputError([Problem(option, text, f"level {level_text!r} is not a whole number")])
+        raise UserInputError([Problem.of_parameter(parameter, text, f"level {level_text!r} is not a whole number")])
     level = int(level_text)
-    check_framework_level(kb, name, level, option=option, shown=text)
+    check_framework_level(kb, name, level, parameter=parameter, shown=text)
     return name, level
 
 
@@ -458,13 +459,14 @@ def resolve_target(kb: KnowledgeBase, spec: TargetSpec, start_level: int) -> Tar
         following = next_level(start_level)
         return _maturity_target(kb, start_level if following is None else following, default=True)
     if isinstance(spec, int) and not isinstance(spec, bool):
-        return _maturity_target(kb, check_maturity_level(spec, option="target"), default=False)
+        return _maturity_target(kb, check_maturity_level(spec, parameter="target"), default=False)
     if not isinstance(spec, (tuple, list)) or len(spec) != 2:
-        raise UserInputError([Problem("target", repr(spec), "expected a maturity level 1-5, (framework, level) "
-                                      "or FRAMEWORK:LEVEL, e.g. 3, ('google', 2) or 'google:2'")])
+        raise UserInputError([Problem.of_parameter("target", repr(spec), "expected a maturity level 1-5, "
+                                                   "(framework, level) or FRAMEWORK:LEVEL, e.g. 3, ('google', 2) "
+                                                   "or 'google:2'")])
     framework, level = spec
     shown = f"{framework}:{level}"
-    check_framework_level(kb, framework, level, option="target", shown=shown)
+    check_framework_level(kb, framework, level, parameter="target", shown=shown)
     fw = kb.frameworks[framework]
     name = next(lv.name for lv in fw.levels if lv.level == level)
     return Target(kind="framework", framework=framework, level=level, name=name,
@@ -570,8 +572,8 @@ def plan(
     kb, facts = session.kb, session.facts
     if capacity is not None and (isinstance(capacity, bool) or not isinstance(capacity, (int, float))
                                  or not (math.isfinite(capacity) and capacity > 0)):
-        raise UserInputError([Problem("capacity", str(capacity), "expected a positive number of person-weeks "
-                                      "per quarter")])
+        raise UserInputError([Problem.of_parameter("capacity", str(capacity), "expected a positive number of "
+                                                   "person-weeks per quarter")])
     user = dict(session.assumptions)
     start_c = session.conclusions_with(None)
     goal = resolve_target(kb, target, start_c.maturity_level)
@@ -814,7 +816,8 @@ def _needs(kb: KnowledgeBase, facts: FactFile, c: Conclusions, statuses: Mapping
                 needs.append(_Need(f"{where}#{i}", "framework_requirement", where, i,
                                    f"{where} requirement {i} (any of {len(group)})", tuple(candidates)))
     if impossible:
-        raise UserInputError([Problem("target", target.label, "impossible target: " + "; ".join(impossible))])
+        raise UserInputError([Problem.of_parameter("target", target.label,
+                                                   "impossible target: " + "; ".join(impossible))])
     return needs
 
 

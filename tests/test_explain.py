@@ -393,7 +393,7 @@ def test_default_level_is_the_next_one_and_assumptions_are_shown(mini: Knowledge
 def test_bad_level_is_a_user_error_naming_the_parameter(mini: KnowledgeBase) -> None:
     with pytest.raises(UserInputError, match="CMMI maturity levels are 1-5, got 6") as caught:
         explain_level(mini, facts_of({}), 6)
-    assert (caught.value.problems[0].file, caught.value.problems[0].field) == ("level", "6")
+    assert (caught.value.problems[0].parameter, caught.value.problems[0].field) == ("level", "6")
     with pytest.raises(UserInputError, match="CMMI maturity levels are 1-5, got True"):
         explain_level(mini, facts_of({}), True)
 
@@ -466,7 +466,7 @@ def test_practice_position_on_the_roadmap_is_reported_not_raised(mini: Knowledge
 def test_unknown_practice_suggests_and_names_the_parameter(mini: KnowledgeBase) -> None:
     with pytest.raises(UserInputError, match="did you mean ml.registry") as caught:
         explain_practice(mini, facts_of({}), "ml.regsitry")
-    assert caught.value.problems[0].file == "practice_id"
+    assert caught.value.problems[0].parameter == "practice_id"
 
 
 def test_framework_level_missing_requirements_failed_apart_from_undetermined(mini: KnowledgeBase) -> None:
@@ -500,7 +500,7 @@ def test_unknown_framework_and_level(mini: KnowledgeBase) -> None:
         explain_framework(mini, facts_of({}), "tyo")
     with pytest.raises(UserInputError, match=r"framework toy has no level 3 \(levels: 0, 1, 2\)") as caught:
         explain_framework(mini, facts_of({}), "toy", 3)
-    assert (caught.value.problems[0].file, caught.value.problems[0].field) == ("level", "3")
+    assert (caught.value.problems[0].parameter, caught.value.problems[0].field) == ("level", "3")
 
 
 # --- the command line, on the shipped knowledge base --------------------------------------------------------------

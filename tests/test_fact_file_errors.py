@@ -232,7 +232,7 @@ def test_bad_kb_overlay_directory(runner: CliRunner, tmp_path: Path) -> None:
     path.write_text(HEAD, encoding="utf-8")
     result = runner.invoke(app, ["assess", str(path), "--kb", str(tmp_path / "missing")])
     assert result.exit_code == 2
-    assert result.stderr.strip() == f"error: {tmp_path / 'missing'}: knowledge-base directory not found"
+    assert result.stderr.strip() == f"error: --kb: {tmp_path / 'missing'}: knowledge-base directory not found"
 
 
 def test_usage_error_is_exit_2(runner: CliRunner) -> None:

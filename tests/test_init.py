@@ -185,7 +185,7 @@ def test_bad_order_is_an_error_naming_the_parameter(kb: KnowledgeBase) -> None:
     with pytest.raises(UserInputError) as caught:
         catalog.blank_fact_file(kb, by="process")
     (problem,) = caught.value.problems
-    assert problem.file == "by" and "expected one of area, role" in problem.message
+    assert problem.parameter == "by" and "expected one of area, role" in problem.message
 
 
 def test_mini_knowledge_base_blank_file_also_rates_nothing(mini_kb: KnowledgeBase) -> None:
@@ -329,7 +329,7 @@ def test_bad_maximum_age_names_the_parameter(bad: object, kb: KnowledgeBase) -> 
     with pytest.raises(UserInputError) as caught:
         Session(kb, facts, max_evidence_age=bad)  # type: ignore[arg-type]
     (problem,) = caught.value.problems
-    assert problem.file == "max_evidence_age" and "whole number of days" in problem.message
+    assert problem.parameter == "max_evidence_age" and "whole number of days" in problem.message
 
 
 def test_a_knowledge_base_without_a_policy_flags_nothing(mini_kb: KnowledgeBase) -> None:
@@ -412,4 +412,4 @@ def test_engine_entry_points_pass_the_parameter(kb: KnowledgeBase, tmp_path: Pat
     explain_file(path, max_evidence_age=10, verify=False)
     with pytest.raises(UserInputError) as caught:
         explain_file(path, max_evidence_age=-1, verify=False)
-    assert caught.value.problems[0].file == "max_evidence_age"
+    assert caught.value.problems[0].parameter == "max_evidence_age"

@@ -111,13 +111,13 @@ def test_mini_na_answer_and_unknown_inputs(mini_kb: KnowledgeBase) -> None:
         interview.record("sup.agreements", "FI")
     with pytest.raises(UserInputError) as info:
         interview.record("plan.plan", "XX")
-    assert info.value.problems[0].file == "status"
+    assert info.value.problems[0].parameter == "status"
     with pytest.raises(UserInputError) as info:
         Interview(mini_kb, _empty(), target=2, role="ml-platform-leed")
-    assert info.value.problems[0].file == "role" and "did you mean ml-platform-lead" in str(info.value)
+    assert info.value.problems[0].parameter == "role" and "did you mean ml-platform-lead" in str(info.value)
     with pytest.raises(UserInputError) as info:
         Interview(mini_kb, _empty(), target="toy:9")
-    assert info.value.problems[0].file == "target"
+    assert info.value.problems[0].parameter == "target"
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -430,7 +430,8 @@ def test_new_fact_file_needs_an_organization_and_one_questionnaire_per_responden
     template = write_questionnaire(runner, tmp_path / "all.xlsx")
     one = fill_xlsx(template, tmp_path / "1.xlsx", "One", "pmo", "2026-09-01", {overlap[0]: "FI"}, organization=None)
     result = runner.invoke(app, ["import", str(one), "--into", str(tmp_path / "f.yaml")])
-    assert result.exit_code == 2 and "--organization: a new fact file needs the organization" in result.stderr
+    assert result.exit_code == 2
+    assert f"error: --organization: {tmp_path / 'f.yaml'}: a new fact file needs the organization" in result.stderr
     again = fill_xlsx(template, tmp_path / "again.xlsx", "One", "pmo", "2026-09-03", {overlap[1]: "FI"})
     result = runner.invoke(app, ["import", str(one), str(again), "--into", str(tmp_path / "f.yaml"),
                                  "--organization", "X"])
@@ -445,5 +446,5 @@ def test_engine_reads_a_questionnaire_without_the_cli(tmp_path: Path, kb: Knowle
     assert read.respondent.name == "Pat" and read.answers == ()
     with pytest.raises(UserInputError) as caught:
         questionnaire.parse_resolutions(["ml.model-registry"])
-    assert caught.value.problems[0].field == "resolve"
+    assert caught.value.problems[0].parameter == "resolve"
 

@@ -352,7 +352,7 @@ def test_bad_report_target_is_an_input_error(target: object, message: str) -> No
     facts = load_fact_file(EXAMPLES / "notebook-startup.yaml", kb)
     with pytest.raises(UserInputError, match=message) as caught:
         build_context(kb, facts, target=target, verify=False)  # type: ignore[arg-type]
-    assert caught.value.problems[0].file == "target"  # the parameter (the CLI names its option itself)
+    assert caught.value.problems[0].parameter == "target"  # the parameter (the CLI names its option itself)
 
 
 @pytest.mark.parametrize(("value", "shown"), [

@@ -229,7 +229,7 @@ def test_impossible_target(mini_kb: KnowledgeBase) -> None:
                                       "model_practices": {"CM.SP1.1": {"status": "PI", "rationale": "r"}}})
     with pytest.raises(UserInputError, match="CM.SP1.1 .* is characterized directly as PI") as caught:
         plan_roadmap(mini_kb, direct, target=2)
-    assert caught.value.problems[0].file == "target"
+    assert caught.value.problems[0].parameter == "target"
 
 
 # ------------------------------------------------------------------------------------------ targets and reach
@@ -260,7 +260,7 @@ def test_bad_targets(mini_kb: KnowledgeBase, text: str, message: str) -> None:
     with pytest.raises(UserInputError) as caught:
         parse_target(text, mini_kb)
     assert message in str(caught.value)
-    assert caught.value.problems[0].file == "target"  # the parameter, not a CLI flag
+    assert caught.value.problems[0].parameter == "target"  # the parameter, not a CLI flag
 
 
 def test_bad_target_in_the_api(mini_kb: KnowledgeBase) -> None:
@@ -270,7 +270,7 @@ def test_bad_target_in_the_api(mini_kb: KnowledgeBase) -> None:
         plan_roadmap(mini_kb, all_ni(mini_kb), target=9)
     with pytest.raises(UserInputError, match="positive number") as caught:
         plan_roadmap(mini_kb, all_ni(mini_kb), capacity=0)
-    assert caught.value.problems[0].file == "capacity"
+    assert caught.value.problems[0].parameter == "capacity"
     with pytest.raises(UserInputError, match="did you mean ml.registry"):
         plan_roadmap(mini_kb, all_ni(mini_kb), assumptions={"ml.regisrty": "FI"})
 
@@ -283,15 +283,15 @@ def test_level_checks_are_shared_and_suggest(mini_kb: KnowledgeBase) -> None:
     assert check_maturity_level(3) == 3
     for bad in (0, 6, True, "3", None):
         with pytest.raises(UserInputError, match="CMMI maturity levels are 1-5"):
-            check_maturity_level(bad, option="--level")
+            check_maturity_level(bad, parameter="level")
     check_framework_level(mini_kb, "toy", 2)
     check_framework_level(mini_kb, "toy", None)
     with pytest.raises(UserInputError, match="unknown framework 'Toy'; did you mean toy?") as caught:
-        check_framework_level(mini_kb, "Toy", 1, option="--framework", level_option="--level")
-    assert caught.value.problems[0].file == "--framework"
+        check_framework_level(mini_kb, "Toy", 1, parameter="framework", level_parameter="level")
+    assert caught.value.problems[0].parameter == "framework"
     with pytest.raises(UserInputError, match=r"no level 3 \(levels: 0, 1, 2\)") as caught:
-        check_framework_level(mini_kb, "toy", 3, option="--framework", level_option="--level")
-    assert caught.value.problems[0].file == "--level"
+        check_framework_level(mini_kb, "toy", 3, parameter="framework", level_parameter="level")
+    assert caught.value.problems[0].parameter == "level"
 
 
 @pytest.mark.parametrize(("target", "message"), [
@@ -311,7 +311,7 @@ def test_malformed_targets_in_the_api_are_input_errors(mini_kb: KnowledgeBase, t
     with pytest.raises(UserInputError) as caught:
         plan_roadmap(mini_kb, all_ni(mini_kb), target=target, verify=False)  # type: ignore[arg-type]
     assert message in str(caught.value)
-    assert caught.value.problems[0].file == "target"  # the parameter, not a CLI flag
+    assert caught.value.problems[0].parameter == "target"  # the parameter, not a CLI flag
 
 
 def test_target_as_a_list_is_accepted(mini_kb: KnowledgeBase) -> None:

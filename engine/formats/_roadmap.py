@@ -119,7 +119,7 @@ def premise(r: Roadmap) -> str:
         return "Levels are inferred by the reference evaluator alone."
     if r.verified:
         return "Levels are inferred by the rules engine, cross-checked against the reference evaluator."
-    return "Levels are inferred by the rules engine alone (--no-verify)."
+    return "Levels are inferred by the rules engine alone, without the cross-check against the reference evaluator."
 
 
 def state_line(s: LevelState) -> str:
