@@ -44,7 +44,8 @@ Nothing here prints or formats a page: ``engine/formats`` renders explanations (
 ``templates/markdown/explanation.md.j2``).
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: pydantic would turn every field annotation of the ~30 models back
+# from a string at import (a third of this module's import time on a cold report); self-references are quoted.
 
 import datetime as dt
 import inspect
@@ -215,7 +216,7 @@ class Prerequisite(Explanation):
     name: str
     status: str
     characterization: str
-    prerequisites: list[Prerequisite] = []
+    prerequisites: "list[Prerequisite]" = []
 
 
 class PracticeGap(Explanation):
@@ -399,7 +400,7 @@ class Completion(Explanation):
     adoptable: bool = Field(description="False when something missing cannot be satisfied by adopting practices.")
     obstacles: list[str] = Field(default=[], description="Missing ones adopting practices cannot satisfy.")
     needs: str = Field(description="What it still needs, in plain words.")
-    goals: list[Completion] = Field(default=[], description="A process area's goals that do not hold, nearest "
+    goals: "list[Completion]" = Field(default=[], description="A process area's goals that do not hold, nearest "
                                                             "first.")
 
 
