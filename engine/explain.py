@@ -918,12 +918,14 @@ def _adopt(
     chosen = sorted(fixes)
     members = sorted(set(chosen) | set(v.closure(chosen)))
     session = v.session
-    verified = reaches(session.conclusions_with(_assumed(members))) if members else False
+    # The search tries the whole set and each drop with the reference evaluator; the set it settles on is inferred
+    # again (the rules engine, cross-checked when verifying): one inference of the rules engine, not two, when the
+    # reduction drops something.
+    verified = reaches(session.trial_conclusions(_assumed(members))) if members else False
     minimal = False
     if verified:
         only_prerequisites = [p for p in members if p not in fixes]
         kept = list(members)
-        # The search tries each drop with the reference evaluator; the set it settles on is inferred again below.
         if only_prerequisites:  # one trial first: usually the rating needs none of them
             without = [p for p in kept if p in fixes]
             if reaches(session.trial_conclusions(_assumed(without))):
@@ -932,11 +934,13 @@ def _adopt(
             smaller = [p for p in kept if p != pid]
             if reaches(session.trial_conclusions(_assumed(smaller))):
                 kept = smaller
-        members = kept
-        if kept and not reaches(session.conclusions_with(_assumed(kept))):
+        if not reaches(session.conclusions_with(_assumed(kept or members))):
             raise InferenceError("the adoption set the reference evaluator settled on does not reach the level under "
                                  "the rules engine")
+        members = kept
         minimal = True  # each kept member loses the level when dropped from a superset: monotone, so needed
+    elif members:  # what the rules engine says of the whole set is what is reported (verified_level)
+        verified = reaches(session.conclusions_with(_assumed(members)))
     in_set = set(members)
     adoption = []
     for pid in members:
