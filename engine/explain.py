@@ -23,9 +23,11 @@ the knowledge base's order (own alternatives before inherited ones).
 
 **The smallest adoption set** that reaches a level: for every CMMI practice the level needs that is not satisfied,
 the cheapest alternative's missing practices; plus their unsatisfied prerequisites; assumed fully implemented (FI)
-and re-verified by inference through the session; then made irredundant: each member is dropped when the level
-still holds without it (each drop re-verified by inference). The rating is monotone in practice statuses (raising a
-practice to FI never lowers any class: alternatives are all-of, CMMI practices any-of, goals all-of), so a member
+and tried through the session; then made irredundant: each member is dropped when the level still holds without it
+(each drop tried with the reference evaluator, :meth:`Session.trial_conclusions`); the set settled on is inferred
+again by the rules engine (cross-checked when verifying) before it is reported. The rating is monotone in practice
+statuses (raising a practice to FI never lowers any class: alternatives are all-of, CMMI practices any-of, goals
+all-of), so a member
 kept because the level was lost without it, against a superset of the final set, is needed in the final set too:
 the result is irredundant, and it is called ``minimal`` only then (verified and reduced). It is a minimal set, not
 necessarily a minimum one. Prerequisites that the rating does not need are dropped by the reduction and reported
@@ -908,8 +910,9 @@ def _adopt(
     reaches: Callable[[Conclusions], bool],
 ) -> tuple[list[Adoption], bool, bool, list[str]]:
     """The adoption set for ``choices`` (what needs it -> the chosen alternative, or a single practice): the chosen
-    practices plus their unsatisfied prerequisites, verified by re-inference, then made irredundant (each drop
-    verified by re-inference). Returns the adoption, verified, minimal, and prerequisites outside the set."""
+    practices plus their unsatisfied prerequisites, tried with the reference evaluator, then made irredundant (each
+    drop tried likewise), the result inferred again by the rules engine. Returns the adoption, verified, minimal,
+    and prerequisites outside the set."""
     fixes: dict[str, list[str]] = {}
     for target, choice in sorted(choices.items()):
         lacks = choice.lacks if isinstance(choice, AlternativeGap) else [choice]
