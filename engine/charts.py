@@ -23,7 +23,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
-from xml.sax.saxutils import escape as xml_escape
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -301,8 +300,12 @@ def heat_bin(percent: int | None) -> tuple[str, str, str]:
     return HEAT_BINS[4]
 
 
+_SVG_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
+
 def _esc(text: object) -> str:
-    return xml_escape(str(text), {'"': "&quot;"})
+    """Text for SVG content and double-quoted attributes (``xml.sax.saxutils`` would import urllib, http and ssl)."""
+    return str(text).translate(_SVG_ESCAPES)
 
 
 def _svg(name: str, height: float, body: list[str]) -> str:

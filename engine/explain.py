@@ -23,9 +23,11 @@ the knowledge base's order (own alternatives before inherited ones).
 
 **The smallest adoption set** that reaches a level: for every CMMI practice the level needs that is not satisfied,
 the cheapest alternative's missing practices; plus their unsatisfied prerequisites; assumed fully implemented (FI)
-and re-verified by inference through the session; then made irredundant: each member is dropped when the level
-still holds without it (each drop re-verified by inference). The rating is monotone in practice statuses (raising a
-practice to FI never lowers any class: alternatives are all-of, CMMI practices any-of, goals all-of), so a member
+and tried through the session; then made irredundant: each member is dropped when the level still holds without it
+(each drop tried with the reference evaluator, :meth:`Session.trial_conclusions`); the set settled on is inferred
+again by the rules engine (cross-checked when verifying) before it is reported. The rating is monotone in practice
+statuses (raising a practice to FI never lowers any class: alternatives are all-of, CMMI practices any-of, goals
+all-of), so a member
 kept because the level was lost without it, against a superset of the final set, is needed in the final set too:
 the result is irredundant, and it is called ``minimal`` only then (verified and reduced). It is a minimal set, not
 necessarily a minimum one. Prerequisites that the rating does not need are dropped by the reduction and reported
@@ -44,7 +46,8 @@ Nothing here prints or formats a page: ``engine/formats`` renders explanations (
 ``templates/markdown/explanation.md.j2``).
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: pydantic would turn every field annotation of the ~30 models back
+# from a string at import (a third of this module's import time on a cold report); self-references are quoted.
 
 import datetime as dt
 import inspect
@@ -215,7 +218,7 @@ class Prerequisite(Explanation):
     name: str
     status: str
     characterization: str
-    prerequisites: list[Prerequisite] = []
+    prerequisites: "list[Prerequisite]" = []
 
 
 class PracticeGap(Explanation):
@@ -399,7 +402,7 @@ class Completion(Explanation):
     adoptable: bool = Field(description="False when something missing cannot be satisfied by adopting practices.")
     obstacles: list[str] = Field(default=[], description="Missing ones adopting practices cannot satisfy.")
     needs: str = Field(description="What it still needs, in plain words.")
-    goals: list[Completion] = Field(default=[], description="A process area's goals that do not hold, nearest "
+    goals: "list[Completion]" = Field(default=[], description="A process area's goals that do not hold, nearest "
                                                             "first.")
 
 
@@ -907,8 +910,9 @@ def _adopt(
     reaches: Callable[[Conclusions], bool],
 ) -> tuple[list[Adoption], bool, bool, list[str]]:
     """The adoption set for ``choices`` (what needs it -> the chosen alternative, or a single practice): the chosen
-    practices plus their unsatisfied prerequisites, verified by re-inference, then made irredundant (each drop
-    verified by re-inference). Returns the adoption, verified, minimal, and prerequisites outside the set."""
+    practices plus their unsatisfied prerequisites, tried with the reference evaluator, then made irredundant (each
+    drop tried likewise), the result inferred again by the rules engine. Returns the adoption, verified, minimal,
+    and prerequisites outside the set."""
     fixes: dict[str, list[str]] = {}
     for target, choice in sorted(choices.items()):
         lacks = choice.lacks if isinstance(choice, AlternativeGap) else [choice]
@@ -917,12 +921,14 @@ def _adopt(
     chosen = sorted(fixes)
     members = sorted(set(chosen) | set(v.closure(chosen)))
     session = v.session
-    verified = reaches(session.conclusions_with(_assumed(members))) if members else False
+    # The search tries the whole set and each drop with the reference evaluator; the set it settles on is inferred
+    # again (the rules engine, cross-checked when verifying): one inference of the rules engine, not two, when the
+    # reduction drops something.
+    verified = reaches(session.trial_conclusions(_assumed(members))) if members else False
     minimal = False
     if verified:
         only_prerequisites = [p for p in members if p not in fixes]
         kept = list(members)
-        # The search tries each drop with the reference evaluator; the set it settles on is inferred again below.
         if only_prerequisites:  # one trial first: usually the rating needs none of them
             without = [p for p in kept if p in fixes]
             if reaches(session.trial_conclusions(_assumed(without))):
@@ -931,11 +937,13 @@ def _adopt(
             smaller = [p for p in kept if p != pid]
             if reaches(session.trial_conclusions(_assumed(smaller))):
                 kept = smaller
-        members = kept
-        if kept and not reaches(session.conclusions_with(_assumed(kept))):
+        if not reaches(session.conclusions_with(_assumed(kept or members))):
             raise InferenceError("the adoption set the reference evaluator settled on does not reach the level under "
                                  "the rules engine")
+        members = kept
         minimal = True  # each kept member loses the level when dropped from a superset: monotone, so needed
+    elif members:  # what the rules engine says of the whole set is what is reported (verified_level)
+        verified = reaches(session.conclusions_with(_assumed(members)))
     in_set = set(members)
     adoption = []
     for pid in members:

@@ -3,6 +3,9 @@
 It is the test oracle for the durable_rules inference (both must agree exactly on every fact file), the
 cross-check run on every real assessment, and the performance baseline. It is written straight from the
 semantics, not from the rules, so that a mistake in one is unlikely to be repeated in the other.
+
+:func:`reevaluate` is its fast path for searches (one seam, held equal to :func:`evaluate` by
+``tests/test_reference_reevaluate.py``): the same conclusions, worked out from those of a nearby input.
 """
 
 from __future__ import annotations
@@ -133,6 +136,111 @@ def evaluate(
     return out
 
 
+def reevaluate(
+    kb: KnowledgeBase,
+    statuses: Mapping[str, str],
+    context: Mapping[str, Any],
+    direct: Mapping[str, str] | None,
+    out_of_scope: Collection[str],
+    base_statuses: Mapping[str, str],
+    base: Conclusions,
+) -> Conclusions:
+    """:func:`evaluate` of ``statuses``, worked out from ``base``, the conclusions of ``base_statuses`` (the same
+    knowledge base, context, direct characterizations and scope): only what a practice whose status differs can
+    change is rated again (its CMMI practices and those inheriting them, their goals, every area and level, its
+    framework levels, its own and its dependents' prerequisites, the insight rules). The result equals
+    :func:`evaluate`'s, dict order included; for searches that try many what-ifs one practice apart.
+    """
+    direct = direct or {}
+    changed = [pid for pid in kb.practices if statuses[pid] != base_statuses[pid]]
+    out = Conclusions(alt_status=dict(base.alt_status), mp_status=dict(base.mp_status),
+                      goal_status=dict(base.goal_status), pa_status=dict(base.pa_status),
+                      framework_level_status=dict(base.framework_level_status),
+                      framework_level=dict(base.framework_level), blocked_by=dict(base.blocked_by),
+                      ready=set(base.ready))
+
+    def rate(mp_id: str, alternatives: Any, inherited: str | None = None) -> str:  # as evaluate's
+        classes = []
+        for k, alt in enumerate(alternatives, 1):
+            out.alt_status[f"{mp_id}#{k}"] = status = rate_alternative(practice_class(statuses[p]) for p in alt)
+            classes.append(status)
+        if inherited is not None:
+            classes.append(inherited)
+        if mp_id in direct:
+            return practice_class(direct[mp_id])
+        return any_of(classes)[0]
+
+    moved: set[str] = set()
+
+    def rerate(mp_ids: Collection[str]) -> None:
+        for mp_id in mp_ids:
+            mp = kb.model_practices[mp_id]
+            status = rate(mp_id, mp.alternatives, out.mp_status[mp.inherits] if mp.inherits else None)
+            if status != out.mp_status[mp_id]:
+                out.mp_status[mp_id] = status
+                moved.add(mp_id)
+
+    touched = {m for pid in changed for m in kb.practice_implements[pid]}
+    # Only an area's generic practice inherits, and only an organization-level one: those first, then the rest.
+    organization = {m for m in touched if kb.model_practices[m].kind == "generic"}
+    rerate(sorted(organization))
+    heirs = {mp.id for mp in kb.model_practices.values() if mp.inherits in moved} if moved else set()
+    rerate(sorted((touched - organization) | heirs))
+    for gg in kb.generic_goals:
+        if any(gp.id in moved for gp in gg.practices):
+            out.goal_status[gg.id] = rate_goal(out.mp_status[gp.id] for gp in gg.practices)
+    for gid in {kb.model_practices[m].goal for m in moved} & kb.goals.keys():
+        out.goal_status[gid] = rate_goal(out.mp_status[m] for m in kb.goal_model_practices[gid])
+    for pa in kb.process_areas:
+        if pa.id in out_of_scope:
+            continue
+        rating = rate_area(out.goal_status[g.id] for g in pa.goals)
+        out.pa_status[pa.id] = (rating, capability(rating, out.goal_status[f"{pa.id}.GG2"],
+                                                   out.goal_status[f"{pa.id}.GG3"]))
+    for n in range(2, 6):
+        if all(out.pa_status[pa.id][0] == "out_of_scope" or out.pa_status[pa.id][1] >= required_capability(n)
+               for pa in kb.process_areas if pa.maturity_level <= n):
+            out.levels_met.add(n)
+    level = 1
+    while level + 1 in out.levels_met:
+        level += 1
+    out.maturity_level = level
+    levels = {key for pid in changed for key in kb.framework_practices.get(pid, [])}
+    for fid, fw in kb.frameworks.items():
+        if not any((fid, lv.level) in levels for lv in fw.levels):
+            continue
+        for lv in fw.levels:
+            if (fid, lv.level) not in levels:
+                continue
+            classes = []
+            for i, group in enumerate(lv.requirement_groups, 1):
+                if len(group) == 1 and len(group[0]) == 1:
+                    classes.append(practice_class(statuses[group[0][0]]))
+                else:
+                    gid = framework_group_id(fid, lv.level, i)
+                    out.mp_status[gid] = rate(gid, group)
+                    classes.append(out.mp_status[gid])
+            out.framework_level_status[(fid, lv.level)] = rate_framework_level(classes)
+        reached: int | None = None
+        for lv in fw.levels:
+            if out.framework_level_status[(fid, lv.level)] != "met":
+                break
+            reached = lv.level
+        out.framework_level[fid] = reached
+    for pid in {q for p in changed for q in (p, *kb.dependents[p])}:
+        waiting = statuses[pid] in UNSAT
+        out.blocked_by[pid] = sorted(q for q in kb.practices[pid].requires if waiting and statuses[q] in UNSAT)
+        if waiting and not out.blocked_by[pid]:
+            out.ready.add(pid)
+        else:
+            out.ready.discard(pid)
+    for rule in kb.insights:
+        if all(_holds(c, statuses, context, out) for c in rule.when):
+            out.findings.append(rule.id)
+    out.findings.sort()
+    return out
+
+
 def _holds(cond: Any, statuses: Mapping[str, str], context: Mapping[str, Any], out: Conclusions) -> bool:
     if isinstance(cond, PracticeCondition):
         return statuses[cond.practice] in PRACTICE_CLASSES[cond.is_]
@@ -154,4 +262,4 @@ def _holds(cond: Any, statuses: Mapping[str, str], context: Mapping[str, Any], o
     raise TypeError(f"unknown condition {cond!r}")
 
 
-__all__ = ["NOT_APPLICABLE", "PRACTICE_CLASSES", "evaluate"]
+__all__ = ["NOT_APPLICABLE", "PRACTICE_CLASSES", "evaluate", "reevaluate"]

@@ -21,7 +21,8 @@ attributes, ``range()`` and string growth bounded, output size and render time c
 existing pipeline can call the engine from inside their templates (see ``examples/embed_example.py``).
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: pydantic would turn every field annotation of the context models
+# back from a string at import (a cold report pays for it); forward references are quoted.
 
 import base64
 import contextvars
@@ -758,7 +759,7 @@ class _Budget:
     max_output: int = MAX_OUTPUT
 
     @classmethod
-    def for_data(cls, data: Any) -> _Budget:
+    def for_data(cls, data: Any) -> "_Budget":
         """Limits that grow with the data rendered: a large fact file must still render with the built-in
         templates, while a template can only amplify its input by a bounded factor."""
         size = len(json.dumps(data, default=str, ensure_ascii=False))
