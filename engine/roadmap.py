@@ -45,7 +45,7 @@ import heapq
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -55,7 +55,7 @@ from mlops_maturity.engine.errors import InferenceError, Problem, UserInputError
 from mlops_maturity.engine.facts import FactFile, load_fact_file
 from mlops_maturity.engine.inference import public_status
 from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
-from mlops_maturity.engine.knowledge import PracticeCondition
+from mlops_maturity.engine.knowledge import InsightRule, PracticeCondition
 from mlops_maturity.engine.levels import check_framework_level, check_maturity_level, next_level
 from mlops_maturity.engine.rating import (
     FAILED,
@@ -508,10 +508,12 @@ class _Costs:
     kb: KnowledgeBase
     statuses: Mapping[str, str]
     size: Size
+    _bounds: dict[str, tuple[float, float]] = field(default_factory=dict, compare=False, repr=False)
+    """Practice -> (min, max), worked out once: the planner asks for the same practice's cost many times."""
 
-    def basis(self, p: str) -> ItemEffort:
-        figure = self.kb.practices[p].effort
-        scope = figure.scope
+    def _working(self, p: str) -> tuple[EffortScope | None, int, bool, str | None, float, float]:
+        """(scope, units, units known, sizing attribute, size factor, status factor) of one practice."""
+        scope = self.kb.practices[p].effort.scope
         count, attribute, further = 1, None, 0.0
         if scope == "team":
             count, attribute, further = self.size.ml_team_count or 0, "ml_team_count", FURTHER_TEAM_FACTOR
@@ -520,21 +522,51 @@ class _Costs:
                                          FURTHER_MODEL_FACTOR)
         known = count >= 1
         units = count if known else 1
+        return (scope, units, known or attribute is None, attribute, round(1 + further * (units - 1), 6),
+                PARTIAL_FACTOR if self.statuses.get(p) == "PI" else 1.0)
+
+    def basis(self, p: str) -> ItemEffort:
+        figure = self.kb.practices[p].effort
+        scope, units, known, attribute, size_factor, status_factor = self._working(p)
         return ItemEffort(
-            scope=scope, units=units, units_known=known or attribute is None, attribute=attribute,
-            size_factor=round(1 + further * (units - 1), 6),
-            status_factor=PARTIAL_FACTOR if self.statuses.get(p) == "PI" else 1.0,
-            base=EffortRange(min=figure.min, max=figure.max, mid=round(figure.mid, 6)),
+            scope=scope, units=units, units_known=known, attribute=attribute, size_factor=size_factor,
+            status_factor=status_factor, base=EffortRange(min=figure.min, max=figure.max, mid=round(figure.mid, 6)),
         )
 
     def bounds(self, p: str) -> tuple[float, float]:
-        b = self.basis(p)
-        factor = b.size_factor * b.status_factor
-        return b.base.min * factor, b.base.max * factor
+        found = self._bounds.get(p)
+        if found is None:
+            figure = self.kb.practices[p].effort
+            *_, size_factor, status_factor = self._working(p)
+            factor = size_factor * status_factor
+            found = self._bounds[p] = (figure.min * factor, figure.max * factor)
+        return found
 
     def mid(self, p: str) -> float:
         low, high = self.bounds(p)
         return (low + high) / 2
+
+
+@dataclass(frozen=True)
+class _Static:
+    """What the planner looks up in a knowledge base, indexed once per knowledge base (kept in ``kb.memo``)."""
+
+    area_names: dict[str, str]
+    model_practice_index: dict[str, int]
+    framework_level_names: dict[str, dict[int, str]]
+    insights: dict[str, InsightRule]
+
+
+def _static(kb: KnowledgeBase) -> _Static:
+    found = kb.memo.get("roadmap.static")
+    if found is None:
+        found = kb.memo["roadmap.static"] = _Static(
+            area_names={pa.id: pa.name for pa in kb.process_areas},
+            model_practice_index={mp: i for i, mp in enumerate(kb.model_practices)},
+            framework_level_names={fid: {lv.level: lv.name for lv in fw.levels} for fid, fw in kb.frameworks.items()},
+            insights={rule.id: rule for rule in kb.insights},
+        )
+    return cast(_Static, found)
 
 
 def _size(facts: FactFile) -> Size:
@@ -611,9 +643,9 @@ def plan(
     for p, reqs in prerequisites.items():
         for q in reqs:
             dependents[q].append(p)
-    for p in sorted(planned | assess_first):
-        for d in sorted(planned):
-            if p in kb.practices[d].requires:
+    for d in sorted(planned):  # each practice's prerequisite reasons in the order of the practices needing it
+        for p in sorted(set(kb.practices[d].requires)):
+            if p in planned or p in assess_first:
                 reasons[p].append(Reason(kind="prerequisite", of=d, requirement=None, alternative=None,
                                          text=f"prerequisite of {d}"))
     unblocks_total = _transitive_counts(dependents)
@@ -643,15 +675,18 @@ def plan(
     reached_at = 0 if after_assess_first is not None and after_assess_first.target_reached else next(
         w.number for w in wave_results if w.target_reached)
 
-    def needed_for(p: str) -> list[str]:
-        return sorted({r.of for r in reasons[p] if r.kind != "prerequisite"})
+    needed_for = {p: sorted({r.of for r in found if r.kind != "prerequisite"}) for p, found in reasons.items()}
+    needed_by: dict[str, list[str]] = {p: [] for p in assess_first}
+    for d in sorted(planned):
+        for p in sorted(set(kb.practices[d].requires) & assess_first):
+            needed_by[p].append(d)
 
     findings_now = set(start.findings)
     items = [
         RoadmapItem(
             rank=rank, practice=p, name=kb.practices[p].name, status=_shown(statuses[p]),
-            wave=wave_of[p], serves=kb.serving_level[p], needed_by_target=bool(needed_for(p)),
-            needed_for=needed_for(p), reasons=reasons[p], implements=list(kb.practice_implements.get(p, [])),
+            wave=wave_of[p], serves=kb.serving_level[p], needed_by_target=bool(needed_for[p]),
+            needed_for=needed_for[p], reasons=reasons[p], implements=list(kb.practice_implements.get(p, [])),
             framework_levels=_framework_levels(kb, p), requires=prerequisites[p],
             awaits_assessment=sorted(q for q in kb.practices[p].requires if q in assess_first),
             unblocks=sorted(dependents[p]), unblocks_total=unblocks_total[p], effort=_effort([p], costs),
@@ -668,12 +703,11 @@ def plan(
         AssessFirstItem(
             practice=p, name=kb.practices[p].name,
             status=_shown(statuses[p]),  # type: ignore[arg-type]
-            serves=kb.serving_level[p], needed_by_target=bool(needed_for(p)), needed_for=needed_for(p),
-            reasons=reasons[p], needed_by=sorted(d for d in planned if p in kb.practices[d].requires),
+            serves=kb.serving_level[p], needed_by_target=bool(needed_for[p]), needed_for=needed_for[p],
+            reasons=reasons[p], needed_by=needed_by[p],
             missing_prerequisites=sorted(q for q in kb.practices[p].requires if statuses[q] in UNSAT),
             effort=_effort([p], costs), effort_basis=costs.basis(p),
-            why=_plain_why(kb, p, reasons[p], sorted(d for d in planned if p in kb.practices[d].requires),
-                           goal),
+            why=_plain_why(kb, p, reasons[p], needed_by[p], goal),
             note=_note(facts, p), evidence=list(kb.practices[p].evidence),
         )
         for p in sorted(assess_first, key=lambda p: (kb.serving_level[p], p))
@@ -754,7 +788,7 @@ def _needs(kb: KnowledgeBase, facts: FactFile, c: Conclusions, statuses: Mapping
     if target.kind == "maturity":
         capability = required_capability(target.level)
         keyed: list[tuple[int, int, int, str]] = []
-        index = {mp: i for i, mp in enumerate(kb.model_practices)}
+        index = _static(kb).model_practice_index
         for pa in kb.process_areas:
             if pa.maturity_level > target.level or pa.id in facts.out_of_scope:
                 continue
@@ -877,18 +911,20 @@ def _choose(kb: KnowledgeBase, costs: _Costs, needs: list[_Need], target: Target
                 planned.add(p)
             else:
                 assess_first.add(p)
-        for p in members:
-            if statuses[p] not in UNSAT:
-                continue
-            if need.kind == "cmmi_practice":
-                via = "" if alt_id is None or alt_id.startswith(need.of + "#") else \
-                    f" through the organization-level {alt_id.split('#')[0]}"
-                text = f"{need.of}{via} (alternative {alt_id.split('#')[1]})" if alt_id else need.of
-            else:
-                text = f"{need.of} requirement {need.requirement}" + (
-                    f" (alternative {alt_id.split('#')[1]})" if alt_id else "")
-            reasons.setdefault(p, []).append(Reason(kind=need.kind, of=need.of, requirement=need.requirement,
-                                                    alternative=alt_id, text=text))
+        unsatisfied = [p for p in members if statuses[p] in UNSAT]
+        if not unsatisfied:
+            continue
+        if need.kind == "cmmi_practice":
+            via = "" if alt_id is None or alt_id.startswith(need.of + "#") else \
+                f" through the organization-level {alt_id.split('#')[0]}"
+            text = f"{need.of}{via} (alternative {alt_id.split('#')[1]})" if alt_id else need.of
+        else:
+            text = f"{need.of} requirement {need.requirement}" + (
+                f" (alternative {alt_id.split('#')[1]})" if alt_id else "")
+        # One reason per need, the same (immutable) object in each member's list.
+        reason = Reason(kind=need.kind, of=need.of, requirement=need.requirement, alternative=alt_id, text=text)
+        for p in unsatisfied:
+            reasons.setdefault(p, []).append(reason)
     for p in planned | assess_first:
         reasons.setdefault(p, [])
     return planned, assess_first, reasons
@@ -1023,7 +1059,7 @@ def _wave(kb: KnowledgeBase, costs: _Costs, number: int, members: list[str], cap
     duration = None
     if capacity is not None:
         duration = max(1, math.ceil(round(effort.mid / capacity, 9)))
-    level_names = {fid: {lv.level: lv.name for lv in fw.levels} for fid, fw in kb.frameworks.items()}
+    level_names = _static(kb).framework_level_names
     return Wave(
         number=number, practices=list(members), effort=effort, duration_quarters=duration, oversized=oversized,
         maturity_level_after=after.maturity_level, maturity_level_name_after=after.maturity_level_name,
@@ -1101,13 +1137,14 @@ def _plain_why(kb: KnowledgeBase, p: str, reasons: Sequence[Reason], unblocks: S
                target: Target) -> str:
     """The reason in plain words: what in the target needs it (CMMI practices and process areas, framework
     levels, by name), and what it unblocks (by name); the goal codes stay in ``reasons``."""
-    areas = {pa.id: pa.name for pa in kb.process_areas}
+    static = _static(kb)
+    areas, model_practices = static.area_names, kb.model_practices
     specific: dict[str, list[str]] = {}
     generic: dict[str, list[str]] = {}
     frameworks: list[str] = []
     for r in reasons:
-        if r.kind == "cmmi_practice" and r.of in kb.model_practices:
-            mp = kb.model_practices[r.of]
+        if r.kind == "cmmi_practice" and r.of in model_practices:
+            mp = model_practices[r.of]
             area = areas.get(r.of.split(".")[0], "the organization")
             group = generic.setdefault(mp.name, []) if ".GP" in r.of else specific.setdefault(area, [])
             entry = area if ".GP" in r.of else f"'{mp.name}'"
@@ -1115,9 +1152,8 @@ def _plain_why(kb: KnowledgeBase, p: str, reasons: Sequence[Reason], unblocks: S
                 group.append(entry)
         elif r.kind == "framework_requirement":
             fid, _, level = r.of.partition(":")
-            fw = kb.frameworks.get(fid)
-            level_names = {} if fw is None else {str(lv.level): lv.name for lv in fw.levels}
-            label = f"{fid} level {level}" + (f" ({level_names[level]})" if level in level_names else "")
+            level_name = static.framework_level_names.get(fid, {}).get(int(level)) if level.isdigit() else None
+            label = f"{fid} level {level}" + (f" ({level_name})" if level_name is not None else "")
             if label not in frameworks:
                 frameworks.append(label)
     served = []
@@ -1139,7 +1175,7 @@ def _plain_why(kb: KnowledgeBase, p: str, reasons: Sequence[Reason], unblocks: S
 
 
 def _findings(kb: KnowledgeBase, ids: set[str] | Sequence[str]) -> list[FindingRef]:
-    rules = {rule.id: rule for rule in kb.insights}
+    rules = _static(kb).insights
     return [FindingRef(id=f, name=rules[f].name, severity=str(getattr(rules[f].severity, "value", rules[f].severity)),
                     practices=list(rules[f].practices)) for f in sorted(ids) if f in rules]
 
@@ -1148,7 +1184,7 @@ def _raised(kb: KnowledgeBase, wave_results: list[Wave], waves: list[list[str]],
             cumulative_of: Callable[[int], dict[str, str]]) -> list[RaisedFinding]:
     """Every finding a wave raises, with the finding's practices that are not satisfied after that wave (adopting
     them avoids it) and which of those the plan has in a later wave."""
-    rules = {rule.id: rule for rule in kb.insights}
+    rules = _static(kb).insights
     out = []
     for w in wave_results:
         if not w.findings_raised:
