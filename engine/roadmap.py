@@ -65,7 +65,6 @@ from mlops_maturity.engine.rating import (
     Conclusions,
     framework_group_id,
     practice_class,
-    rate_alternative,
     required_capability,
 )
 from mlops_maturity.engine.reference import PRACTICE_CLASSES
@@ -510,6 +509,7 @@ class _Costs:
     size: Size
     _bounds: dict[str, tuple[float, float]] = field(default_factory=dict, compare=False, repr=False)
     """Practice -> (min, max), worked out once: the planner asks for the same practice's cost many times."""
+    _mids: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
     def _working(self, p: str) -> tuple[EffortScope | None, int, bool, str | None, float, float]:
         """(scope, units, units known, sizing attribute, size factor, status factor) of one practice."""
@@ -543,8 +543,11 @@ class _Costs:
         return found
 
     def mid(self, p: str) -> float:
-        low, high = self.bounds(p)
-        return (low + high) / 2
+        found = self._mids.get(p)
+        if found is None:
+            low, high = self.bounds(p)
+            found = self._mids[p] = (low + high) / 2
+        return found
 
 
 @dataclass(frozen=True)
@@ -814,7 +817,7 @@ def _needs(kb: KnowledgeBase, facts: FactFile, c: Conclusions, statuses: Mapping
             if mp.inherits is not None and inherited is None:
                 org = kb.model_practices[mp.inherits]
                 candidates += [(f"{org.id}#{k}", tuple(alt)) for k, alt in enumerate(org.alternatives, 1)]
-            applicable = [(a, m) for a, m in candidates if _alt_class(m, statuses) != NOT_APPLICABLE]
+            applicable = [(a, m) for a, m in candidates if not _all_na(m, statuses)]
             if not candidates:
                 impossible.append(f"{label} inherits {mp.inherits}, which the fact file characterizes directly as "
                                   f"{inherited.status.value if inherited else '?'}, and has no alternative of its "
@@ -844,7 +847,7 @@ def _needs(kb: KnowledgeBase, facts: FactFile, c: Conclusions, statuses: Mapping
                 if c.mp_status.get(gid) in (SATISFIED, NOT_APPLICABLE):
                     continue
                 candidates = [(f"{gid}#{k}", tuple(alt)) for k, alt in enumerate(group, 1)]
-                candidates = [(a, m) for a, m in candidates if _alt_class(m, statuses) != NOT_APPLICABLE]
+                candidates = [(a, m) for a, m in candidates if not _all_na(m, statuses)]
                 needs.append(_Need(f"{where}#{i}", "framework_requirement", where, i,
                                    f"{where} requirement {i} (any of {len(group)})", tuple(candidates)))
     if impossible:
@@ -852,8 +855,9 @@ def _needs(kb: KnowledgeBase, facts: FactFile, c: Conclusions, statuses: Mapping
     return needs
 
 
-def _alt_class(members: Sequence[str], statuses: Mapping[str, str]) -> str:
-    return rate_alternative(practice_class(statuses[p]) for p in members)
+def _all_na(members: Sequence[str], statuses: Mapping[str, str]) -> bool:
+    """Every practice of an alternative is NA: its class is not applicable (``rate_alternative``)."""
+    return all(statuses[p] == "NA" for p in members)
 
 
 def _choose(kb: KnowledgeBase, costs: _Costs, needs: list[_Need], target: Target,
@@ -880,6 +884,9 @@ def _choose(kb: KnowledgeBase, costs: _Costs, needs: list[_Need], target: Target
                 pending.extend(q for q in kb.practices[p].requires if statuses[q] in UNSAT)
         return sorted(out)
 
+    costings: dict[tuple[str, ...], tuple[float, int, tuple[str, ...]]] = {}
+    """An alternative's members -> (cost, -value, what adopting them takes): the same alternatives come up again
+    (each area's generic practice offers the organization-level one's); valid until the chosen sets grow."""
     for need in [n for n in needs if n.reconsider] + [n for n in needs if not n.reconsider]:
         if need.reconsider:
             # Every way to the CMMI practice is marked NA: the cheapest alternative's NA practices are to be
@@ -893,19 +900,26 @@ def _choose(kb: KnowledgeBase, costs: _Costs, needs: list[_Need], target: Target
                         kind=need.kind, of=need.of, requirement=need.requirement, alternative=alt_id,
                         text=f"{need.of} (alternative {(alt_id or '#?').split('#')[1]}): marked NA, but NA cannot "
                              "remove a required CMMI practice; reconsider the characterization"))
+            costings.clear()
             continue
-        best: tuple[tuple[float, int, tuple[str, ...], int], str | None, tuple[str, ...], list[str]] | None = None
+        best: tuple[tuple[float, int, tuple[str, ...], int], str | None, tuple[str, ...]] | None = None
         for number, (alt_id, members) in enumerate(need.candidates):
-            if _alt_class(members, statuses) == NOT_APPLICABLE and not all(p in assess_first for p in members):
-                continue  # all NA, and not reconsidered: it cannot count
-            added = closure(members)
-            costed = closure(members, everything=True)
-            key = (round(sum(costs.mid(p) for p in costed), 9),
-                   -sum(kb.practices[p].value for p in costed), tuple(costed), number)
+            if _all_na(members, statuses) and not all(p in assess_first for p in members):
+                # all NA, and not reconsidered: it cannot count
+                continue
+            costing = costings.get(members)
+            if costing is None:
+                costed = closure(members, everything=True)
+                costing = costings[members] = (round(sum(costs.mid(p) for p in costed), 9),
+                                               -sum(kb.practices[p].value for p in costed), tuple(costed))
+            key = (*costing, number)
             if best is None or key < best[0]:
-                best = (key, alt_id, members, added)
+                best = (key, alt_id, members)
         assert best is not None  # _needs keeps only needs with candidates
-        _, alt_id, members, added = best
+        _, alt_id, members = best
+        added = closure(members)
+        if added:
+            costings.clear()
         for p in added:
             if statuses[p] in FAILED or plan_unobserved:
                 planned.add(p)
