@@ -45,7 +45,7 @@ import heapq
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -55,7 +55,7 @@ from mlops_maturity.engine.errors import InferenceError, Problem, UserInputError
 from mlops_maturity.engine.facts import FactFile, load_fact_file
 from mlops_maturity.engine.inference import public_status
 from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
-from mlops_maturity.engine.knowledge import PracticeCondition
+from mlops_maturity.engine.knowledge import InsightRule, PracticeCondition
 from mlops_maturity.engine.levels import check_framework_level, check_maturity_level, next_level
 from mlops_maturity.engine.rating import (
     FAILED,
@@ -65,7 +65,6 @@ from mlops_maturity.engine.rating import (
     Conclusions,
     framework_group_id,
     practice_class,
-    rate_alternative,
     required_capability,
 )
 from mlops_maturity.engine.reference import PRACTICE_CLASSES
@@ -510,10 +509,13 @@ class _Costs:
     kb: KnowledgeBase
     statuses: Mapping[str, str]
     size: Size
+    _bounds: dict[str, tuple[float, float]] = field(default_factory=dict, compare=False, repr=False)
+    """Practice -> (min, max), worked out once: the planner asks for the same practice's cost many times."""
+    _mids: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
 
-    def basis(self, p: str) -> ItemEffort:
-        figure = self.kb.practices[p].effort
-        scope = figure.scope
+    def _working(self, p: str) -> tuple[EffortScope | None, int, bool, str | None, float, float]:
+        """(scope, units, units known, sizing attribute, size factor, status factor) of one practice."""
+        scope = self.kb.practices[p].effort.scope
         count, attribute, further = 1, None, 0.0
         if scope == "team":
             count, attribute, further = self.size.ml_team_count or 0, "ml_team_count", FURTHER_TEAM_FACTOR
@@ -522,21 +524,54 @@ class _Costs:
                                          FURTHER_MODEL_FACTOR)
         known = count >= 1
         units = count if known else 1
+        return (scope, units, known or attribute is None, attribute, round(1 + further * (units - 1), 6),
+                PARTIAL_FACTOR if self.statuses.get(p) == "PI" else 1.0)
+
+    def basis(self, p: str) -> ItemEffort:
+        figure = self.kb.practices[p].effort
+        scope, units, known, attribute, size_factor, status_factor = self._working(p)
         return ItemEffort(
-            scope=scope, units=units, units_known=known or attribute is None, attribute=attribute,
-            size_factor=round(1 + further * (units - 1), 6),
-            status_factor=PARTIAL_FACTOR if self.statuses.get(p) == "PI" else 1.0,
-            base=EffortRange(min=figure.min, max=figure.max, mid=round(figure.mid, 6)),
+            scope=scope, units=units, units_known=known, attribute=attribute, size_factor=size_factor,
+            status_factor=status_factor, base=EffortRange(min=figure.min, max=figure.max, mid=round(figure.mid, 6)),
         )
 
     def bounds(self, p: str) -> tuple[float, float]:
-        b = self.basis(p)
-        factor = b.size_factor * b.status_factor
-        return b.base.min * factor, b.base.max * factor
+        found = self._bounds.get(p)
+        if found is None:
+            figure = self.kb.practices[p].effort
+            *_, size_factor, status_factor = self._working(p)
+            factor = size_factor * status_factor
+            found = self._bounds[p] = (figure.min * factor, figure.max * factor)
+        return found
 
     def mid(self, p: str) -> float:
-        low, high = self.bounds(p)
-        return (low + high) / 2
+        found = self._mids.get(p)
+        if found is None:
+            low, high = self.bounds(p)
+            found = self._mids[p] = (low + high) / 2
+        return found
+
+
+@dataclass(frozen=True)
+class _Static:
+    """What the planner looks up in a knowledge base, indexed once per knowledge base (kept in ``kb.memo``)."""
+
+    area_names: dict[str, str]
+    model_practice_index: dict[str, int]
+    framework_level_names: dict[str, dict[int, str]]
+    insights: dict[str, InsightRule]
+
+
+def _static(kb: KnowledgeBase) -> _Static:
+    found = kb.memo.get("roadmap.static")
+    if found is None:
+        found = kb.memo["roadmap.static"] = _Static(
+            area_names={pa.id: pa.name for pa in kb.process_areas},
+            model_practice_index={mp: i for i, mp in enumerate(kb.model_practices)},
+            framework_level_names={fid: {lv.level: lv.name for lv in fw.levels} for fid, fw in kb.frameworks.items()},
+            insights={rule.id: rule for rule in kb.insights},
+        )
+    return cast(_Static, found)
 
 
 def _size(facts: FactFile) -> Size:
@@ -613,9 +648,9 @@ def plan(
     for p, reqs in prerequisites.items():
         for q in reqs:
             dependents[q].append(p)
-    for p in sorted(planned | assess_first):
-        for d in sorted(planned):
-            if p in kb.practices[d].requires:
+    for d in sorted(planned):  # each practice's prerequisite reasons in the order of the practices needing it
+        for p in sorted(set(kb.practices[d].requires)):
+            if p in planned or p in assess_first:
                 reasons[p].append(Reason(kind="prerequisite", of=d, requirement=None, alternative=None,
                                          text=f"prerequisite of {d}"))
     unblocks_total = _transitive_counts(dependents)
@@ -645,15 +680,18 @@ def plan(
     reached_at = 0 if after_assess_first is not None and after_assess_first.target_reached else next(
         w.number for w in wave_results if w.target_reached)
 
-    def needed_for(p: str) -> list[str]:
-        return sorted({r.of for r in reasons[p] if r.kind != "prerequisite"})
+    needed_for = {p: sorted({r.of for r in found if r.kind != "prerequisite"}) for p, found in reasons.items()}
+    needed_by: dict[str, list[str]] = {p: [] for p in assess_first}
+    for d in sorted(planned):
+        for p in sorted(set(kb.practices[d].requires) & assess_first):
+            needed_by[p].append(d)
 
     findings_now = set(start.findings)
     items = [
         RoadmapItem(
             rank=rank, practice=p, name=kb.practices[p].name, status=_shown(statuses[p]),
-            wave=wave_of[p], serves=kb.serving_level[p], needed_by_target=bool(needed_for(p)),
-            needed_for=needed_for(p), reasons=reasons[p], implements=list(kb.practice_implements.get(p, [])),
+            wave=wave_of[p], serves=kb.serving_level[p], needed_by_target=bool(needed_for[p]),
+            needed_for=needed_for[p], reasons=reasons[p], implements=list(kb.practice_implements.get(p, [])),
             framework_levels=_framework_levels(kb, p), requires=prerequisites[p],
             awaits_assessment=sorted(q for q in kb.practices[p].requires if q in assess_first),
             unblocks=sorted(dependents[p]), unblocks_total=unblocks_total[p], effort=_effort([p], costs),
@@ -670,12 +708,11 @@ def plan(
         AssessFirstItem(
             practice=p, name=kb.practices[p].name,
             status=_shown(statuses[p]),  # type: ignore[arg-type]
-            serves=kb.serving_level[p], needed_by_target=bool(needed_for(p)), needed_for=needed_for(p),
-            reasons=reasons[p], needed_by=sorted(d for d in planned if p in kb.practices[d].requires),
+            serves=kb.serving_level[p], needed_by_target=bool(needed_for[p]), needed_for=needed_for[p],
+            reasons=reasons[p], needed_by=needed_by[p],
             missing_prerequisites=sorted(q for q in kb.practices[p].requires if statuses[q] in UNSAT),
             effort=_effort([p], costs), effort_basis=costs.basis(p),
-            why=_plain_why(kb, p, reasons[p], sorted(d for d in planned if p in kb.practices[d].requires),
-                           goal),
+            why=_plain_why(kb, p, reasons[p], needed_by[p], goal),
             note=_note(facts, p), evidence=list(kb.practices[p].evidence),
         )
         for p in sorted(assess_first, key=lambda p: (kb.serving_level[p], p))
@@ -756,7 +793,7 @@ def _needs(kb: KnowledgeBase, facts: FactFile, c: Conclusions, statuses: Mapping
     if target.kind == "maturity":
         capability = required_capability(target.level)
         keyed: list[tuple[int, int, int, str]] = []
-        index = {mp: i for i, mp in enumerate(kb.model_practices)}
+        index = _static(kb).model_practice_index
         for pa in kb.process_areas:
             if pa.maturity_level > target.level or pa.id in facts.out_of_scope:
                 continue
@@ -782,7 +819,7 @@ def _needs(kb: KnowledgeBase, facts: FactFile, c: Conclusions, statuses: Mapping
             if mp.inherits is not None and inherited is None:
                 org = kb.model_practices[mp.inherits]
                 candidates += [(f"{org.id}#{k}", tuple(alt)) for k, alt in enumerate(org.alternatives, 1)]
-            applicable = [(a, m) for a, m in candidates if _alt_class(m, statuses) != NOT_APPLICABLE]
+            applicable = [(a, m) for a, m in candidates if not _all_na(m, statuses)]
             if not candidates:
                 impossible.append(f"{label} inherits {mp.inherits}, which the fact file characterizes directly as "
                                   f"{inherited.status.value if inherited else '?'}, and has no alternative of its "
@@ -812,7 +849,7 @@ def _needs(kb: KnowledgeBase, facts: FactFile, c: Conclusions, statuses: Mapping
                 if c.mp_status.get(gid) in (SATISFIED, NOT_APPLICABLE):
                     continue
                 candidates = [(f"{gid}#{k}", tuple(alt)) for k, alt in enumerate(group, 1)]
-                candidates = [(a, m) for a, m in candidates if _alt_class(m, statuses) != NOT_APPLICABLE]
+                candidates = [(a, m) for a, m in candidates if not _all_na(m, statuses)]
                 needs.append(_Need(f"{where}#{i}", "framework_requirement", where, i,
                                    f"{where} requirement {i} (any of {len(group)})", tuple(candidates)))
     if impossible:
@@ -821,8 +858,9 @@ def _needs(kb: KnowledgeBase, facts: FactFile, c: Conclusions, statuses: Mapping
     return needs
 
 
-def _alt_class(members: Sequence[str], statuses: Mapping[str, str]) -> str:
-    return rate_alternative(practice_class(statuses[p]) for p in members)
+def _all_na(members: Sequence[str], statuses: Mapping[str, str]) -> bool:
+    """Every practice of an alternative is NA: its class is not applicable (``rate_alternative``)."""
+    return all(statuses[p] == "NA" for p in members)
 
 
 def _choose(kb: KnowledgeBase, costs: _Costs, needs: list[_Need], target: Target,
@@ -849,6 +887,9 @@ def _choose(kb: KnowledgeBase, costs: _Costs, needs: list[_Need], target: Target
                 pending.extend(q for q in kb.practices[p].requires if statuses[q] in UNSAT)
         return sorted(out)
 
+    costings: dict[tuple[str, ...], tuple[float, int, tuple[str, ...]]] = {}
+    """An alternative's members -> (cost, -value, what adopting them takes): the same alternatives come up again
+    (each area's generic practice offers the organization-level one's); valid until the chosen sets grow."""
     for need in [n for n in needs if n.reconsider] + [n for n in needs if not n.reconsider]:
         if need.reconsider:
             # Every way to the CMMI practice is marked NA: the cheapest alternative's NA practices are to be
@@ -862,36 +903,45 @@ def _choose(kb: KnowledgeBase, costs: _Costs, needs: list[_Need], target: Target
                         kind=need.kind, of=need.of, requirement=need.requirement, alternative=alt_id,
                         text=f"{need.of} (alternative {(alt_id or '#?').split('#')[1]}): marked NA, but NA cannot "
                              "remove a required CMMI practice; reconsider the characterization"))
+            costings.clear()
             continue
-        best: tuple[tuple[float, int, tuple[str, ...], int], str | None, tuple[str, ...], list[str]] | None = None
+        best: tuple[tuple[float, int, tuple[str, ...], int], str | None, tuple[str, ...]] | None = None
         for number, (alt_id, members) in enumerate(need.candidates):
-            if _alt_class(members, statuses) == NOT_APPLICABLE and not all(p in assess_first for p in members):
-                continue  # all NA, and not reconsidered: it cannot count
-            added = closure(members)
-            costed = closure(members, everything=True)
-            key = (round(sum(costs.mid(p) for p in costed), 9),
-                   -sum(kb.practices[p].value for p in costed), tuple(costed), number)
+            if _all_na(members, statuses) and not all(p in assess_first for p in members):
+                # all NA, and not reconsidered: it cannot count
+                continue
+            costing = costings.get(members)
+            if costing is None:
+                costed = closure(members, everything=True)
+                costing = costings[members] = (round(sum(costs.mid(p) for p in costed), 9),
+                                               -sum(kb.practices[p].value for p in costed), tuple(costed))
+            key = (*costing, number)
             if best is None or key < best[0]:
-                best = (key, alt_id, members, added)
+                best = (key, alt_id, members)
         assert best is not None  # _needs keeps only needs with candidates
-        _, alt_id, members, added = best
+        _, alt_id, members = best
+        added = closure(members)
+        if added:
+            costings.clear()
         for p in added:
             if statuses[p] in FAILED or plan_unobserved:
                 planned.add(p)
             else:
                 assess_first.add(p)
-        for p in members:
-            if statuses[p] not in UNSAT:
-                continue
-            if need.kind == "cmmi_practice":
-                via = "" if alt_id is None or alt_id.startswith(need.of + "#") else \
-                    f" through the organization-level {alt_id.split('#')[0]}"
-                text = f"{need.of}{via} (alternative {alt_id.split('#')[1]})" if alt_id else need.of
-            else:
-                text = f"{need.of} requirement {need.requirement}" + (
-                    f" (alternative {alt_id.split('#')[1]})" if alt_id else "")
-            reasons.setdefault(p, []).append(Reason(kind=need.kind, of=need.of, requirement=need.requirement,
-                                                    alternative=alt_id, text=text))
+        unsatisfied = [p for p in members if statuses[p] in UNSAT]
+        if not unsatisfied:
+            continue
+        if need.kind == "cmmi_practice":
+            via = "" if alt_id is None or alt_id.startswith(need.of + "#") else \
+                f" through the organization-level {alt_id.split('#')[0]}"
+            text = f"{need.of}{via} (alternative {alt_id.split('#')[1]})" if alt_id else need.of
+        else:
+            text = f"{need.of} requirement {need.requirement}" + (
+                f" (alternative {alt_id.split('#')[1]})" if alt_id else "")
+        # One reason per need, the same (immutable) object in each member's list.
+        reason = Reason(kind=need.kind, of=need.of, requirement=need.requirement, alternative=alt_id, text=text)
+        for p in unsatisfied:
+            reasons.setdefault(p, []).append(reason)
     for p in planned | assess_first:
         reasons.setdefault(p, [])
     return planned, assess_first, reasons
@@ -1026,7 +1076,7 @@ def _wave(kb: KnowledgeBase, costs: _Costs, number: int, members: list[str], cap
     duration = None
     if capacity is not None:
         duration = max(1, math.ceil(round(effort.mid / capacity, 9)))
-    level_names = {fid: {lv.level: lv.name for lv in fw.levels} for fid, fw in kb.frameworks.items()}
+    level_names = _static(kb).framework_level_names
     return Wave(
         number=number, practices=list(members), effort=effort, duration_quarters=duration, oversized=oversized,
         maturity_level_after=after.maturity_level, maturity_level_name_after=after.maturity_level_name,
@@ -1104,13 +1154,14 @@ def _plain_why(kb: KnowledgeBase, p: str, reasons: Sequence[Reason], unblocks: S
                target: Target) -> str:
     """The reason in plain words: what in the target needs it (CMMI practices and process areas, framework
     levels, by name), and what it unblocks (by name); the goal codes stay in ``reasons``."""
-    areas = {pa.id: pa.name for pa in kb.process_areas}
+    static = _static(kb)
+    areas, model_practices = static.area_names, kb.model_practices
     specific: dict[str, list[str]] = {}
     generic: dict[str, list[str]] = {}
     frameworks: list[str] = []
     for r in reasons:
-        if r.kind == "cmmi_practice" and r.of in kb.model_practices:
-            mp = kb.model_practices[r.of]
+        if r.kind == "cmmi_practice" and r.of in model_practices:
+            mp = model_practices[r.of]
             area = areas.get(r.of.split(".")[0], "the organization")
             group = generic.setdefault(mp.name, []) if ".GP" in r.of else specific.setdefault(area, [])
             entry = area if ".GP" in r.of else f"'{mp.name}'"
@@ -1118,9 +1169,8 @@ def _plain_why(kb: KnowledgeBase, p: str, reasons: Sequence[Reason], unblocks: S
                 group.append(entry)
         elif r.kind == "framework_requirement":
             fid, _, level = r.of.partition(":")
-            fw = kb.frameworks.get(fid)
-            level_names = {} if fw is None else {str(lv.level): lv.name for lv in fw.levels}
-            label = f"{fid} level {level}" + (f" ({level_names[level]})" if level in level_names else "")
+            level_name = static.framework_level_names.get(fid, {}).get(int(level)) if level.isdigit() else None
+            label = f"{fid} level {level}" + (f" ({level_name})" if level_name is not None else "")
             if label not in frameworks:
                 frameworks.append(label)
     served = []
@@ -1142,7 +1192,7 @@ def _plain_why(kb: KnowledgeBase, p: str, reasons: Sequence[Reason], unblocks: S
 
 
 def _findings(kb: KnowledgeBase, ids: set[str] | Sequence[str]) -> list[FindingRef]:
-    rules = {rule.id: rule for rule in kb.insights}
+    rules = _static(kb).insights
     return [FindingRef(id=f, name=rules[f].name, severity=str(getattr(rules[f].severity, "value", rules[f].severity)),
                     practices=list(rules[f].practices)) for f in sorted(ids) if f in rules]
 
@@ -1151,7 +1201,7 @@ def _raised(kb: KnowledgeBase, wave_results: list[Wave], waves: list[list[str]],
             cumulative_of: Callable[[int], dict[str, str]]) -> list[RaisedFinding]:
     """Every finding a wave raises, with the finding's practices that are not satisfied after that wave (adopting
     them avoids it) and which of those the plan has in a later wave."""
-    rules = {rule.id: rule for rule in kb.insights}
+    rules = _static(kb).insights
     out = []
     for w in wave_results:
         if not w.findings_raised:
