@@ -15,15 +15,18 @@ repeat the organization's, and the reading fills them in as ``inherited``.
 Fact kinds (all with ``kind`` and a deterministic ``id``):
 
 =========== ===========================================================================
-practice    ``p:ID`` one per practice in the KB: ``status`` FI/LI/PI/NI/NY/NA or NO (not observed); ``deps``
-dep         ``dep:P:Q`` P requires Q, with Q's status
+practice    ``p:ID`` one per practice in the KB: ``status`` FI/LI/PI/NI/NY/NA or NO (not observed); ``deps``;
+            ``unsat_deps`` how many of its prerequisites are unsatisfied
+dep         ``dep:P:Q`` P requires Q, with Q's status (working memory only: no rule reads it, ``unsat_deps`` sums them)
 mp          ``mp:M`` a CMMI practice (or framework any-of requirement) to rate: ``goal``, ``direct`` (the assessor's
             class, or ""), ``inherits``, and ``aKmJ``: the class letter (s, f, u, n) of practice J of alternative K
             ("-": no practice there)
 goal        ``g:G`` a goal to rate: ``pa`` ("" for GG2/GG3 of the organization), ``sg``, ``gg``, ``inherit``
 pa          ``pa:ID`` a process area with its maturity level ``ml``; ``oos`` ``oos:ID`` out of scope
 lvl         ``lvl:N`` maturity level N: ``req`` = capability level its process areas need; ``areas``
-fw          ``fw:F``; fwlevel ``fl:F:K``; fwreq ``fr:F:K:P`` (level K of F requires P alone)
+fw          ``fw:F``; fwlevel ``fl:F:K`` with ``failed`` / ``unsat``: how many of its requirements of one practice
+            alone failed / are unsatisfied (``failing``: their ``fr`` ids); fwreq ``fr:F:K:P`` (level K of F
+            requires P alone, with P's status; working memory only, as ``dep``)
 attr        ``a:NAME`` a context attribute of the fact file
 =========== ===========================================================================
 """
@@ -90,8 +93,14 @@ def public_status(status: str) -> str:
     return "not_observed" if status == NOT_OBSERVED else status
 
 
-PHASES = ("mps1", "mps2", "mps3", "mps4", "goals1", "goals2", "goals3", "goals4",
-          "areas1", "areas2", "areas3", "areas4", "levels1", "levels2", "insights")
+PHASES = ("mps1", "mps2", "mps3", "mps4", "goals1", "goals2", "areas1", "areas2", "areas3", "levels1", "levels2",
+          "insights")
+"""The strata, in order. A rule with a ``none`` pattern sits in a phase after every rule whose conclusions that
+pattern could match; a rule with positive patterns only sits in any phase before the first that negates what it
+concludes, since phase facts stay (a rule keeps firing as matching facts arrive). Each phase costs one assertion,
+so rules share phases where these constraints allow: ``mps4`` also rates goals and framework levels failed,
+``mps1`` finds areas out of scope, ``goals2`` rates inherited goals, ``areas1`` reads framework levels. The insight
+rules keep a phase of their own: durable_rules runs at most :data:`RULES_PER_CONDITION_LIMIT` rules per phase."""
 
 
 def materialized_generic_goals(kb: KnowledgeBase, direct: Collection[str]) -> set[str]:
@@ -225,6 +234,24 @@ def _goal_fact(kb: KnowledgeBase, gid: str, inherit: str) -> Fact:
             "rated": (f"gs:{inherit}",) if inherit else tuple(f"mps:{m}" for m in rated)}
 
 
+def _practice_fact(pid: str, statuses: Any, deps: tuple[str, ...]) -> Fact:
+    """A practice with its status (``statuses[0]``) and how many of its prerequisites (the other statuses, in the
+    order of ``deps``) are unsatisfied: ``practice_ready`` tests that count on the practice's own fact instead of
+    joining every ``dep`` fact."""
+    if type(statuses) is str:
+        statuses = (statuses,)
+    return {"kind": "practice", "id": f"p:{pid}", "practice": pid, "status": statuses[0], "deps": deps,
+            "unsat_deps": sum(st in UNSAT for st in statuses[1:])}
+
+
+def _fw_level_fact(item: Fact, fid: str, level: int, singles: tuple[str, ...], statuses: Any) -> Fact:
+    """A framework level with how many of its single-practice requirements (``fwreq``) failed and how many are
+    unsatisfied, and the failed ones' ids: the level rules test these counts on the level's own fact instead of
+    joining every ``fwreq`` fact."""
+    failing = tuple(f"fr:{fid}:{level}:{p}" for p, st in zip(singles, statuses, strict=True) if st in FAILED)
+    return {**item, "failed": len(failing), "unsat": sum(st in UNSAT for st in statuses), "failing": failing}
+
+
 _Slot = tuple[Any, Any, Any]
 """``(None, fact, None)`` for a fact of the knowledge base alone; ``(practice, {status: fact}, make)`` for one
 that carries a practice's status."""
@@ -263,9 +290,11 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
                       _mp_fact(m, g, "", i, a, dict(zip(ms, sts, strict=True)), o)))
 
     for pid in kb.practices:
-        deps = tuple(f"dep:{pid}:{req}" for req in kb.practices[pid].requires)
-        varying(pid, lambda st, p=pid, d=deps: {"kind": "practice", "id": f"p:{p}", "practice": p, "status": st,
-                                                "deps": d})
+        requires = tuple(kb.practices[pid].requires)
+        deps = tuple(f"dep:{pid}:{req}" for req in requires)
+        # The practice with its prerequisites' statuses: how many of them are unsatisfied (``unsat_deps``).
+        table.append(((pid, *requires) if requires else pid, {},
+                      lambda sts, p=pid, d=deps: _practice_fact(p, sts, d)))
         for req in kb.practices[pid].requires:
             varying(req, lambda st, p=pid, q=req: {"kind": "dep", "id": f"dep:{p}:{q}", "practice": p,
                                                    "requires": q, "q_status": st})
@@ -292,10 +321,12 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
         for level in fw.levels:
             lid = f"fl:{fid}:{level.level}"
             requirements = []
+            singles: list[str] = []
             for i, group in enumerate(level.requirement_groups, 1):
                 if len(group) == 1 and len(group[0]) == 1:
                     pid = group[0][0]
                     requirements.append(f"fr:{fid}:{level.level}:{pid}")
+                    singles.append(pid)
                     varying(pid, lambda st, f=fid, k=level.level, p=pid: {
                         "kind": "fwreq", "id": f"fr:{f}:{k}:{p}", "fw": f, "level": k, "practice": p,
                         "status": st})
@@ -303,8 +334,13 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
                     gid = framework_group_id(fid, level.level, i)
                     requirements.append(f"mps:{gid}")
                     practice(gid, lid, "", group)
-            static({"kind": "fwlevel", "id": lid, "fl": lid, "fw": fid, "level": level.level,
-                    "prev": level.level - 1, "base": int(level.level == base), "requirements": tuple(requirements)})
+            item: Fact = {"kind": "fwlevel", "id": lid, "fl": lid, "fw": fid, "level": level.level,
+                          "prev": level.level - 1, "base": int(level.level == base), "requirements": tuple(requirements)}
+            if singles:
+                table.append((tuple(singles), {}, lambda sts, i=item, f=fid, k=level.level, ps=tuple(singles):
+                              _fw_level_fact(i, f, k, ps, sts)))
+            else:
+                static(_fw_level_fact(item, fid, level.level, (), ()))
     kb.memo["inference.facts"] = table
     return table
 
@@ -371,6 +407,12 @@ def _fw_level_status(status: str) -> Any:
 
 def _fw_level_reqs(m: Bound, index: FactIndex) -> list[str]:
     return _present(m["l"]["requirements"], index)
+
+
+def _fw_level_failing(m: Bound, index: FactIndex) -> list[str]:
+    """The failed requirements first (what the rule tested), then the level's other requirements."""
+    failing = m["l"]["failing"]
+    return list(failing) + [r for r in _present(m["l"]["requirements"], index) if r not in failing]
 
 
 def _fw_reached(m: Bound, index: FactIndex) -> Fact:
@@ -484,61 +526,57 @@ def generic_rules() -> list[Rule]:
     return [
         # practices: an unsatisfied practice is ready when no prerequisite is unsatisfied
         Rule("practice_ready", "mps1",
-             (fact("p", "practice", any_of("status", UNSAT)),
-              none("d", "dep", any_of("q_status", UNSAT), join("practice", "p", "practice"))),
+             (fact("p", "practice", any_of("status", UNSAT), eq("unsat_deps", 0)),),
              _ready, _deps_of),
         *_mp_rules(),
         # goals
-        Rule("goal_unsatisfied", "goals1",
+        Rule("goal_unsatisfied", "mps4",
              (fact("g", "goal", rated), fact("o", "mps", eq("status", FAILED_), join("goal", "g", "goal"))),
              _goal_status("unsatisfied"), _goal_rated),
-        Rule("goal_satisfied", "goals2",
+        Rule("goal_satisfied", "goals1",
              (fact("g", "goal", rated), none("o", "mps", ne("status", SATISFIED), join("goal", "g", "goal")),
               none("s", "gs", eq("status", "unsatisfied"), join("goal", "g", "goal"))),
              _goal_status("satisfied"), _goal_rated),
-        Rule("goal_not_rated", "goals3",
+        Rule("goal_not_rated", "goals2",
              (fact("g", "goal", rated), none("s", "gs", join("goal", "g", "goal"))),
              _goal_status("not_rated"), _goal_rated),
-        Rule("goal_inherited", "goals4",
+        Rule("goal_inherited", "goals2",
              (fact("g", "goal", ne("inherit", "")), fact("o", "gs", eq("pa", ""), join("goal", "g", "inherit"))),
              _goal_status(None), _goal_rated),
         # framework levels: each level's own requirements, then the levels reached in order
-        Rule("framework_level_failed", "goals1",
-             (fact("l", "fwlevel"), fact("r", "fwreq", any_of("status", FAILED), join("fw", "l", "fw"),
-                                         join("level", "l", "level"))),
-             _fw_level_status("failed"), _fw_level_reqs),
-        Rule("framework_level_failed_alternatives", "goals1",
+        Rule("framework_level_failed", "mps4",
+             (fact("l", "fwlevel", ne("failed", 0)),), _fw_level_status("failed"), _fw_level_failing),
+        Rule("framework_level_failed_alternatives", "mps4",
              (fact("l", "fwlevel"), fact("o", "mps", eq("status", FAILED_), join("goal", "l", "fl"))),
              _fw_level_status("failed"), _fw_level_reqs),
-        Rule("framework_level_met", "goals2",
-             (fact("l", "fwlevel"),
-              none("r", "fwreq", any_of("status", UNSAT), join("fw", "l", "fw"), join("level", "l", "level")),
+        Rule("framework_level_met", "goals1",
+             (fact("l", "fwlevel", eq("unsat", 0)),
               none("o", "mps", any_of("status", (FAILED_, UNKNOWN)), join("goal", "l", "fl")),
               none("s", "fls", eq("status", "failed"), join("fw", "l", "fw"), join("level", "l", "level"))),
              _fw_level_status("met"), _fw_level_reqs),
-        Rule("framework_level_undetermined", "goals3",
+        Rule("framework_level_undetermined", "goals2",
              (fact("l", "fwlevel"), none("s", "fls", join("fw", "l", "fw"), join("level", "l", "level"))),
              _fw_level_status("undetermined"), _fw_level_reqs),
-        Rule("framework_level_reached_base", "goals3",
+        Rule("framework_level_reached_base", "goals2",
              (fact("m", "fls", eq("status", "met"), eq("base", 1)),), _fw_reached),
-        Rule("framework_level_reached_next", "goals3",
+        Rule("framework_level_reached_next", "goals2",
              (fact("m", "fls", eq("status", "met")),
               fact("r", "fw_reached", join("fw", "m", "fw"), join("level", "m", "prev"))),
              _fw_reached),
-        Rule("framework_level", "goals4",
+        Rule("framework_level", "areas1",
              (fact("x", "fw_reached"), none("y", "fw_reached", join("fw", "x", "fw"), join("level", "x", "next"))),
              _fw_level),
-        Rule("framework_no_level", "goals4",
+        Rule("framework_no_level", "areas1",
              (fact("f", "fw"), none("y", "fw_reached", join("fw", "f", "fw"))), _fw_no_level),
         # process areas
-        Rule("area_out_of_scope", "areas1", (fact("a", "pa"), fact("o", "oos", join("pa", "a", "pa"))),
+        Rule("area_out_of_scope", "mps1", (fact("a", "pa"), fact("o", "oos", join("pa", "a", "pa"))),
              _pa_status("out_of_scope", -1)),
         *_area_satisfied_rules(),
-        Rule("area_not_rated", "areas3",
+        Rule("area_not_rated", "areas2",
              (fact("a", "pa"), none("s", "gs", eq("sg", 1), eq("status", "unsatisfied"), join("pa", "a", "pa")),
               none("t", "ps", join("pa", "a", "pa"))),
              _pa_status("not_rated", 0), _pa_goals),
-        Rule("area_unsatisfied", "areas4",
+        Rule("area_unsatisfied", "areas3",
              (fact("a", "pa"), none("t", "ps", join("pa", "a", "pa"))),
              _pa_status("unsatisfied", 0), _pa_goals),
         # maturity levels
@@ -565,11 +603,11 @@ def _area_satisfied_rules() -> list[Rule]:
         return build(alias, "gs", eq("gg", goal), eq("status", "satisfied"), join("pa", "a", "pa"))
 
     return [
-        Rule("area_satisfied_defined", "areas2", (*base, gg("g2", "GG2", True), gg("g3", "GG3", True)),
+        Rule("area_satisfied_defined", "areas1", (*base, gg("g2", "GG2", True), gg("g3", "GG3", True)),
              _pa_status("satisfied", 3), _pa_goals),
-        Rule("area_satisfied_managed", "areas2", (*base, gg("g2", "GG2", True), gg("g3", "GG3", False)),
+        Rule("area_satisfied_managed", "areas1", (*base, gg("g2", "GG2", True), gg("g3", "GG3", False)),
              _pa_status("satisfied", 2), _pa_goals),
-        Rule("area_satisfied_performed", "areas2", (*base, gg("g2", "GG2", False)),
+        Rule("area_satisfied_performed", "areas1", (*base, gg("g2", "GG2", False)),
              _pa_status("satisfied", 1), _pa_goals),
     ]
 
