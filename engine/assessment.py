@@ -265,7 +265,28 @@ def _static(kb: KnowledgeBase) -> dict[str, Any]:
             levels[(fid, lv.level)] = (required, single, tuple(lv.optional))
     goal_names: dict[str, str] = {gg.id: gg.name for gg in kb.generic_goals}
     goal_names.update({gid: info.name for gid, info in kb.goals.items()})
-    found = kb.memo["assessment.static"] = {"levels": levels, "goal_names": goal_names}
+    # Per CMMI practice: its alternatives' keys in the conclusions, with their practices, and all its practices.
+    alternatives = {mid: tuple((f"{mid}#{k}", tuple(alt)) for k, alt in enumerate(mp.alternatives, 1))
+                    for mid, mp in kb.model_practices.items()}
+    members = {mid: tuple(p for alt in mp.alternatives for p in alt) for mid, mp in kb.model_practices.items()}
+    found = kb.memo["assessment.static"] = {"levels": levels, "goal_names": goal_names, "alternatives": alternatives,
+                                            "members": members, "results": {}}
+    return found
+
+
+_RESULTS_LIMIT = 20_000
+"""Result objects remembered per knowledge base (see :func:`_shared`)."""
+
+
+def _shared(cache: dict[Any, Any], key: Any, make: Any) -> Any:
+    """The result object ``make()`` builds for ``key``, made once and shared: result models are immutable (frozen,
+    and nothing changes their lists), and ``key`` holds every value the object is made of, so an equal key gives an
+    equal object. Runs that differ in a few practices (what-if, roadmap candidates) rebuild only what changed."""
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= _RESULTS_LIMIT:
+            cache.clear()
+        found = cache[key] = make()
     return found
 
 
@@ -287,6 +308,7 @@ def build_assessment(
     validated fact file and the evaluators, and validating it again cost more than inferring it.
     """
     static = _static(kb)
+    shared = static["results"]
     shown = {pid: public_status(status) for pid, status in statuses.items()}
     direct = direct_statuses(facts)
     limit = evidence_age_limit(kb, max_evidence_age)
@@ -294,8 +316,15 @@ def build_assessment(
     model: dict[str, ModelPracticeResult] = {}
     member_of: dict[str, AlternativeMember] = {}
     for pid, status in shown.items():
-        member_of[pid] = trusted(AlternativeMember, {"id": pid, "status": status})
+        member_of[pid] = _shared(shared, ("member", pid, status),
+                                 lambda p=pid, st=status: trusted(AlternativeMember, {"id": p, "status": st}))
     alt_status = c.alt_status
+    alternatives_of, members_of = static["alternatives"], static["members"]
+
+    def alternatives(mid: str) -> list[AlternativeResult]:
+        return [trusted(AlternativeResult, {"number": k, "status": alt_status[key],
+                                            "practices": [member_of[p] for p in alt]})
+                for k, (key, alt) in enumerate(alternatives_of[mid], 1)]
 
     def model_practice(mid: str) -> ModelPracticeResult:
         found = model.get(mid)
@@ -303,9 +332,6 @@ def build_assessment(
             return found
         mp = kb.model_practices[mid]
         klass = c.mp_status[mid]
-        alts = [trusted(AlternativeResult, {"number": k, "status": alt_status[f"{mid}#{k}"],
-                                            "practices": [member_of[p] for p in alt]})
-                for k, alt in enumerate(mp.alternatives, 1)]
         decided = deciding_alternative(kb, c, mid, direct)
         if decided == "direct":
             characterization = direct[mid]
@@ -317,17 +343,27 @@ def build_assessment(
         else:
             characterization = "NA" if klass == NOT_APPLICABLE else "not_observed"
         d = facts.model_practices.get(mid)
-        model[mid] = out = trusted(ModelPracticeResult, {
+        if d is not None:
+            model[mid] = out = trusted(ModelPracticeResult, {
+                "id": mid, "name": mp.name, "status": klass, "characterization": characterization,
+                "decided_by": decided,
+                "direct": trusted(DirectResult, {"status": d.status.value, "rationale": d.rationale,
+                                                 "evidence": list(d.evidence)}),
+                "inherited": False, "alternatives": alternatives(mid)})
+            return out
+        # Everything it is made of: the name and the alternatives' practices are the knowledge base's, the
+        # alternatives' classes and the practices' statuses are in the key.
+        key = ("mp", mid, klass, characterization, decided, tuple(alt_status[k] for k, _ in alternatives_of[mid]),
+               tuple(shown[p] for p in members_of[mid]))
+        model[mid] = out = _shared(shared, key, lambda: trusted(ModelPracticeResult, {
             "id": mid, "name": mp.name, "status": klass, "characterization": characterization, "decided_by": decided,
-            "direct": trusted(DirectResult, {"status": d.status.value, "rationale": d.rationale,
-                                             "evidence": list(d.evidence)}) if d else None,
-            "inherited": mp.inherits is not None and not mp.alternatives and mid not in direct,
-            "alternatives": alts,
-        })
+            "direct": None, "inherited": mp.inherits is not None and not mp.alternatives,
+            "alternatives": alternatives(mid)}))
         return out
 
     def coverage(satisfied: int, total: int) -> Coverage:
-        return trusted(Coverage, {"satisfied": satisfied, "total": total})
+        return _shared(shared, ("coverage", satisfied, total),
+                       lambda: trusted(Coverage, {"satisfied": satisfied, "total": total}))
 
     goal_names = static["goal_names"]
 
@@ -449,7 +485,8 @@ def build_assessment(
             "practices": na, "source": "CMMI-DEV v1.3, required and expected components; SCAMPI A v1.3 scoping"})
     findings.sort(key=lambda f: (_SEVERITY_RANK[f["severity"]], f["rule"]))
     derivations = [
-        trusted(Derivation, {"fact": d.fact, "rule": d.rule, "premises": list(d.premises)})
+        _shared(shared, ("derivation", d),
+                lambda d=d: trusted(Derivation, {"fact": d.fact, "rule": d.rule, "premises": list(d.premises)}))
         for d in sorted(c.derivations.values(), key=lambda d: d.fact)
     ]
     return trusted(Assessment, {
