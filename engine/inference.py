@@ -204,12 +204,14 @@ NOT_APPLICABLE_CODES = ("n", _ABSENT)
 
 
 def _mp_fact(mp_id: str, goal: str, direct: str, inherits: str, alternatives: Any,
-             statuses: Mapping[str, str], org: bool = False) -> Fact:
+             statuses: Mapping[str, str], org: bool = False, fw_group: bool = False) -> Fact:
     """A CMMI practice to rate, with the classes present in each alternative as one field per alternative (the
     rules test an alternative's practices on this fact, without joins). ``org``: an organization-level practice
-    that some area's generic practice inherits (its rating carries ``org`` = 1, which the inheriting rules test)."""
+    that some area's generic practice inherits (its rating carries ``org`` = 1, which the inheriting rules test).
+    ``fw_group``: a framework level's any-of requirement (``fwg`` = 1 on it and its rating, which the framework-level
+    rules test and the goal rules exclude: the engine then keeps each rating only where it can join)."""
     item: Fact = {"kind": "mp", "id": f"mp:{mp_id}", "mp": mp_id, "goal": goal, "direct": direct,
-                  "inherits": inherits, "n_alts": len(alternatives), "org": int(org),
+                  "inherits": inherits, "n_alts": len(alternatives), "org": int(org), "fwg": int(fw_group),
                   "members": tuple(tuple(f"p:{p}" for p in alt) for alt in alternatives),
                   "inherited": (f"mps:{inherits}",) if inherits else ()}
     for k in range(1, MAX_ALTERNATIVES + 1):
@@ -280,14 +282,14 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
 
     org_level = _inherited_ids(kb)
 
-    def practice(mp_id: str, goal: str, inherits: str, alts: Any) -> None:
+    def practice(mp_id: str, goal: str, inherits: str, alts: Any, fw_group: bool = False) -> None:
         members = tuple(dict.fromkeys(p for alt in alts for p in alt))
         org = mp_id in org_level
         if not members:
-            static(_mp_fact(mp_id, goal, "", inherits, alts, {}, org))
+            static(_mp_fact(mp_id, goal, "", inherits, alts, {}, org, fw_group))
             return
-        table.append((members, {}, lambda sts, m=mp_id, g=goal, i=inherits, a=alts, ms=members, o=org:
-                      _mp_fact(m, g, "", i, a, dict(zip(ms, sts, strict=True)), o)))
+        table.append((members, {}, lambda sts, m=mp_id, g=goal, i=inherits, a=alts, ms=members, o=org, f=fw_group:
+                      _mp_fact(m, g, "", i, a, dict(zip(ms, sts, strict=True)), o, f)))
 
     for pid in kb.practices:
         requires = tuple(kb.practices[pid].requires)
@@ -333,9 +335,10 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
                 else:
                     gid = framework_group_id(fid, level.level, i)
                     requirements.append(f"mps:{gid}")
-                    practice(gid, lid, "", group)
+                    practice(gid, lid, "", group, fw_group=True)
             item: Fact = {"kind": "fwlevel", "id": lid, "fl": lid, "fw": fid, "level": level.level,
-                          "prev": level.level - 1, "base": int(level.level == base), "requirements": tuple(requirements)}
+                          "prev": level.level - 1, "base": int(level.level == base),
+                          "requirements": tuple(requirements)}
             if singles:
                 table.append((tuple(singles), {}, lambda sts, i=item, f=fid, k=level.level, ps=tuple(singles):
                               _fw_level_fact(i, f, k, ps, sts)))
@@ -357,7 +360,8 @@ def _mp_status(status: str | None) -> Any:
     def conclude(m: Bound, index: FactIndex) -> Fact:
         x = m["x"]
         return {"kind": "mps", "id": f"mps:{x['mp']}", "mp": x["mp"], "goal": x["goal"],
-                "status": x["direct"] if status is None else status, "inh": int(x["inherits"] != ""), "org": x["org"]}
+                "status": x["direct"] if status is None else status, "inh": int(x["inherits"] != ""), "org": x["org"],
+                "fwg": x["fwg"]}
 
     return conclude
 
@@ -476,7 +480,9 @@ def _mp_rules() -> list[Rule]:
     alternative of the class decides), and a later class's rules test that no alternative has an earlier class, so
     a practice is rated once. Only a practice that inherits the organization's one can be rated in an earlier phase
     by something its own fact does not show (the inherited practice's class): those rules also look for an earlier
-    rating of the practice (``inh`` = 1 marks such ratings, so that no other rating is matched against them)."""
+    rating of the practice (``inh`` = 1 marks such ratings, so that no other rating is matched against them), with
+    the classes that can precede theirs (a rating reaches only the engine nodes of patterns it can match, and each
+    costs about as much as asserting a fact)."""
     own = eq("direct", "")
     ks = range(1, MAX_ALTERNATIVES + 1)
 
@@ -485,7 +491,11 @@ def _mp_rules() -> list[Rule]:
 
     no_satisfied = [t for k in ks for t in outside(k, SATISFIED_CODES)]
     no_unknown = [t for k in ks for t in outside(k, UNKNOWN_CODES)]
-    not_rated_earlier = none("y", "mps", eq("inh", 1), join("mp", "x", "mp"))
+
+    def rated_earlier(*statuses: str) -> Pattern:
+        # No earlier rating of the practice with one of these classes: the only ones that can precede the rule.
+        return none("y", "mps", eq("inh", 1), any_of("status", statuses), join("mp", "x", "mp"))
+
     rules = [Rule("practice_characterized_directly", "mps1", (fact("x", "mp", ne("direct", "")),), _mp_status(None))]
     for k in ks:
         earlier_sat = [t for j in range(1, k) for t in outside(j, SATISFIED_CODES)]
@@ -496,18 +506,19 @@ def _mp_rules() -> list[Rule]:
         rules.append(Rule(f"practice_unknown_by_alternative_{k}", "mps2",
                           (fact("x", "mp", own, *no_satisfied, *earlier_unknown,
                                 any_of(alternative_field(k), UNKNOWN_CODES)),
-                           not_rated_earlier),
+                           rated_earlier(SATISFIED)),
                           _mp_status(UNKNOWN), _alternative_members(k)))
     rules.append(Rule("practice_failed", "mps3",
                       (fact("x", "mp", own, *no_satisfied, *no_unknown,
                             either(*(eq(alternative_field(k), c) for k in ks for c in FAILED_CODES))),
-                       not_rated_earlier),
+                       rated_earlier(SATISFIED, UNKNOWN)),
                       _mp_status(FAILED_), _all_members))
+    # An inherited rating needs no look at earlier ones: its own tests exclude every rating of the practice by its
+    # alternatives before it, and an earlier inherited one would have another class of the same inherited practice.
     for phase, status, excluded in (("mps1", SATISFIED, no_satisfied), ("mps2", UNKNOWN, no_satisfied),
                                     ("mps3", FAILED_, no_satisfied + no_unknown)):
-        pending = () if phase == "mps1" else (not_rated_earlier,)
         rules.append(Rule(f"practice_{status}_inherited", phase,
-                          (fact("x", "mp", own, ne("inherits", ""), *excluded), *pending,
+                          (fact("x", "mp", own, ne("inherits", ""), *excluded),
                            fact("s", "mps", eq("org", 1), eq("status", status), join("mp", "x", "inherits"))),
                           _mp_status(status), _inherited))
     rules.append(Rule("practice_without_alternative", "mps2",
@@ -515,7 +526,7 @@ def _mp_rules() -> list[Rule]:
     rules.append(Rule("practice_not_applicable", "mps4",
                       (fact("x", "mp", own, *(any_of(alternative_field(k), NOT_APPLICABLE_CODES) for k in ks),
                             either(ne("n_alts", 0), ne("inherits", ""))),
-                       not_rated_earlier),
+                       rated_earlier(SATISFIED, UNKNOWN, FAILED_)),
                       _mp_status(NOT_APPLICABLE), _all_members))
     return rules
 
@@ -531,14 +542,17 @@ def generic_rules() -> list[Rule]:
         *_mp_rules(),
         # goals
         Rule("goal_unsatisfied", "mps4",
-             (fact("g", "goal", rated), fact("o", "mps", eq("status", FAILED_), join("goal", "g", "goal"))),
+             (fact("g", "goal", rated),
+              fact("o", "mps", eq("status", FAILED_), eq("fwg", 0), join("goal", "g", "goal"))),
              _goal_status("unsatisfied"), _goal_rated),
         Rule("goal_satisfied", "goals1",
-             (fact("g", "goal", rated), none("o", "mps", ne("status", SATISFIED), join("goal", "g", "goal")),
+             (fact("g", "goal", rated),
+              none("o", "mps", ne("status", SATISFIED), eq("fwg", 0), join("goal", "g", "goal")),
               none("s", "gs", eq("status", "unsatisfied"), join("goal", "g", "goal"))),
              _goal_status("satisfied"), _goal_rated),
         Rule("goal_not_rated", "goals2",
-             (fact("g", "goal", rated), none("s", "gs", join("goal", "g", "goal"))),
+             (fact("g", "goal", rated),
+              none("s", "gs", any_of("status", ("unsatisfied", "satisfied")), join("goal", "g", "goal"))),
              _goal_status("not_rated"), _goal_rated),
         Rule("goal_inherited", "goals2",
              (fact("g", "goal", ne("inherit", "")), fact("o", "gs", eq("pa", ""), join("goal", "g", "inherit"))),
@@ -547,11 +561,11 @@ def generic_rules() -> list[Rule]:
         Rule("framework_level_failed", "mps4",
              (fact("l", "fwlevel", ne("failed", 0)),), _fw_level_status("failed"), _fw_level_failing),
         Rule("framework_level_failed_alternatives", "mps4",
-             (fact("l", "fwlevel"), fact("o", "mps", eq("status", FAILED_), join("goal", "l", "fl"))),
+             (fact("l", "fwlevel"), fact("o", "mps", eq("status", FAILED_), eq("fwg", 1), join("goal", "l", "fl"))),
              _fw_level_status("failed"), _fw_level_reqs),
         Rule("framework_level_met", "goals1",
              (fact("l", "fwlevel", eq("unsat", 0)),
-              none("o", "mps", any_of("status", (FAILED_, UNKNOWN)), join("goal", "l", "fl")),
+              none("o", "mps", any_of("status", (FAILED_, UNKNOWN)), eq("fwg", 1), join("goal", "l", "fl")),
               none("s", "fls", eq("status", "failed"), join("fw", "l", "fw"), join("level", "l", "level"))),
              _fw_level_status("met"), _fw_level_reqs),
         Rule("framework_level_undetermined", "goals2",
@@ -574,10 +588,11 @@ def generic_rules() -> list[Rule]:
         *_area_satisfied_rules(),
         Rule("area_not_rated", "areas2",
              (fact("a", "pa"), none("s", "gs", eq("sg", 1), eq("status", "unsatisfied"), join("pa", "a", "pa")),
-              none("t", "ps", join("pa", "a", "pa"))),
+              none("t", "ps", any_of("status", ("out_of_scope", "satisfied")), join("pa", "a", "pa"))),
              _pa_status("not_rated", 0), _pa_goals),
         Rule("area_unsatisfied", "areas3",
-             (fact("a", "pa"), none("t", "ps", join("pa", "a", "pa"))),
+             (fact("a", "pa"),
+              none("t", "ps", any_of("status", ("out_of_scope", "satisfied", "not_rated")), join("pa", "a", "pa"))),
              _pa_status("unsatisfied", 0), _pa_goals),
         # maturity levels
         Rule("maturity_level_met", "levels1",
@@ -596,7 +611,7 @@ def _area_satisfied_rules() -> list[Rule]:
     """A process area whose specific goals hold: capability 3, 2 or 1 by its own GG2 and GG3."""
     base = (fact("a", "pa"),
             none("s", "gs", eq("sg", 1), any_of("status", ("unsatisfied", "not_rated")), join("pa", "a", "pa")),
-            none("t", "ps", join("pa", "a", "pa")))
+            none("t", "ps", eq("status", "out_of_scope"), join("pa", "a", "pa")))
 
     def gg(alias: str, goal: str, present: bool) -> Pattern:
         build = fact if present else none
