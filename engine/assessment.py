@@ -269,12 +269,13 @@ def _static(kb: KnowledgeBase) -> dict[str, Any]:
     alternatives = {mid: tuple((f"{mid}#{k}", tuple(alt)) for k, alt in enumerate(mp.alternatives, 1))
                     for mid, mp in kb.model_practices.items()}
     members = {mid: tuple(p for alt in mp.alternatives for p in alt) for mid, mp in kb.model_practices.items()}
+    alt_keys = {mid: tuple(key for key, _ in alts) for mid, alts in alternatives.items()}
     found = kb.memo["assessment.static"] = {"levels": levels, "goal_names": goal_names, "alternatives": alternatives,
-                                            "members": members, "results": {}}
+                                            "members": members, "alt_keys": alt_keys, "results": {}}
     return found
 
 
-_RESULTS_LIMIT = 20_000
+_RESULTS_LIMIT = 10_000
 """Result objects remembered per knowledge base (see :func:`_shared`)."""
 
 
@@ -319,17 +320,37 @@ def build_assessment(
         member_of[pid] = _shared(shared, ("member", pid, status),
                                  lambda p=pid, st=status: trusted(AlternativeMember, {"id": p, "status": st}))
     alt_status = c.alt_status
-    alternatives_of, members_of = static["alternatives"], static["members"]
+    alternatives_of, members_of, alt_keys = static["alternatives"], static["members"], static["alt_keys"]
 
     def alternatives(mid: str) -> list[AlternativeResult]:
         return [trusted(AlternativeResult, {"number": k, "status": alt_status[key],
                                             "practices": [member_of[p] for p in alt]})
                 for k, (key, alt) in enumerate(alternatives_of[mid], 1)]
 
+    alt_of, shown_of = alt_status.__getitem__, shown.__getitem__
+
     def model_practice(mid: str) -> ModelPracticeResult:
         found = model.get(mid)
         if found is not None:
             return found
+        if mid in direct:
+            model[mid] = found = make_model_practice(mid)
+            return found
+        # Everything a CMMI practice's result is made of besides the knowledge base: its class, its alternatives'
+        # classes, its practices' statuses, and the class and characterization of the practice it inherits.
+        klass = c.mp_status[mid]
+        inherits = kb.model_practices[mid].inherits
+        key: tuple[Any, ...] = ("mp", mid, klass, tuple(map(alt_of, alt_keys[mid])),
+                                tuple(map(shown_of, members_of[mid])))
+        if inherits is not None:
+            key += (c.mp_status[inherits], model_practice(inherits).characterization)
+        found = shared.get(key)
+        if found is None:
+            found = _shared(shared, key, lambda: make_model_practice(mid))
+        model[mid] = found
+        return found
+
+    def make_model_practice(mid: str) -> ModelPracticeResult:
         mp = kb.model_practices[mid]
         klass = c.mp_status[mid]
         decided = deciding_alternative(kb, c, mid, direct)
@@ -343,23 +364,13 @@ def build_assessment(
         else:
             characterization = "NA" if klass == NOT_APPLICABLE else "not_observed"
         d = facts.model_practices.get(mid)
-        if d is not None:
-            model[mid] = out = trusted(ModelPracticeResult, {
-                "id": mid, "name": mp.name, "status": klass, "characterization": characterization,
-                "decided_by": decided,
-                "direct": trusted(DirectResult, {"status": d.status.value, "rationale": d.rationale,
-                                                 "evidence": list(d.evidence)}),
-                "inherited": False, "alternatives": alternatives(mid)})
-            return out
-        # Everything it is made of: the name and the alternatives' practices are the knowledge base's, the
-        # alternatives' classes and the practices' statuses are in the key.
-        key = ("mp", mid, klass, characterization, decided, tuple(alt_status[k] for k, _ in alternatives_of[mid]),
-               tuple(shown[p] for p in members_of[mid]))
-        model[mid] = out = _shared(shared, key, lambda: trusted(ModelPracticeResult, {
+        return trusted(ModelPracticeResult, {
             "id": mid, "name": mp.name, "status": klass, "characterization": characterization, "decided_by": decided,
-            "direct": None, "inherited": mp.inherits is not None and not mp.alternatives,
-            "alternatives": alternatives(mid)}))
-        return out
+            "direct": trusted(DirectResult, {"status": d.status.value, "rationale": d.rationale,
+                                             "evidence": list(d.evidence)}) if d else None,
+            "inherited": mp.inherits is not None and not mp.alternatives and mid not in direct,
+            "alternatives": alternatives(mid),
+        })
 
     def coverage(satisfied: int, total: int) -> Coverage:
         return _shared(shared, ("coverage", satisfied, total),
@@ -369,9 +380,15 @@ def build_assessment(
 
     def goal(gid: str, practices: list[str]) -> GoalResult:
         rated = [model_practice(m) for m in practices]
-        return trusted(GoalResult, {
-            "id": gid, "name": goal_names[gid], "status": c.goal_status[gid],
-            "coverage": coverage(sum(r.status == SATISFIED for r in rated), len(rated)), "practices": rated})
+        # The practices' results by identity: the goal's result holds them, so no other object can take their ids
+        # while it is remembered.
+        key = ("goal", gid, c.goal_status[gid], tuple(map(id, rated)))
+        found = shared.get(key)
+        if found is None:
+            found = _shared(shared, key, lambda: trusted(GoalResult, {
+                "id": gid, "name": goal_names[gid], "status": c.goal_status[gid],
+                "coverage": coverage(sum(r.status == SATISFIED for r in rated), len(rated)), "practices": rated}))
+        return found
 
     areas: list[ProcessAreaResult] = []
     for pa in kb.process_areas:
@@ -394,12 +411,14 @@ def build_assessment(
         for area in areas:
             if area.maturity_level > n or area.status == "out_of_scope":
                 continue
-            rated = [m for g in area.goals for m in g.practices]
+            # The CMMI practices of its specific goals, GG2's, and GG3's from level 3 on: the goals' coverage.
+            for g in area.goals:
+                needed += g.coverage.total
+                satisfied += g.coverage.satisfied
             for gg in area.generic_goals:
                 if gg.id.endswith(".GG2") or n >= 3:
-                    rated += gg.practices
-            needed += len(rated)
-            satisfied += sum(m.status == SATISFIED for m in rated)
+                    needed += gg.coverage.total
+                    satisfied += gg.coverage.satisfied
             if c.pa_status[area.id][1] < required_capability(n):
                 short.append(area.id)
         profiles.append(trusted(TargetProfile, {"level": n, "met": n in c.levels_met,
@@ -442,26 +461,33 @@ def build_assessment(
     practices = []
     for pid, practice in kb.practices.items():
         observation = facts.practices.get(pid)
-        if observation is None:
-            evidence: list[str] = []
-            items: list[EvidenceResult] = []
-            answers: list[AnswerResult] = []
-        else:
-            evidence = observation.evidence_texts
-            items = [_evidence(e) for e in observation.evidence]
-            answers = [_answer(a) for a in observation.answers]
+        if observation is None:  # made of the knowledge base's practice and these values alone
+            blocked = c.blocked_by.get(pid, [])
+            key = ("practice", pid, statuses[pid], pid in c.ready, tuple(blocked), pid in assumptions)
+            found = shared.get(key)
+            if found is None:
+                found = _shared(shared, key, lambda p=pid, pr=practice, b=blocked: trusted(PracticeResult, {
+                    "id": p, "name": pr.name, "status": shown[p], "satisfied": statuses[p] in SAT,
+                    "ready": p in c.ready, "blocked_by": list(b), "evidence": [], "note": None, "observed_on": None,
+                    "reason": None, "assumed": p in assumptions, "implements": list(kb.practice_implements.get(p, [])),
+                    "evidence_items": [], "answers": [], "conflict": False, "stale": False}))
+            practices.append(found)
+            continue
+        evidence = observation.evidence_texts
+        items = [_evidence(e) for e in observation.evidence]
+        answers = [_answer(a) for a in observation.answers]
         practices.append(trusted(PracticeResult, {
             "id": pid, "name": practice.name, "status": shown[pid], "satisfied": statuses[pid] in SAT,
             "ready": pid in c.ready, "blocked_by": list(c.blocked_by.get(pid, [])),
             "evidence": evidence,
-            "note": observation.note if observation else None,
-            "observed_on": observation.observed_on if observation else None,
-            "reason": observation.reason if observation and statuses[pid] == "NA" else None,
+            "note": observation.note,
+            "observed_on": observation.observed_on,
+            "reason": observation.reason if statuses[pid] == "NA" else None,
             "assumed": pid in assumptions,
             "implements": list(kb.practice_implements.get(pid, [])),
             "evidence_items": items,
             "answers": answers,
-            "conflict": bool(observation and observation.conflict) and pid not in assumptions,
+            "conflict": bool(observation.conflict) and pid not in assumptions,
             "stale": pid in stale,
         }))
     rules = {r.id: r for r in kb.insights}
@@ -484,11 +510,14 @@ def build_assessment(
                               f"(out_of_scope: {scopable}, with a reason).",
             "practices": na, "source": "CMMI-DEV v1.3, required and expected components; SCAMPI A v1.3 scoping"})
     findings.sort(key=lambda f: (_SEVERITY_RANK[f["severity"]], f["rule"]))
-    derivations = [
-        _shared(shared, ("derivation", d),
-                lambda d=d: trusted(Derivation, {"fact": d.fact, "rule": d.rule, "premises": list(d.premises)}))
-        for d in sorted(c.derivations.values(), key=lambda d: d.fact)
-    ]
+    derivations = []
+    for fid in sorted(c.derivations):  # one per fact id
+        d = c.derivations[fid]
+        found = shared.get(("derivation", d))
+        if found is None:
+            found = _shared(shared, ("derivation", d), lambda d=d: trusted(
+                Derivation, {"fact": d.fact, "rule": d.rule, "premises": list(d.premises)}))
+        derivations.append(found)
     return trusted(Assessment, {
         "schema_version": SCHEMA_VERSION,
         "organization": facts.organization,
