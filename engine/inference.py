@@ -130,11 +130,12 @@ def build_facts(
     table = _fact_table(kb)
     out: list[Fact] = []
     append = out.append
+    status_of = statuses.__getitem__
     for pid, variants, make in table:
         if pid is None:
             append(variants)
             continue
-        status = statuses[pid] if type(pid) is str else tuple(statuses[p] for p in pid)
+        status = status_of(pid) if type(pid) is str else tuple(map(status_of, pid))
         item = variants.get(status)
         if item is None:
             if len(variants) >= _VARIANTS_LIMIT:
@@ -733,8 +734,9 @@ def infer(
             out.findings.append(item["rule"])
     # Alternatives are tested inside their CMMI practice's rule; each one's class is read off its practices.
     alt_status = out.alt_status
+    status_of = statuses.__getitem__
     for key, members in _alternatives(kb):
-        seen = tuple(statuses[p] for p in members)
+        seen = tuple(map(status_of, members))
         klass = _ALT_CLASS.get(seen)
         if klass is None:
             if len(_ALT_CLASS) >= _HASH_LIMIT:

@@ -597,12 +597,18 @@ class RuleEngine:
                 premises += [p for p in rule.support(bound, session.index) if p not in premises]
             verdict = self.wanted(conclusion)
             if verdict:
-                owner = session.claim(fid)
-                if owner is not None:
+                fid_hash = _HASHES.get(fid)  # _Session.claim, inline (one call per conclusion)
+                owner = session.hashes.setdefault(_id_hash(fid) if fid_hash is None else fid_hash, fid)
+                if owner != fid:
                     session.errors.append(f"fact id collision: {fid} has the 32-bit hash of {owner}")
                     return
-                session.pending.append(_dumps(self._engine_copy(conclusion, verdict))[:-1] + session.sid_json)
-            session.index.add(conclusion)
+                if verdict == ASSERT:  # _engine_copy, inline
+                    read = self._read[conclusion["kind"]]
+                    copy = {k: v for k, v in conclusion.items() if k in read}
+                else:
+                    copy = self._engine_copy(conclusion, verdict)
+                session.pending.append(_dumps(copy)[:-1] + session.sid_json)
+            by_id[fid] = conclusion  # FactIndex.add, inline
             session.derivations[fid] = Derivation(fid, rule_name, tuple(premises))
         except Exception as exc:  # noqa: BLE001 - surfaced after the run
             session.errors.append(f"rule {rule_name}: {type(exc).__name__}: {exc}")
