@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from mlops_maturity.engine import documents, reference
 from mlops_maturity.engine.errors import Problem, UserInputError, VerificationError
@@ -279,16 +279,20 @@ _RESULTS_LIMIT = 10_000
 """Result objects remembered per knowledge base (see :func:`_shared`)."""
 
 
-def _shared(cache: dict[Any, Any], key: Any, make: Any) -> Any:
-    """The result object ``make()`` builds for ``key``, made once and shared: result models are immutable (frozen,
-    and nothing changes their lists), and ``key`` holds every value the object is made of, so an equal key gives an
-    equal object. Runs that differ in a few practices (what-if, roadmap candidates) rebuild only what changed."""
-    found = cache.get(key)
-    if found is None:
-        if len(cache) >= _RESULTS_LIMIT:
-            cache.clear()
-        found = cache[key] = make()
-    return found
+_T = TypeVar("_T")
+
+
+def _remember(cache: dict[Any, Any], key: Any, made: _T) -> _T:
+    """Remember the result object ``made`` for ``key`` (callers look ``key`` up first) and return it.
+
+    Result objects are shared between assessments: result models are immutable (frozen, and nothing changes their
+    lists), and ``key`` holds every value the object is made of besides the knowledge base (whose cache this is),
+    so an equal key gives an equal object. Assessing a fact file again, or one that differs in a few practices
+    (what-if), rebuilds only what changed."""
+    if len(cache) >= _RESULTS_LIMIT:
+        cache.clear()
+    cache[key] = made
+    return made
 
 
 def build_assessment(
@@ -317,15 +321,12 @@ def build_assessment(
     model: dict[str, ModelPracticeResult] = {}
     member_of: dict[str, AlternativeMember] = {}
     for pid, status in shown.items():
-        member_of[pid] = _shared(shared, ("member", pid, status),
-                                 lambda p=pid, st=status: trusted(AlternativeMember, {"id": p, "status": st}))
+        key = ("member", pid, status)
+        member_of[pid] = shared.get(key) or _remember(shared, key, trusted(AlternativeMember,
+                                                                           {"id": pid, "status": status}))
     alt_status = c.alt_status
     alternatives_of, members_of, alt_keys = static["alternatives"], static["members"], static["alt_keys"]
 
-    def alternatives(mid: str) -> list[AlternativeResult]:
-        return [trusted(AlternativeResult, {"number": k, "status": alt_status[key],
-                                            "practices": [member_of[p] for p in alt]})
-                for k, (key, alt) in enumerate(alternatives_of[mid], 1)]
 
     alt_of, shown_of = alt_status.__getitem__, shown.__getitem__
 
@@ -346,7 +347,7 @@ def build_assessment(
             key += (c.mp_status[inherits], model_practice(inherits).characterization)
         found = shared.get(key)
         if found is None:
-            found = _shared(shared, key, lambda: make_model_practice(mid))
+            found = _remember(shared, key, make_model_practice(mid))
         model[mid] = found
         return found
 
@@ -369,12 +370,14 @@ def build_assessment(
             "direct": trusted(DirectResult, {"status": d.status.value, "rationale": d.rationale,
                                              "evidence": list(d.evidence)}) if d else None,
             "inherited": mp.inherits is not None and not mp.alternatives and mid not in direct,
-            "alternatives": alternatives(mid),
+            "alternatives": [trusted(AlternativeResult, {"number": k, "status": alt_status[key],
+                                                         "practices": [member_of[p] for p in alt]})
+                             for k, (key, alt) in enumerate(alternatives_of[mid], 1)],
         })
 
     def coverage(satisfied: int, total: int) -> Coverage:
-        return _shared(shared, ("coverage", satisfied, total),
-                       lambda: trusted(Coverage, {"satisfied": satisfied, "total": total}))
+        key = ("coverage", satisfied, total)
+        return shared.get(key) or _remember(shared, key, trusted(Coverage, {"satisfied": satisfied, "total": total}))
 
     goal_names = static["goal_names"]
 
@@ -385,7 +388,7 @@ def build_assessment(
         key = ("goal", gid, c.goal_status[gid], tuple(map(id, rated)))
         found = shared.get(key)
         if found is None:
-            found = _shared(shared, key, lambda: trusted(GoalResult, {
+            found = _remember(shared, key, trusted(GoalResult, {
                 "id": gid, "name": goal_names[gid], "status": c.goal_status[gid],
                 "coverage": coverage(sum(r.status == SATISFIED for r in rated), len(rated)), "practices": rated}))
         return found
@@ -463,14 +466,15 @@ def build_assessment(
         observation = facts.practices.get(pid)
         if observation is None:  # made of the knowledge base's practice and these values alone
             blocked = c.blocked_by.get(pid, [])
-            key = ("practice", pid, statuses[pid], pid in c.ready, tuple(blocked), pid in assumptions)
-            found = shared.get(key)
+            pkey = ("practice", pid, statuses[pid], pid in c.ready, tuple(blocked), pid in assumptions)
+            found = shared.get(pkey)
             if found is None:
-                found = _shared(shared, key, lambda p=pid, pr=practice, b=blocked: trusted(PracticeResult, {
-                    "id": p, "name": pr.name, "status": shown[p], "satisfied": statuses[p] in SAT,
-                    "ready": p in c.ready, "blocked_by": list(b), "evidence": [], "note": None, "observed_on": None,
-                    "reason": None, "assumed": p in assumptions, "implements": list(kb.practice_implements.get(p, [])),
-                    "evidence_items": [], "answers": [], "conflict": False, "stale": False}))
+                found = _remember(shared, pkey, trusted(PracticeResult, {
+                    "id": pid, "name": practice.name, "status": shown[pid], "satisfied": statuses[pid] in SAT,
+                    "ready": pid in c.ready, "blocked_by": list(blocked), "evidence": [], "note": None,
+                    "observed_on": None, "reason": None, "assumed": pid in assumptions,
+                    "implements": list(kb.practice_implements.get(pid, [])), "evidence_items": [], "answers": [],
+                    "conflict": False, "stale": False}))
             practices.append(found)
             continue
         evidence = observation.evidence_texts
@@ -515,7 +519,7 @@ def build_assessment(
         d = c.derivations[fid]
         found = shared.get(("derivation", d))
         if found is None:
-            found = _shared(shared, ("derivation", d), lambda d=d: trusted(
+            found = _remember(shared, ("derivation", d), trusted(
                 Derivation, {"fact": d.fact, "rule": d.rule, "premises": list(d.premises)}))
         derivations.append(found)
     return trusted(Assessment, {
