@@ -37,7 +37,7 @@ import json
 from collections.abc import Collection, Mapping
 from itertools import combinations
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from mlops_maturity.engine.errors import InferenceError
 from mlops_maturity.engine.kb import KnowledgeBase
@@ -135,7 +135,12 @@ def build_facts(
         if pid is None:
             append(variants)
             continue
-        status = status_of(pid) if type(pid) is str else tuple(map(status_of, pid))
+        if type(pid) is str:
+            status = status_of(pid)
+        elif type(pid) is tuple:
+            status = tuple(map(status_of, pid))
+        else:  # a _Counted slot: its facts vary with fewer values than its practices' statuses
+            status = pid.key(tuple(map(status_of, pid.practices)))
         item = variants.get(status)
         if item is None:
             if len(variants) >= _VARIANTS_LIMIT:
@@ -150,7 +155,7 @@ def build_facts(
         if mp.id in direct or (area_goal and mp.goal in materialized and mp.goal not in static_goals):
             per_run.append(_mp_fact(mp.id, mp.goal, practice_class(direct[mp.id]) if mp.id in direct else "",
                                     mp.inherits or "", mp.alternatives,
-                                    {p: statuses[p] for alt in mp.alternatives for p in alt},
+                                    {p: _CLASS_CODE[statuses[p]] for alt in mp.alternatives for p in alt},
                                     org=mp.id in _inherited_ids(kb)))
     for gid in sorted(materialized - static_goals):
         per_run.append(_goal_fact(kb, gid, inherit=""))
@@ -205,9 +210,10 @@ NOT_APPLICABLE_CODES = ("n", _ABSENT)
 
 
 def _mp_fact(mp_id: str, goal: str, direct: str, inherits: str, alternatives: Any,
-             statuses: Mapping[str, str], org: bool = False, fw_group: bool = False) -> Fact:
+             classes: Mapping[str, str], org: bool = False, fw_group: bool = False) -> Fact:
     """A CMMI practice to rate, with the classes present in each alternative as one field per alternative (the
-    rules test an alternative's practices on this fact, without joins). ``org``: an organization-level practice
+    rules test an alternative's practices on this fact, without joins), from ``classes``: each practice's class
+    letter (:data:`_CLASS_CODE`). ``org``: an organization-level practice
     that some area's generic practice inherits (its rating carries ``org`` = 1, which the inheriting rules test).
     ``fw_group``: a framework level's any-of requirement (``fwg`` = 1 on it and its rating, which the framework-level
     rules test and the goal rules exclude: the engine then keeps each rating only where it can join)."""
@@ -217,7 +223,7 @@ def _mp_fact(mp_id: str, goal: str, direct: str, inherits: str, alternatives: An
                   "inherited": (f"mps:{inherits}",) if inherits else ()}
     for k in range(1, MAX_ALTERNATIVES + 1):
         alt = alternatives[k - 1] if k <= len(alternatives) else ()
-        item[alternative_field(k)] = _classes_code(_CLASS_CODE[statuses[p]] for p in alt) if alt else _ABSENT
+        item[alternative_field(k)] = _classes_code(classes[p] for p in alt) if alt else _ABSENT
     return item
 
 
@@ -237,27 +243,49 @@ def _goal_fact(kb: KnowledgeBase, gid: str, inherit: str) -> Fact:
             "rated": (f"gs:{inherit}",) if inherit else tuple(f"mps:{m}" for m in rated)}
 
 
-def _practice_fact(pid: str, statuses: Any, deps: tuple[str, ...]) -> Fact:
-    """A practice with its status (``statuses[0]``) and how many of its prerequisites (the other statuses, in the
-    order of ``deps``) are unsatisfied: ``practice_ready`` tests that count on the practice's own fact instead of
-    joining every ``dep`` fact."""
-    if type(statuses) is str:
-        statuses = (statuses,)
-    return {"kind": "practice", "id": f"p:{pid}", "practice": pid, "status": statuses[0], "deps": deps,
-            "unsat_deps": sum(st in UNSAT for st in statuses[1:])}
+def _practice_fact(pid: str, status: str, unsat_deps: int, deps: tuple[str, ...]) -> Fact:
+    """A practice with its status and how many of its prerequisites are unsatisfied: ``practice_ready`` tests that
+    count on the practice's own fact instead of joining every ``dep`` fact."""
+    return {"kind": "practice", "id": f"p:{pid}", "practice": pid, "status": status, "deps": deps,
+            "unsat_deps": unsat_deps}
 
 
-def _fw_level_fact(item: Fact, fid: str, level: int, singles: tuple[str, ...], statuses: Any) -> Fact:
-    """A framework level with how many of its single-practice requirements (``fwreq``) failed and how many are
-    unsatisfied, and the failed ones' ids: the level rules test these counts on the level's own fact instead of
-    joining every ``fwreq`` fact."""
-    failing = tuple(f"fr:{fid}:{level}:{p}" for p, st in zip(singles, statuses, strict=True) if st in FAILED)
-    return {**item, "failed": len(failing), "unsat": sum(st in UNSAT for st in statuses), "failing": failing}
+def _fw_level_fact(item: Fact, fid: str, level: int, singles: tuple[str, ...], failed: tuple[int, ...],
+                   unsat: int) -> Fact:
+    """A framework level with how many of its single-practice requirements (``fwreq``) failed (``failed``: their
+    positions in ``singles``) and how many are unsatisfied, and the failed ones' ids: the level rules test these
+    counts on the level's own fact instead of joining every ``fwreq`` fact."""
+    failing = tuple(f"fr:{fid}:{level}:{singles[i]}" for i in failed)
+    return {**item, "failed": len(failing), "unsat": unsat, "failing": failing}
+
+
+class _Counted(NamedTuple):
+    """The practices a slot's fact depends on, and ``key``: what of their statuses the fact holds (e.g. a status and
+    a count), so that the fact is made and prepared once per key rather than per combination of statuses."""
+
+    practices: tuple[str, ...]
+    key: Any
+
+
+def _class_letters(statuses: tuple[str, ...]) -> tuple[str, ...]:
+    """The practices' class letters (:data:`_CLASS_CODE`): all a CMMI practice's fact holds of their statuses."""
+    return tuple(map(_CLASS_CODE.__getitem__, statuses))
+
+
+def _unsat_prerequisites(statuses: tuple[str, ...]) -> tuple[str, int]:
+    """A practice's status and how many of its prerequisites' (the other statuses) are unsatisfied."""
+    return statuses[0], sum(st in UNSAT for st in statuses[1:])
+
+
+def _failed_and_unsat(statuses: tuple[str, ...]) -> tuple[tuple[int, ...], int]:
+    """Which of a framework level's one-practice requirements failed (their positions), and how many are
+    unsatisfied."""
+    return tuple(i for i, st in enumerate(statuses) if st in FAILED), sum(st in UNSAT for st in statuses)
 
 
 _Slot = tuple[Any, Any, Any]
 """``(None, fact, None)`` for a fact of the knowledge base alone; ``(practice, {status: fact}, make)`` for one
-that carries a practice's status."""
+that carries a practice's status (``practice`` a tuple: their statuses; a :class:`_Counted`: its key of them)."""
 
 
 def _inherited_ids(kb: KnowledgeBase) -> frozenset[str]:
@@ -289,15 +317,19 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
         if not members:
             static(_mp_fact(mp_id, goal, "", inherits, alts, {}, org, fw_group))
             return
-        table.append((members, {}, lambda sts, m=mp_id, g=goal, i=inherits, a=alts, ms=members, o=org, f=fw_group:
-                      _mp_fact(m, g, "", i, a, dict(zip(ms, sts, strict=True)), o, f)))
+        table.append((_Counted(members, _class_letters), {},
+                      lambda letters, m=mp_id, g=goal, i=inherits, a=alts, ms=members, o=org, f=fw_group:
+                      _mp_fact(m, g, "", i, a, dict(zip(ms, letters, strict=True)), o, f)))
 
     for pid in kb.practices:
         requires = tuple(kb.practices[pid].requires)
         deps = tuple(f"dep:{pid}:{req}" for req in requires)
         # The practice with its prerequisites' statuses: how many of them are unsatisfied (``unsat_deps``).
-        table.append(((pid, *requires) if requires else pid, {},
-                      lambda sts, p=pid, d=deps: _practice_fact(p, sts, d)))
+        if requires:
+            table.append((_Counted((pid, *requires), _unsat_prerequisites), {},
+                          lambda key, p=pid, d=deps: _practice_fact(p, key[0], key[1], d)))
+        else:
+            varying(pid, lambda st, p=pid, d=deps: _practice_fact(p, st, 0, d))
         for req in kb.practices[pid].requires:
             varying(req, lambda st, p=pid, q=req: {"kind": "dep", "id": f"dep:{p}:{q}", "practice": p,
                                                    "requires": q, "q_status": st})
@@ -341,10 +373,11 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
                           "prev": level.level - 1, "base": int(level.level == base),
                           "requirements": tuple(requirements)}
             if singles:
-                table.append((tuple(singles), {}, lambda sts, i=item, f=fid, k=level.level, ps=tuple(singles):
-                              _fw_level_fact(i, f, k, ps, sts)))
+                table.append((_Counted(tuple(singles), _failed_and_unsat), {},
+                              lambda key, i=item, f=fid, k=level.level, ps=tuple(singles):
+                              _fw_level_fact(i, f, k, ps, key[0], key[1])))
             else:
-                static(_fw_level_fact(item, fid, level.level, (), ()))
+                static(_fw_level_fact(item, fid, level.level, (), (), 0))
     kb.memo["inference.facts"] = table
     return table
 
