@@ -135,6 +135,7 @@ def build_facts(
         if pid is None:
             append(variants)
             continue
+        status: Any
         if type(pid) is str:
             status = status_of(pid)
         elif type(pid) is tuple:
