@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from mlops_maturity.engine import documents, reference
 from mlops_maturity.engine.errors import Problem, UserInputError, VerificationError
@@ -271,8 +271,34 @@ def _static(kb: KnowledgeBase) -> dict[str, Any]:
             levels[(fid, lv.level)] = (required, single, tuple(lv.optional))
     goal_names: dict[str, str] = {gg.id: gg.name for gg in kb.generic_goals}
     goal_names.update({gid: info.name for gid, info in kb.goals.items()})
-    found = kb.memo["assessment.static"] = {"levels": levels, "goal_names": goal_names}
+    # Per CMMI practice: its alternatives' keys in the conclusions, with their practices, and all its practices.
+    alternatives = {mid: tuple((f"{mid}#{k}", tuple(alt)) for k, alt in enumerate(mp.alternatives, 1))
+                    for mid, mp in kb.model_practices.items()}
+    members = {mid: tuple(p for alt in mp.alternatives for p in alt) for mid, mp in kb.model_practices.items()}
+    alt_keys = {mid: tuple(key for key, _ in alts) for mid, alts in alternatives.items()}
+    found = kb.memo["assessment.static"] = {"levels": levels, "goal_names": goal_names, "alternatives": alternatives,
+                                            "members": members, "alt_keys": alt_keys, "results": {}}
     return found
+
+
+_RESULTS_LIMIT = 10_000
+"""Result objects remembered per knowledge base (see :func:`_shared`)."""
+
+
+_T = TypeVar("_T")
+
+
+def _remember(cache: dict[Any, Any], key: Any, made: _T) -> _T:
+    """Remember the result object ``made`` for ``key`` (callers look ``key`` up first) and return it.
+
+    Result objects are shared between assessments: result models are immutable (frozen, and nothing changes their
+    lists), and ``key`` holds every value the object is made of besides the knowledge base (whose cache this is),
+    so an equal key gives an equal object. Assessing a fact file again, or one that differs in a few practices
+    (what-if), rebuilds only what changed."""
+    if len(cache) >= _RESULTS_LIMIT:
+        cache.clear()
+    cache[key] = made
+    return made
 
 
 def build_assessment(
@@ -293,6 +319,7 @@ def build_assessment(
     validated fact file and the evaluators, and validating it again cost more than inferring it.
     """
     static = _static(kb)
+    shared = static["results"]
     shown = {pid: public_status(status) for pid, status in statuses.items()}
     direct = direct_statuses(facts)
     limit = evidence_age_limit(kb, max_evidence_age)
@@ -300,18 +327,39 @@ def build_assessment(
     model: dict[str, ModelPracticeResult] = {}
     member_of: dict[str, AlternativeMember] = {}
     for pid, status in shown.items():
-        member_of[pid] = trusted(AlternativeMember, {"id": pid, "status": status})
+        key = ("member", pid, status)
+        member_of[pid] = shared.get(key) or _remember(shared, key, trusted(AlternativeMember,
+                                                                           {"id": pid, "status": status}))
     alt_status = c.alt_status
+    alternatives_of, members_of, alt_keys = static["alternatives"], static["members"], static["alt_keys"]
+
+
+    alt_of, shown_of = alt_status.__getitem__, shown.__getitem__
 
     def model_practice(mid: str) -> ModelPracticeResult:
         found = model.get(mid)
         if found is not None:
             return found
+        if mid in direct:
+            model[mid] = found = make_model_practice(mid)
+            return found
+        # Everything a CMMI practice's result is made of besides the knowledge base: its class, its alternatives'
+        # classes, its practices' statuses, and the class and characterization of the practice it inherits.
+        klass = c.mp_status[mid]
+        inherits = kb.model_practices[mid].inherits
+        key: tuple[Any, ...] = ("mp", mid, klass, tuple(map(alt_of, alt_keys[mid])),
+                                tuple(map(shown_of, members_of[mid])))
+        if inherits is not None:
+            key += (c.mp_status[inherits], model_practice(inherits).characterization)
+        found = shared.get(key)
+        if found is None:
+            found = _remember(shared, key, make_model_practice(mid))
+        model[mid] = found
+        return found
+
+    def make_model_practice(mid: str) -> ModelPracticeResult:
         mp = kb.model_practices[mid]
         klass = c.mp_status[mid]
-        alts = [trusted(AlternativeResult, {"number": k, "status": alt_status[f"{mid}#{k}"],
-                                            "practices": [member_of[p] for p in alt]})
-                for k, alt in enumerate(mp.alternatives, 1)]
         decided = deciding_alternative(kb, c, mid, direct)
         if decided == "direct":
             characterization = direct[mid]
@@ -323,25 +371,33 @@ def build_assessment(
         else:
             characterization = "NA" if klass == NOT_APPLICABLE else "not_observed"
         d = facts.model_practices.get(mid)
-        model[mid] = out = trusted(ModelPracticeResult, {
+        return trusted(ModelPracticeResult, {
             "id": mid, "name": mp.name, "status": klass, "characterization": characterization, "decided_by": decided,
             "direct": trusted(DirectResult, {"status": d.status.value, "rationale": d.rationale,
                                              "evidence": list(d.evidence)}) if d else None,
             "inherited": mp.inherits is not None and not mp.alternatives and mid not in direct,
-            "alternatives": alts,
+            "alternatives": [trusted(AlternativeResult, {"number": k, "status": alt_status[key],
+                                                         "practices": [member_of[p] for p in alt]})
+                             for k, (key, alt) in enumerate(alternatives_of[mid], 1)],
         })
-        return out
 
     def coverage(satisfied: int, total: int) -> Coverage:
-        return trusted(Coverage, {"satisfied": satisfied, "total": total})
+        key = ("coverage", satisfied, total)
+        return shared.get(key) or _remember(shared, key, trusted(Coverage, {"satisfied": satisfied, "total": total}))
 
     goal_names = static["goal_names"]
 
     def goal(gid: str, practices: list[str]) -> GoalResult:
         rated = [model_practice(m) for m in practices]
-        return trusted(GoalResult, {
-            "id": gid, "name": goal_names[gid], "status": c.goal_status[gid],
-            "coverage": coverage(sum(r.status == SATISFIED for r in rated), len(rated)), "practices": rated})
+        # The practices' results by identity: the goal's result holds them, so no other object can take their ids
+        # while it is remembered.
+        key = ("goal", gid, c.goal_status[gid], tuple(map(id, rated)))
+        found = shared.get(key)
+        if found is None:
+            found = _remember(shared, key, trusted(GoalResult, {
+                "id": gid, "name": goal_names[gid], "status": c.goal_status[gid],
+                "coverage": coverage(sum(r.status == SATISFIED for r in rated), len(rated)), "practices": rated}))
+        return found
 
     areas: list[ProcessAreaResult] = []
     for pa in kb.process_areas:
@@ -364,12 +420,14 @@ def build_assessment(
         for area in areas:
             if area.maturity_level > n or area.status == "out_of_scope":
                 continue
-            rated = [m for g in area.goals for m in g.practices]
+            # The CMMI practices of its specific goals, GG2's, and GG3's from level 3 on: the goals' coverage.
+            for g in area.goals:
+                needed += g.coverage.total
+                satisfied += g.coverage.satisfied
             for gg in area.generic_goals:
                 if gg.id.endswith(".GG2") or n >= 3:
-                    rated += gg.practices
-            needed += len(rated)
-            satisfied += sum(m.status == SATISFIED for m in rated)
+                    needed += gg.coverage.total
+                    satisfied += gg.coverage.satisfied
             if c.pa_status[area.id][1] < required_capability(n):
                 short.append(area.id)
         profiles.append(trusted(TargetProfile, {"level": n, "met": n in c.levels_met,
@@ -412,26 +470,34 @@ def build_assessment(
     practices = []
     for pid, practice in kb.practices.items():
         observation = facts.practices.get(pid)
-        if observation is None:
-            evidence: list[str] = []
-            items: list[EvidenceResult] = []
-            answers: list[AnswerResult] = []
-        else:
-            evidence = observation.evidence_texts
-            items = [_evidence(e) for e in observation.evidence]
-            answers = [_answer(a) for a in observation.answers]
+        if observation is None:  # made of the knowledge base's practice and these values alone
+            blocked = c.blocked_by.get(pid, [])
+            pkey = ("practice", pid, statuses[pid], pid in c.ready, tuple(blocked), pid in assumptions)
+            found = shared.get(pkey)
+            if found is None:
+                found = _remember(shared, pkey, trusted(PracticeResult, {
+                    "id": pid, "name": practice.name, "status": shown[pid], "satisfied": statuses[pid] in SAT,
+                    "ready": pid in c.ready, "blocked_by": list(blocked), "evidence": [], "note": None,
+                    "observed_on": None, "reason": None, "assumed": pid in assumptions,
+                    "implements": list(kb.practice_implements.get(pid, [])), "evidence_items": [], "answers": [],
+                    "conflict": False, "stale": False}))
+            practices.append(found)
+            continue
+        evidence = observation.evidence_texts
+        items = [_evidence(e) for e in observation.evidence]
+        answers = [_answer(a) for a in observation.answers]
         practices.append(trusted(PracticeResult, {
             "id": pid, "name": practice.name, "status": shown[pid], "satisfied": statuses[pid] in SAT,
             "ready": pid in c.ready, "blocked_by": list(c.blocked_by.get(pid, [])),
             "evidence": evidence,
-            "note": observation.note if observation else None,
-            "observed_on": observation.observed_on if observation else None,
-            "reason": observation.reason if observation and statuses[pid] == "NA" else None,
+            "note": observation.note,
+            "observed_on": observation.observed_on,
+            "reason": observation.reason if statuses[pid] == "NA" else None,
             "assumed": pid in assumptions,
             "implements": list(kb.practice_implements.get(pid, [])),
             "evidence_items": items,
             "answers": answers,
-            "conflict": bool(observation and observation.conflict) and pid not in assumptions,
+            "conflict": bool(observation.conflict) and pid not in assumptions,
             "stale": pid in stale,
         }))
     rules = {r.id: r for r in kb.insights}
@@ -454,10 +520,14 @@ def build_assessment(
                               f"(out_of_scope: {scopable}, with a reason).",
             "practices": na, "source": "CMMI-DEV v1.3, required and expected components; SCAMPI A v1.3 scoping"})
     findings.sort(key=lambda f: (_SEVERITY_RANK[f["severity"]], f["rule"]))
-    derivations = [
-        trusted(Derivation, {"fact": d.fact, "rule": d.rule, "premises": list(d.premises)})
-        for d in sorted(c.derivations.values(), key=lambda d: d.fact)
-    ]
+    derivations = []
+    for fid in sorted(c.derivations):  # one per fact id
+        d = c.derivations[fid]
+        found = shared.get(("derivation", d))
+        if found is None:
+            found = _remember(shared, ("derivation", d), trusted(
+                Derivation, {"fact": d.fact, "rule": d.rule, "premises": list(d.premises)}))
+        derivations.append(found)
     return trusted(Assessment, {
         "schema_version": SCHEMA_VERSION,
         "organization": facts.organization,

@@ -15,15 +15,18 @@ repeat the organization's, and the reading fills them in as ``inherited``.
 Fact kinds (all with ``kind`` and a deterministic ``id``):
 
 =========== ===========================================================================
-practice    ``p:ID`` one per practice in the KB: ``status`` FI/LI/PI/NI/NY/NA or NO (not observed); ``deps``
-dep         ``dep:P:Q`` P requires Q, with Q's status
+practice    ``p:ID`` one per practice in the KB: ``status`` FI/LI/PI/NI/NY/NA or NO (not observed); ``deps``;
+            ``unsat_deps`` how many of its prerequisites are unsatisfied
+dep         ``dep:P:Q`` P requires Q, with Q's status (working memory only: no rule reads it, ``unsat_deps`` sums them)
 mp          ``mp:M`` a CMMI practice (or framework any-of requirement) to rate: ``goal``, ``direct`` (the assessor's
             class, or ""), ``inherits``, and ``aKmJ``: the class letter (s, f, u, n) of practice J of alternative K
             ("-": no practice there)
 goal        ``g:G`` a goal to rate: ``pa`` ("" for GG2/GG3 of the organization), ``sg``, ``gg``, ``inherit``
 pa          ``pa:ID`` a process area with its maturity level ``ml``; ``oos`` ``oos:ID`` out of scope
 lvl         ``lvl:N`` maturity level N: ``req`` = capability level its process areas need; ``areas``
-fw          ``fw:F``; fwlevel ``fl:F:K``; fwreq ``fr:F:K:P`` (level K of F requires P alone)
+fw          ``fw:F``; fwlevel ``fl:F:K`` with ``failed`` / ``unsat``: how many of its requirements of one practice
+            alone failed / are unsatisfied (``failing``: their ``fr`` ids); fwreq ``fr:F:K:P`` (level K of F
+            requires P alone, with P's status; working memory only, as ``dep``)
 attr        ``a:NAME`` a context attribute of the fact file
 =========== ===========================================================================
 """
@@ -34,7 +37,7 @@ import json
 from collections.abc import Collection, Mapping
 from itertools import combinations
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from mlops_maturity.engine.errors import InferenceError
 from mlops_maturity.engine.kb import KnowledgeBase
@@ -90,8 +93,14 @@ def public_status(status: str) -> str:
     return "not_observed" if status == NOT_OBSERVED else status
 
 
-PHASES = ("mps1", "mps2", "mps3", "mps4", "goals1", "goals2", "goals3", "goals4",
-          "areas1", "areas2", "areas3", "areas4", "levels1", "levels2", "insights")
+PHASES = ("mps1", "mps2", "mps3", "mps4", "goals1", "goals2", "areas1", "areas2", "areas3", "levels1", "levels2",
+          "insights")
+"""The strata, in order. A rule with a ``none`` pattern sits in a phase after every rule whose conclusions that
+pattern could match; a rule with positive patterns only sits in any phase before the first that negates what it
+concludes, since phase facts stay (a rule keeps firing as matching facts arrive). Each phase costs one assertion,
+so rules share phases where these constraints allow: ``mps4`` also rates goals and framework levels failed,
+``mps1`` finds areas out of scope, ``goals2`` rates inherited goals, ``areas1`` reads framework levels. The insight
+rules keep a phase of their own: durable_rules runs at most :data:`RULES_PER_CONDITION_LIMIT` rules per phase."""
 
 
 def materialized_generic_goals(kb: KnowledgeBase, direct: Collection[str]) -> set[str]:
@@ -121,11 +130,18 @@ def build_facts(
     table = _fact_table(kb)
     out: list[Fact] = []
     append = out.append
+    status_of = statuses.__getitem__
     for pid, variants, make in table:
         if pid is None:
             append(variants)
             continue
-        status = statuses[pid] if type(pid) is str else tuple(statuses[p] for p in pid)
+        status: Any
+        if type(pid) is str:
+            status = status_of(pid)
+        elif type(pid) is tuple:
+            status = tuple(map(status_of, pid))
+        else:  # a _Counted slot: its facts vary with fewer values than its practices' statuses
+            status = pid.key(tuple(map(status_of, pid.practices)))
         item = variants.get(status)
         if item is None:
             if len(variants) >= _VARIANTS_LIMIT:
@@ -140,7 +156,7 @@ def build_facts(
         if mp.id in direct or (area_goal and mp.goal in materialized and mp.goal not in static_goals):
             per_run.append(_mp_fact(mp.id, mp.goal, practice_class(direct[mp.id]) if mp.id in direct else "",
                                     mp.inherits or "", mp.alternatives,
-                                    {p: statuses[p] for alt in mp.alternatives for p in alt},
+                                    {p: _CLASS_CODE[statuses[p]] for alt in mp.alternatives for p in alt},
                                     org=mp.id in _inherited_ids(kb)))
     for gid in sorted(materialized - static_goals):
         per_run.append(_goal_fact(kb, gid, inherit=""))
@@ -195,17 +211,20 @@ NOT_APPLICABLE_CODES = ("n", _ABSENT)
 
 
 def _mp_fact(mp_id: str, goal: str, direct: str, inherits: str, alternatives: Any,
-             statuses: Mapping[str, str], org: bool = False) -> Fact:
+             classes: Mapping[str, str], org: bool = False, fw_group: bool = False) -> Fact:
     """A CMMI practice to rate, with the classes present in each alternative as one field per alternative (the
-    rules test an alternative's practices on this fact, without joins). ``org``: an organization-level practice
-    that some area's generic practice inherits (its rating carries ``org`` = 1, which the inheriting rules test)."""
+    rules test an alternative's practices on this fact, without joins), from ``classes``: each practice's class
+    letter (:data:`_CLASS_CODE`). ``org``: an organization-level practice
+    that some area's generic practice inherits (its rating carries ``org`` = 1, which the inheriting rules test).
+    ``fw_group``: a framework level's any-of requirement (``fwg`` = 1 on it and its rating, which the framework-level
+    rules test and the goal rules exclude: the engine then keeps each rating only where it can join)."""
     item: Fact = {"kind": "mp", "id": f"mp:{mp_id}", "mp": mp_id, "goal": goal, "direct": direct,
-                  "inherits": inherits, "n_alts": len(alternatives), "org": int(org),
+                  "inherits": inherits, "n_alts": len(alternatives), "org": int(org), "fwg": int(fw_group),
                   "members": tuple(tuple(f"p:{p}" for p in alt) for alt in alternatives),
                   "inherited": (f"mps:{inherits}",) if inherits else ()}
     for k in range(1, MAX_ALTERNATIVES + 1):
         alt = alternatives[k - 1] if k <= len(alternatives) else ()
-        item[alternative_field(k)] = _classes_code(_CLASS_CODE[statuses[p]] for p in alt) if alt else _ABSENT
+        item[alternative_field(k)] = _classes_code(classes[p] for p in alt) if alt else _ABSENT
     return item
 
 
@@ -225,9 +244,49 @@ def _goal_fact(kb: KnowledgeBase, gid: str, inherit: str) -> Fact:
             "rated": (f"gs:{inherit}",) if inherit else tuple(f"mps:{m}" for m in rated)}
 
 
+def _practice_fact(pid: str, status: str, unsat_deps: int, deps: tuple[str, ...]) -> Fact:
+    """A practice with its status and how many of its prerequisites are unsatisfied: ``practice_ready`` tests that
+    count on the practice's own fact instead of joining every ``dep`` fact."""
+    return {"kind": "practice", "id": f"p:{pid}", "practice": pid, "status": status, "deps": deps,
+            "unsat_deps": unsat_deps}
+
+
+def _fw_level_fact(item: Fact, fid: str, level: int, singles: tuple[str, ...], failed: tuple[int, ...],
+                   unsat: int) -> Fact:
+    """A framework level with how many of its single-practice requirements (``fwreq``) failed (``failed``: their
+    positions in ``singles``) and how many are unsatisfied, and the failed ones' ids: the level rules test these
+    counts on the level's own fact instead of joining every ``fwreq`` fact."""
+    failing = tuple(f"fr:{fid}:{level}:{singles[i]}" for i in failed)
+    return {**item, "failed": len(failing), "unsat": unsat, "failing": failing}
+
+
+class _Counted(NamedTuple):
+    """The practices a slot's fact depends on, and ``key``: what of their statuses the fact holds (e.g. a status and
+    a count), so that the fact is made and prepared once per key rather than per combination of statuses."""
+
+    practices: tuple[str, ...]
+    key: Any
+
+
+def _class_letters(statuses: tuple[str, ...]) -> tuple[str, ...]:
+    """The practices' class letters (:data:`_CLASS_CODE`): all a CMMI practice's fact holds of their statuses."""
+    return tuple(map(_CLASS_CODE.__getitem__, statuses))
+
+
+def _unsat_prerequisites(statuses: tuple[str, ...]) -> tuple[str, int]:
+    """A practice's status and how many of its prerequisites' (the other statuses) are unsatisfied."""
+    return statuses[0], sum(st in UNSAT for st in statuses[1:])
+
+
+def _failed_and_unsat(statuses: tuple[str, ...]) -> tuple[tuple[int, ...], int]:
+    """Which of a framework level's one-practice requirements failed (their positions), and how many are
+    unsatisfied."""
+    return tuple(i for i, st in enumerate(statuses) if st in FAILED), sum(st in UNSAT for st in statuses)
+
+
 _Slot = tuple[Any, Any, Any]
 """``(None, fact, None)`` for a fact of the knowledge base alone; ``(practice, {status: fact}, make)`` for one
-that carries a practice's status."""
+that carries a practice's status (``practice`` a tuple: their statuses; a :class:`_Counted`: its key of them)."""
 
 
 def _inherited_ids(kb: KnowledgeBase) -> frozenset[str]:
@@ -253,19 +312,25 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
 
     org_level = _inherited_ids(kb)
 
-    def practice(mp_id: str, goal: str, inherits: str, alts: Any) -> None:
+    def practice(mp_id: str, goal: str, inherits: str, alts: Any, fw_group: bool = False) -> None:
         members = tuple(dict.fromkeys(p for alt in alts for p in alt))
         org = mp_id in org_level
         if not members:
-            static(_mp_fact(mp_id, goal, "", inherits, alts, {}, org))
+            static(_mp_fact(mp_id, goal, "", inherits, alts, {}, org, fw_group))
             return
-        table.append((members, {}, lambda sts, m=mp_id, g=goal, i=inherits, a=alts, ms=members, o=org:
-                      _mp_fact(m, g, "", i, a, dict(zip(ms, sts, strict=True)), o)))
+        table.append((_Counted(members, _class_letters), {},
+                      lambda letters, m=mp_id, g=goal, i=inherits, a=alts, ms=members, o=org, f=fw_group:
+                      _mp_fact(m, g, "", i, a, dict(zip(ms, letters, strict=True)), o, f)))
 
     for pid in kb.practices:
-        deps = tuple(f"dep:{pid}:{req}" for req in kb.practices[pid].requires)
-        varying(pid, lambda st, p=pid, d=deps: {"kind": "practice", "id": f"p:{p}", "practice": p, "status": st,
-                                                "deps": d})
+        requires = tuple(kb.practices[pid].requires)
+        deps = tuple(f"dep:{pid}:{req}" for req in requires)
+        # The practice with its prerequisites' statuses: how many of them are unsatisfied (``unsat_deps``).
+        if requires:
+            table.append((_Counted((pid, *requires), _unsat_prerequisites), {},
+                          lambda key, p=pid, d=deps: _practice_fact(p, key[0], key[1], d)))
+        else:
+            varying(pid, lambda st, p=pid, d=deps: _practice_fact(p, st, 0, d))
         for req in kb.practices[pid].requires:
             varying(req, lambda st, p=pid, q=req: {"kind": "dep", "id": f"dep:{p}:{q}", "practice": p,
                                                    "requires": q, "q_status": st})
@@ -292,19 +357,28 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
         for level in fw.levels:
             lid = f"fl:{fid}:{level.level}"
             requirements = []
+            singles: list[str] = []
             for i, group in enumerate(level.requirement_groups, 1):
                 if len(group) == 1 and len(group[0]) == 1:
                     pid = group[0][0]
                     requirements.append(f"fr:{fid}:{level.level}:{pid}")
+                    singles.append(pid)
                     varying(pid, lambda st, f=fid, k=level.level, p=pid: {
                         "kind": "fwreq", "id": f"fr:{f}:{k}:{p}", "fw": f, "level": k, "practice": p,
                         "status": st})
                 else:
                     gid = framework_group_id(fid, level.level, i)
                     requirements.append(f"mps:{gid}")
-                    practice(gid, lid, "", group)
-            static({"kind": "fwlevel", "id": lid, "fl": lid, "fw": fid, "level": level.level,
-                    "prev": level.level - 1, "base": int(level.level == base), "requirements": tuple(requirements)})
+                    practice(gid, lid, "", group, fw_group=True)
+            item: Fact = {"kind": "fwlevel", "id": lid, "fl": lid, "fw": fid, "level": level.level,
+                          "prev": level.level - 1, "base": int(level.level == base),
+                          "requirements": tuple(requirements)}
+            if singles:
+                table.append((_Counted(tuple(singles), _failed_and_unsat), {},
+                              lambda key, i=item, f=fid, k=level.level, ps=tuple(singles):
+                              _fw_level_fact(i, f, k, ps, key[0], key[1])))
+            else:
+                static(_fw_level_fact(item, fid, level.level, (), (), 0))
     kb.memo["inference.facts"] = table
     return table
 
@@ -321,7 +395,8 @@ def _mp_status(status: str | None) -> Any:
     def conclude(m: Bound, index: FactIndex) -> Fact:
         x = m["x"]
         return {"kind": "mps", "id": f"mps:{x['mp']}", "mp": x["mp"], "goal": x["goal"],
-                "status": x["direct"] if status is None else status, "inh": int(x["inherits"] != ""), "org": x["org"]}
+                "status": x["direct"] if status is None else status, "inh": int(x["inherits"] != ""), "org": x["org"],
+                "fwg": x["fwg"]}
 
     return conclude
 
@@ -371,6 +446,12 @@ def _fw_level_status(status: str) -> Any:
 
 def _fw_level_reqs(m: Bound, index: FactIndex) -> list[str]:
     return _present(m["l"]["requirements"], index)
+
+
+def _fw_level_failing(m: Bound, index: FactIndex) -> list[str]:
+    """The failed requirements first (what the rule tested), then the level's other requirements."""
+    failing = m["l"]["failing"]
+    return list(failing) + [r for r in _present(m["l"]["requirements"], index) if r not in failing]
 
 
 def _fw_reached(m: Bound, index: FactIndex) -> Fact:
@@ -434,7 +515,9 @@ def _mp_rules() -> list[Rule]:
     alternative of the class decides), and a later class's rules test that no alternative has an earlier class, so
     a practice is rated once. Only a practice that inherits the organization's one can be rated in an earlier phase
     by something its own fact does not show (the inherited practice's class): those rules also look for an earlier
-    rating of the practice (``inh`` = 1 marks such ratings, so that no other rating is matched against them)."""
+    rating of the practice (``inh`` = 1 marks such ratings, so that no other rating is matched against them), with
+    the classes that can precede theirs (a rating reaches only the engine nodes of patterns it can match, and each
+    costs about as much as asserting a fact)."""
     own = eq("direct", "")
     ks = range(1, MAX_ALTERNATIVES + 1)
 
@@ -443,7 +526,11 @@ def _mp_rules() -> list[Rule]:
 
     no_satisfied = [t for k in ks for t in outside(k, SATISFIED_CODES)]
     no_unknown = [t for k in ks for t in outside(k, UNKNOWN_CODES)]
-    not_rated_earlier = none("y", "mps", eq("inh", 1), join("mp", "x", "mp"))
+
+    def rated_earlier(*statuses: str) -> Pattern:
+        # No earlier rating of the practice with one of these classes: the only ones that can precede the rule.
+        return none("y", "mps", eq("inh", 1), any_of("status", statuses), join("mp", "x", "mp"))
+
     rules = [Rule("practice_characterized_directly", "mps1", (fact("x", "mp", ne("direct", "")),), _mp_status(None))]
     for k in ks:
         earlier_sat = [t for j in range(1, k) for t in outside(j, SATISFIED_CODES)]
@@ -454,18 +541,19 @@ def _mp_rules() -> list[Rule]:
         rules.append(Rule(f"practice_unknown_by_alternative_{k}", "mps2",
                           (fact("x", "mp", own, *no_satisfied, *earlier_unknown,
                                 any_of(alternative_field(k), UNKNOWN_CODES)),
-                           not_rated_earlier),
+                           rated_earlier(SATISFIED)),
                           _mp_status(UNKNOWN), _alternative_members(k)))
     rules.append(Rule("practice_failed", "mps3",
                       (fact("x", "mp", own, *no_satisfied, *no_unknown,
                             either(*(eq(alternative_field(k), c) for k in ks for c in FAILED_CODES))),
-                       not_rated_earlier),
+                       rated_earlier(SATISFIED, UNKNOWN)),
                       _mp_status(FAILED_), _all_members))
+    # An inherited rating needs no look at earlier ones: its own tests exclude every rating of the practice by its
+    # alternatives before it, and an earlier inherited one would have another class of the same inherited practice.
     for phase, status, excluded in (("mps1", SATISFIED, no_satisfied), ("mps2", UNKNOWN, no_satisfied),
                                     ("mps3", FAILED_, no_satisfied + no_unknown)):
-        pending = () if phase == "mps1" else (not_rated_earlier,)
         rules.append(Rule(f"practice_{status}_inherited", phase,
-                          (fact("x", "mp", own, ne("inherits", ""), *excluded), *pending,
+                          (fact("x", "mp", own, ne("inherits", ""), *excluded),
                            fact("s", "mps", eq("org", 1), eq("status", status), join("mp", "x", "inherits"))),
                           _mp_status(status), _inherited))
     rules.append(Rule("practice_without_alternative", "mps2",
@@ -473,7 +561,7 @@ def _mp_rules() -> list[Rule]:
     rules.append(Rule("practice_not_applicable", "mps4",
                       (fact("x", "mp", own, *(any_of(alternative_field(k), NOT_APPLICABLE_CODES) for k in ks),
                             either(ne("n_alts", 0), ne("inherits", ""))),
-                       not_rated_earlier),
+                       rated_earlier(SATISFIED, UNKNOWN, FAILED_)),
                       _mp_status(NOT_APPLICABLE), _all_members))
     return rules
 
@@ -484,62 +572,62 @@ def generic_rules() -> list[Rule]:
     return [
         # practices: an unsatisfied practice is ready when no prerequisite is unsatisfied
         Rule("practice_ready", "mps1",
-             (fact("p", "practice", any_of("status", UNSAT)),
-              none("d", "dep", any_of("q_status", UNSAT), join("practice", "p", "practice"))),
+             (fact("p", "practice", any_of("status", UNSAT), eq("unsat_deps", 0)),),
              _ready, _deps_of),
         *_mp_rules(),
         # goals
-        Rule("goal_unsatisfied", "goals1",
-             (fact("g", "goal", rated), fact("o", "mps", eq("status", FAILED_), join("goal", "g", "goal"))),
+        Rule("goal_unsatisfied", "mps4",
+             (fact("g", "goal", rated),
+              fact("o", "mps", eq("status", FAILED_), eq("fwg", 0), join("goal", "g", "goal"))),
              _goal_status("unsatisfied"), _goal_rated),
-        Rule("goal_satisfied", "goals2",
-             (fact("g", "goal", rated), none("o", "mps", ne("status", SATISFIED), join("goal", "g", "goal")),
+        Rule("goal_satisfied", "goals1",
+             (fact("g", "goal", rated),
+              none("o", "mps", ne("status", SATISFIED), eq("fwg", 0), join("goal", "g", "goal")),
               none("s", "gs", eq("status", "unsatisfied"), join("goal", "g", "goal"))),
              _goal_status("satisfied"), _goal_rated),
-        Rule("goal_not_rated", "goals3",
-             (fact("g", "goal", rated), none("s", "gs", join("goal", "g", "goal"))),
+        Rule("goal_not_rated", "goals2",
+             (fact("g", "goal", rated),
+              none("s", "gs", any_of("status", ("unsatisfied", "satisfied")), join("goal", "g", "goal"))),
              _goal_status("not_rated"), _goal_rated),
-        Rule("goal_inherited", "goals4",
+        Rule("goal_inherited", "goals2",
              (fact("g", "goal", ne("inherit", "")), fact("o", "gs", eq("pa", ""), join("goal", "g", "inherit"))),
              _goal_status(None), _goal_rated),
         # framework levels: each level's own requirements, then the levels reached in order
-        Rule("framework_level_failed", "goals1",
-             (fact("l", "fwlevel"), fact("r", "fwreq", any_of("status", FAILED), join("fw", "l", "fw"),
-                                         join("level", "l", "level"))),
+        Rule("framework_level_failed", "mps4",
+             (fact("l", "fwlevel", ne("failed", 0)),), _fw_level_status("failed"), _fw_level_failing),
+        Rule("framework_level_failed_alternatives", "mps4",
+             (fact("l", "fwlevel"), fact("o", "mps", eq("status", FAILED_), eq("fwg", 1), join("goal", "l", "fl"))),
              _fw_level_status("failed"), _fw_level_reqs),
-        Rule("framework_level_failed_alternatives", "goals1",
-             (fact("l", "fwlevel"), fact("o", "mps", eq("status", FAILED_), join("goal", "l", "fl"))),
-             _fw_level_status("failed"), _fw_level_reqs),
-        Rule("framework_level_met", "goals2",
-             (fact("l", "fwlevel"),
-              none("r", "fwreq", any_of("status", UNSAT), join("fw", "l", "fw"), join("level", "l", "level")),
-              none("o", "mps", any_of("status", (FAILED_, UNKNOWN)), join("goal", "l", "fl")),
+        Rule("framework_level_met", "goals1",
+             (fact("l", "fwlevel", eq("unsat", 0)),
+              none("o", "mps", any_of("status", (FAILED_, UNKNOWN)), eq("fwg", 1), join("goal", "l", "fl")),
               none("s", "fls", eq("status", "failed"), join("fw", "l", "fw"), join("level", "l", "level"))),
              _fw_level_status("met"), _fw_level_reqs),
-        Rule("framework_level_undetermined", "goals3",
+        Rule("framework_level_undetermined", "goals2",
              (fact("l", "fwlevel"), none("s", "fls", join("fw", "l", "fw"), join("level", "l", "level"))),
              _fw_level_status("undetermined"), _fw_level_reqs),
-        Rule("framework_level_reached_base", "goals3",
+        Rule("framework_level_reached_base", "goals2",
              (fact("m", "fls", eq("status", "met"), eq("base", 1)),), _fw_reached),
-        Rule("framework_level_reached_next", "goals3",
+        Rule("framework_level_reached_next", "goals2",
              (fact("m", "fls", eq("status", "met")),
               fact("r", "fw_reached", join("fw", "m", "fw"), join("level", "m", "prev"))),
              _fw_reached),
-        Rule("framework_level", "goals4",
+        Rule("framework_level", "areas1",
              (fact("x", "fw_reached"), none("y", "fw_reached", join("fw", "x", "fw"), join("level", "x", "next"))),
              _fw_level),
-        Rule("framework_no_level", "goals4",
+        Rule("framework_no_level", "areas1",
              (fact("f", "fw"), none("y", "fw_reached", join("fw", "f", "fw"))), _fw_no_level),
         # process areas
-        Rule("area_out_of_scope", "areas1", (fact("a", "pa"), fact("o", "oos", join("pa", "a", "pa"))),
+        Rule("area_out_of_scope", "mps1", (fact("a", "pa"), fact("o", "oos", join("pa", "a", "pa"))),
              _pa_status("out_of_scope", -1)),
         *_area_satisfied_rules(),
-        Rule("area_not_rated", "areas3",
+        Rule("area_not_rated", "areas2",
              (fact("a", "pa"), none("s", "gs", eq("sg", 1), eq("status", "unsatisfied"), join("pa", "a", "pa")),
-              none("t", "ps", join("pa", "a", "pa"))),
+              none("t", "ps", any_of("status", ("out_of_scope", "satisfied")), join("pa", "a", "pa"))),
              _pa_status("not_rated", 0), _pa_goals),
-        Rule("area_unsatisfied", "areas4",
-             (fact("a", "pa"), none("t", "ps", join("pa", "a", "pa"))),
+        Rule("area_unsatisfied", "areas3",
+             (fact("a", "pa"),
+              none("t", "ps", any_of("status", ("out_of_scope", "satisfied", "not_rated")), join("pa", "a", "pa"))),
              _pa_status("unsatisfied", 0), _pa_goals),
         # maturity levels
         Rule("maturity_level_met", "levels1",
@@ -558,18 +646,18 @@ def _area_satisfied_rules() -> list[Rule]:
     """A process area whose specific goals hold: capability 3, 2 or 1 by its own GG2 and GG3."""
     base = (fact("a", "pa"),
             none("s", "gs", eq("sg", 1), any_of("status", ("unsatisfied", "not_rated")), join("pa", "a", "pa")),
-            none("t", "ps", join("pa", "a", "pa")))
+            none("t", "ps", eq("status", "out_of_scope"), join("pa", "a", "pa")))
 
     def gg(alias: str, goal: str, present: bool) -> Pattern:
         build = fact if present else none
         return build(alias, "gs", eq("gg", goal), eq("status", "satisfied"), join("pa", "a", "pa"))
 
     return [
-        Rule("area_satisfied_defined", "areas2", (*base, gg("g2", "GG2", True), gg("g3", "GG3", True)),
+        Rule("area_satisfied_defined", "areas1", (*base, gg("g2", "GG2", True), gg("g3", "GG3", True)),
              _pa_status("satisfied", 3), _pa_goals),
-        Rule("area_satisfied_managed", "areas2", (*base, gg("g2", "GG2", True), gg("g3", "GG3", False)),
+        Rule("area_satisfied_managed", "areas1", (*base, gg("g2", "GG2", True), gg("g3", "GG3", False)),
              _pa_status("satisfied", 2), _pa_goals),
-        Rule("area_satisfied_performed", "areas2", (*base, gg("g2", "GG2", False)),
+        Rule("area_satisfied_performed", "areas1", (*base, gg("g2", "GG2", False)),
              _pa_status("satisfied", 1), _pa_goals),
     ]
 
@@ -680,8 +768,9 @@ def infer(
             out.findings.append(item["rule"])
     # Alternatives are tested inside their CMMI practice's rule; each one's class is read off its practices.
     alt_status = out.alt_status
+    status_of = statuses.__getitem__
     for key, members in _alternatives(kb):
-        seen = tuple(statuses[p] for p in members)
+        seen = tuple(map(status_of, members))
         klass = _ALT_CLASS.get(seen)
         if klass is None:
             if len(_ALT_CLASS) >= _HASH_LIMIT:

@@ -399,6 +399,8 @@ class RuleEngine:
         self.rules = list(rules)
         self.phases = list(phases)
         self._by_name = {r.name: r for r in rules}
+        # Per rule: the aliases the engine binds (its positive patterns), sorted: the order of the premises.
+        self._firing = {r.name: (r, tuple(sorted(p.alias for p in r.patterns if not p.negated))) for r in rules}
         self._ruled_phases = {r.phase for r in rules}
         # The fields some rule reads from each kind in the engine: tested, or named by another pattern's join.
         # The engine is given only these (and ``kind``, ``id``); actions read the adapter's full copies.
@@ -573,31 +575,40 @@ class RuleEngine:
     def _fire(self, rule_name: str, m: dict[str, Any], handle: int) -> None:
         session = self._session
         assert session is not None
-        if rule_name in ("__sink", "__open"):
+        entry = self._firing.get(rule_name)
+        if entry is None:  # the sink or the session's opening rule
             return
+        rule, aliases = entry
         try:
-            rule = self._by_name[rule_name]
             # The bound facts as the adapter holds them (the engine's copies carry ``sid`` and maybe the sink mark).
             by_id = session.index.by_id
-            bound = {alias: by_id.get(fact.get("id", ""), fact) for alias, fact in m.items()
-                     if alias != "ph" and isinstance(fact, dict)}
+            bound = {}
+            for alias in aliases:
+                engine_copy = m[alias]
+                bound[alias] = by_id.get(engine_copy.get("id", ""), engine_copy)
             conclusion = rule.conclude(bound, session.index)
             fid = conclusion["id"]
             if fid in by_id:  # derived already (or given): the same conclusion by another path
                 return
             if "sid" in conclusion:
                 raise ValueError("a conclusion may not carry 'sid'")
-            premises = [bound[a]["id"] for a in sorted(bound)]
+            premises = [bound[a]["id"] for a in aliases]
             if rule.support is not None:
                 premises += [p for p in rule.support(bound, session.index) if p not in premises]
             verdict = self.wanted(conclusion)
             if verdict:
-                owner = session.claim(fid)
-                if owner is not None:
+                fid_hash = _HASHES.get(fid)  # _Session.claim, inline (one call per conclusion)
+                owner = session.hashes.setdefault(_id_hash(fid) if fid_hash is None else fid_hash, fid)
+                if owner != fid:
                     session.errors.append(f"fact id collision: {fid} has the 32-bit hash of {owner}")
                     return
-                session.pending.append(_dumps(self._engine_copy(conclusion, verdict))[:-1] + session.sid_json)
-            session.index.add(conclusion)
+                if verdict == ASSERT:  # _engine_copy, inline
+                    read = self._read[conclusion["kind"]]
+                    copy = {k: v for k, v in conclusion.items() if k in read}
+                else:
+                    copy = self._engine_copy(conclusion, verdict)
+                session.pending.append(_dumps(copy)[:-1] + session.sid_json)
+            by_id[fid] = conclusion  # FactIndex.add, inline
             session.derivations[fid] = Derivation(fid, rule_name, tuple(premises))
         except Exception as exc:  # noqa: BLE001 - surfaced after the run
             session.errors.append(f"rule {rule_name}: {type(exc).__name__}: {exc}")
