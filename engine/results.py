@@ -1,6 +1,5 @@
 """The assessment result: a pydantic model with a versioned JSON form (``schema_version``)."""
 
-from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Literal, TypeVar

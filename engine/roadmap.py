@@ -38,7 +38,6 @@ How a roadmap is made (rating model v2; DESIGN.md, Roadmap; issue 10 section 3):
    (``session.conclusions_with``, cached), with the session's evaluator and ``verify`` setting.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 import heapq
