@@ -19,8 +19,8 @@ practice    ``p:ID`` one per practice in the KB: ``status`` FI/LI/PI/NI/NY/NA or
             ``unsat_deps`` how many of its prerequisites are unsatisfied
 dep         ``dep:P:Q`` P requires Q, with Q's status (working memory only: no rule reads it, ``unsat_deps`` sums them)
 mp          ``mp:M`` a CMMI practice (or framework any-of requirement) to rate: ``goal``, ``direct`` (the assessor's
-            class, or ""), ``inherits``, and ``aKmJ``: the class letter (s, f, u, n) of practice J of alternative K
-            ("-": no practice there)
+            class, or ""), ``inherits``, ``org``, ``fwg``, and ``aK``: the class letters (s, f, u, n) present among
+            alternative K's practices, once each and sorted (``fs``; "-": no alternative K); ``members`` their ids
 goal        ``g:G`` a goal to rate: ``pa`` ("" for GG2/GG3 of the organization), ``sg``, ``gg``, ``inherit``
 pa          ``pa:ID`` a process area with its maturity level ``ml``; ``oos`` ``oos:ID`` out of scope
 lvl         ``lvl:N`` maturity level N: ``req`` = capability level its process areas need; ``areas``
