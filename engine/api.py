@@ -1,6 +1,8 @@
 """The engine's entry points: each takes plain arguments and returns a pydantic result.
 
-The CLI and the public package API (``mlops_maturity``) call these; nothing here prints or exits.
+The CLI and the public package API (``mlops_maturity``) call these; nothing here prints or exits. Results are
+immutable and share parts with other results of the same knowledge base: copy one (``model_copy(deep=True)``)
+before changing a list inside it.
 """
 
 from __future__ import annotations

@@ -20,6 +20,11 @@ class Result(BaseModel):
 
     Their validators and serializers are built when first used (``defer_build``): the engine makes results without
     validating them (:func:`trusted`), so a command that never prints an assessment never builds them.
+
+    Parts of a result (goals, CMMI practices, practices, coverage, trace entries) are shared with other assessments
+    made with the same knowledge base (engine/assessment.py keeps them per knowledge base): never change a list
+    inside a result; ``model_copy(deep=True)`` gives one of your own (tests/test_shared_results.py checks that no
+    command does).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
