@@ -10,7 +10,7 @@ semantics, not from the rules, so that a mistake in one is unlikely to be repeat
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from mlops_maturity.engine.kb import KnowledgeBase
@@ -73,18 +73,7 @@ def evaluate(
     direct = direct or {}
     out = Conclusions()
     cls = {pid: practice_class(s) for pid, s in statuses.items()}
-
-    def rate(mp_id: str, alternatives: Any, inherited: str | None = None) -> str:
-        classes = []
-        for k, alt in enumerate(alternatives, 1):
-            out.alt_status[f"{mp_id}#{k}"] = status = rate_alternative(cls[p] for p in alt)
-            classes.append(status)
-        if inherited is not None:
-            classes.append(inherited)
-        if mp_id in direct:
-            return practice_class(direct[mp_id])
-        return any_of(classes)[0]
-
+    rate = _rater(out, direct, cls.__getitem__)
     for mp in kb.model_practices.values():
         inherited = out.mp_status[mp.inherits] if mp.inherits else None
         out.mp_status[mp.id] = rate(mp.id, mp.alternatives, inherited)
@@ -92,47 +81,11 @@ def evaluate(
         out.goal_status[gg.id] = rate_goal(out.mp_status[gp.id] for gp in gg.practices)
     for gid in kb.goals:
         out.goal_status[gid] = rate_goal(out.mp_status[m] for m in kb.goal_model_practices[gid])
-    for pa in kb.process_areas:
-        if pa.id in out_of_scope:
-            out.pa_status[pa.id] = ("out_of_scope", -1)
-            continue
-        rating = rate_area(out.goal_status[g.id] for g in pa.goals)
-        out.pa_status[pa.id] = (rating, capability(rating, out.goal_status[f"{pa.id}.GG2"],
-                                                   out.goal_status[f"{pa.id}.GG3"]))
-    for n in range(2, 6):
-        if all(out.pa_status[pa.id][0] == "out_of_scope" or out.pa_status[pa.id][1] >= required_capability(n)
-               for pa in kb.process_areas if pa.maturity_level <= n):
-            out.levels_met.add(n)
-    level = 1
-    while level + 1 in out.levels_met:
-        level += 1
-    out.maturity_level = level
+    _rate_areas_and_levels(kb, out, out_of_scope)
     for fid, fw in kb.frameworks.items():
-        for lv in fw.levels:
-            classes = []
-            for i, group in enumerate(lv.requirement_groups, 1):
-                if len(group) == 1 and len(group[0]) == 1:
-                    classes.append(cls[group[0][0]])
-                else:
-                    gid = framework_group_id(fid, lv.level, i)
-                    out.mp_status[gid] = rate(gid, group)
-                    classes.append(out.mp_status[gid])
-            out.framework_level_status[(fid, lv.level)] = rate_framework_level(classes)
-        reached: int | None = None
-        for lv in fw.levels:
-            if out.framework_level_status[(fid, lv.level)] != "met":
-                break
-            reached = lv.level
-        out.framework_level[fid] = reached
-    for pid, practice in kb.practices.items():
-        waiting = statuses[pid] in UNSAT
-        out.blocked_by[pid] = sorted(q for q in practice.requires if waiting and statuses[q] in UNSAT)
-        if waiting and not out.blocked_by[pid]:
-            out.ready.add(pid)
-    for rule in kb.insights:
-        if all(_holds(c, statuses, context, out) for c in rule.when):
-            out.findings.append(rule.id)
-    out.findings.sort()
+        _rate_framework(fid, fw, None, out, cls.__getitem__, rate)
+    _rate_readiness(kb, statuses, kb.practices, out)
+    _rate_findings(kb, statuses, context, out)
     return out
 
 
@@ -159,17 +112,10 @@ def reevaluate(
                       framework_level=dict(base.framework_level), blocked_by=dict(base.blocked_by),
                       ready=set(base.ready))
 
-    def rate(mp_id: str, alternatives: Any, inherited: str | None = None) -> str:  # as evaluate's
-        classes = []
-        for k, alt in enumerate(alternatives, 1):
-            out.alt_status[f"{mp_id}#{k}"] = status = rate_alternative(practice_class(statuses[p]) for p in alt)
-            classes.append(status)
-        if inherited is not None:
-            classes.append(inherited)
-        if mp_id in direct:
-            return practice_class(direct[mp_id])
-        return any_of(classes)[0]
+    def class_of(pid: str) -> str:
+        return practice_class(statuses[pid])
 
+    rate = _rater(out, direct, class_of)
     moved: set[str] = set()
 
     def rerate(mp_ids: Collection[str]) -> None:
@@ -191,8 +137,42 @@ def reevaluate(
             out.goal_status[gg.id] = rate_goal(out.mp_status[gp.id] for gp in gg.practices)
     for gid in {kb.model_practices[m].goal for m in moved} & kb.goals.keys():
         out.goal_status[gid] = rate_goal(out.mp_status[m] for m in kb.goal_model_practices[gid])
+    _rate_areas_and_levels(kb, out, out_of_scope)
+    levels = {key for pid in changed for key in kb.framework_practices.get(pid, [])}
+    for fid, fw in kb.frameworks.items():
+        if any((fid, lv.level) in levels for lv in fw.levels):
+            _rate_framework(fid, fw, levels, out, class_of, rate)
+    # blocked_by holds every practice already (copied from base): setting some keeps its order.
+    _rate_readiness(kb, statuses, {q for p in changed for q in (p, *kb.dependents[p])}, out)
+    _rate_findings(kb, statuses, context, out)
+    return out
+
+
+def _rater(out: Conclusions, direct: Mapping[str, str],
+           class_of: Callable[[str], str]) -> Callable[..., str]:
+    """The rating of one CMMI practice (or framework any-of requirement) from its alternatives, recording each
+    alternative's class in ``out``; ``class_of`` gives a practice's class."""
+
+    def rate(mp_id: str, alternatives: Any, inherited: str | None = None) -> str:
+        classes = []
+        for k, alt in enumerate(alternatives, 1):
+            out.alt_status[f"{mp_id}#{k}"] = status = rate_alternative(class_of(p) for p in alt)
+            classes.append(status)
+        if inherited is not None:
+            classes.append(inherited)
+        if mp_id in direct:
+            return practice_class(direct[mp_id])
+        return any_of(classes)[0]
+
+    return rate
+
+
+def _rate_areas_and_levels(kb: KnowledgeBase, out: Conclusions, out_of_scope: Collection[str]) -> None:
+    """Every process area from its goals (in the knowledge base's order), then the maturity levels met and the
+    maturity level."""
     for pa in kb.process_areas:
         if pa.id in out_of_scope:
+            out.pa_status[pa.id] = ("out_of_scope", -1)
             continue
         rating = rate_area(out.goal_status[g.id] for g in pa.goals)
         out.pa_status[pa.id] = (rating, capability(rating, out.goal_status[f"{pa.id}.GG2"],
@@ -205,40 +185,52 @@ def reevaluate(
     while level + 1 in out.levels_met:
         level += 1
     out.maturity_level = level
-    levels = {key for pid in changed for key in kb.framework_practices.get(pid, [])}
-    for fid, fw in kb.frameworks.items():
-        if not any((fid, lv.level) in levels for lv in fw.levels):
+
+
+def _rate_framework(fid: str, fw: Any, levels: Collection[tuple[str, int]] | None, out: Conclusions,
+                    class_of: Callable[[str], str], rate: Callable[..., str]) -> None:
+    """The levels of framework ``fid`` (only those in ``levels`` when given; the others keep their status in
+    ``out``), then the level it reaches."""
+    for lv in fw.levels:
+        if levels is not None and (fid, lv.level) not in levels:
             continue
-        for lv in fw.levels:
-            if (fid, lv.level) not in levels:
-                continue
-            classes = []
-            for i, group in enumerate(lv.requirement_groups, 1):
-                if len(group) == 1 and len(group[0]) == 1:
-                    classes.append(practice_class(statuses[group[0][0]]))
-                else:
-                    gid = framework_group_id(fid, lv.level, i)
-                    out.mp_status[gid] = rate(gid, group)
-                    classes.append(out.mp_status[gid])
-            out.framework_level_status[(fid, lv.level)] = rate_framework_level(classes)
-        reached: int | None = None
-        for lv in fw.levels:
-            if out.framework_level_status[(fid, lv.level)] != "met":
-                break
-            reached = lv.level
-        out.framework_level[fid] = reached
-    for pid in {q for p in changed for q in (p, *kb.dependents[p])}:
+        classes = []
+        for i, group in enumerate(lv.requirement_groups, 1):
+            if len(group) == 1 and len(group[0]) == 1:
+                classes.append(class_of(group[0][0]))
+            else:
+                gid = framework_group_id(fid, lv.level, i)
+                out.mp_status[gid] = rate(gid, group)
+                classes.append(out.mp_status[gid])
+        out.framework_level_status[(fid, lv.level)] = rate_framework_level(classes)
+    reached: int | None = None
+    for lv in fw.levels:
+        if out.framework_level_status[(fid, lv.level)] != "met":
+            break
+        reached = lv.level
+    out.framework_level[fid] = reached
+
+
+def _rate_readiness(kb: KnowledgeBase, statuses: Mapping[str, str], practices: Iterable[str],
+                    out: Conclusions) -> None:
+    """Each of ``practices``: its unsatisfied prerequisites (``blocked_by``), and ready when it is unsatisfied and
+    has none."""
+    for pid in practices:
         waiting = statuses[pid] in UNSAT
         out.blocked_by[pid] = sorted(q for q in kb.practices[pid].requires if waiting and statuses[q] in UNSAT)
         if waiting and not out.blocked_by[pid]:
             out.ready.add(pid)
         else:
             out.ready.discard(pid)
+
+
+def _rate_findings(kb: KnowledgeBase, statuses: Mapping[str, str], context: Mapping[str, Any],
+                   out: Conclusions) -> None:
+    """The insight rules that hold, by id."""
     for rule in kb.insights:
         if all(_holds(c, statuses, context, out) for c in rule.when):
             out.findings.append(rule.id)
     out.findings.sort()
-    return out
 
 
 def _holds(cond: Any, statuses: Mapping[str, str], context: Mapping[str, Any], out: Conclusions) -> bool:
