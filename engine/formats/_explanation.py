@@ -44,12 +44,18 @@ def _prereqs(node: Tree, items: list[Prerequisite]) -> None:
         _prereqs(node.add(f"waits for {q.name} ({q.id}): {q.characterization}"), q.prerequisites)
 
 
-def _gap(node: Tree, p: PracticeGap) -> None:
+def _practice(node: Tree, p: PracticeGap | PracticeHold) -> Tree:
+    """A practice's node, with the evidence and note the fact file gives (gaps and holds alike)."""
     sub = node.add(f"{p.name} ({p.id}): {p.characterization}{' (assumed)' if p.assumed else ''}")
     for item in p.evidence:
         sub.add(f"evidence: {item}")
     if p.note:
         sub.add(f"note: {p.note}")
+    return sub
+
+
+def _gap(node: Tree, p: PracticeGap) -> None:
+    sub = _practice(node, p)
     if p.observed_on:
         sub.add(f"observed on {p.observed_on.isoformat()}")
     _prereqs(sub, p.prerequisites)
@@ -99,11 +105,7 @@ def _goal(node: Tree, goal: GoalGap) -> None:
 
 
 def _hold(node: Tree, p: PracticeHold) -> None:
-    sub = node.add(f"{p.name} ({p.id}): {p.characterization}{' (assumed)' if p.assumed else ''}")
-    for item in p.evidence:
-        sub.add(f"evidence: {item}")
-    if p.note:
-        sub.add(f"note: {p.note}")
+    sub = _practice(node, p)
     if p.reason:
         sub.add(f"not applicable because: {p.reason}")
 
