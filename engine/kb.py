@@ -650,7 +650,7 @@ def _check(kb: KnowledgeBase, origin: dict[str, str]) -> list[Issue]:
     for fid, framework in kb.frameworks.items():
         file = _where(origin, "framework", fid)
         for level in framework.levels:
-            for k, group in enumerate(level.requirement_groups, 1):
+            for group in level.requirement_groups:
                 for alt in group:
                     for pid in alt:
                         if pid not in practice_ids:
