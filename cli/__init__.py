@@ -1,13 +1,41 @@
 """The typer command-line application (``maturity``).
 
-:func:`main` is the entry point; the commands are in :mod:`mlops_maturity.cli.app`, which it imports only once the
-garbage collector is set for a short process, so that the imports benefit too.
+:func:`main` is the entry point. The commands are registered on one typer application by their modules;
+:mod:`mlops_maturity.cli.app` imports them all. A command line that names a command imports only the module of
+that command (:data:`COMMAND_MODULES`): typer builds the options of every registered command before it parses
+one, and a fresh process pays for each. Anything else (no command, ``--help``, a name that is not a command)
+loads them all, so help lists every command and a misspelt one gets typer's suggestion.
 """
 
 import gc
+import sys
+from collections.abc import Sequence
+from importlib import import_module
 
 GC_THRESHOLD = 100_000
 """Allocations between two collections of the youngest generation while a command runs (Python's default: 700)."""
+
+COMMAND_MODULES: dict[str, str] = {
+    "assess": "core_cmd",
+    "kb": "core_cmd",
+    "init": "core_cmd",
+    "schema": "core_cmd",
+    "roadmap": "roadmap_cmd",
+    "why": "explain_cmd",
+    "how": "explain_cmd",
+    "crosswalk": "crosswalk_cmd",
+    "report": "report_cmd",
+    "questionnaire": "intake_cmd",
+    "import": "intake_cmd",
+    "interview": "interview_cmd",
+}
+"""Top-level command (or group) -> the module of this package that registers it, in the order ``maturity --help``
+lists them (held equal to what the modules register by ``tests/test_cli_lazy.py``)."""
+
+
+def command_module(argv: Sequence[str]) -> str | None:
+    """The one module a command line needs (its first word names a command), or None: load every command."""
+    return COMMAND_MODULES.get(argv[0]) if argv else None
 
 
 def main() -> None:
@@ -19,8 +47,12 @@ def main() -> None:
     thresholds = gc.get_threshold()
     gc.set_threshold(GC_THRESHOLD, *thresholds[1:])
     try:
-        from mlops_maturity.cli.app import app
-
+        module = command_module(sys.argv[1:])
+        if module is None:
+            from mlops_maturity.cli.app import app
+        else:
+            import_module(f"{__name__}.{module}")
+            from mlops_maturity.cli.common import app
         app()
     finally:
         gc.freeze()
