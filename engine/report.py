@@ -413,8 +413,9 @@ _CAPABILITY_LEVELS = [
 
 
 
+@lru_cache(maxsize=1)
 def tool_version() -> str:
-    """The installed version of this tool."""
+    """The installed version of this tool (looked up once: the context and the template cache's name both ask)."""
     try:
         return metadata.version("mlops-maturity")
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
@@ -965,6 +966,21 @@ class _TrustedEnvironment(jinja2.Environment):
         super().__init__(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, **kwargs)
         self.globals.pop("lipsum", None)
         self.filters.update(FILTERS)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``x.name``, as :meth:`jinja2.Environment.getattr` gives it, quicker on the context's dicts: a plain dict
+        has only its class's attributes, so a name that is not one is looked up as a key without first failing
+        (and raising) as an attribute."""
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+"""Every attribute a plain ``dict`` instance has (it has no ``__dict__``: all of them come from its class)."""
 
 
 @lru_cache(maxsize=32)

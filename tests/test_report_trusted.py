@@ -94,3 +94,25 @@ def test_the_trusted_and_sandboxed_compiled_templates_are_cached_apart() -> None
     assert trusted.pattern.endswith("-html-trusted-%s.cache")  # type: ignore[attr-defined]
     assert report._environment("", "html", False).bytecode_cache.pattern == trusted.pattern  # type: ignore[union-attr]
     assert report._environment("", "html").bytecode_cache.pattern == sandboxed.pattern  # type: ignore[union-attr]
+
+
+class _Keys(dict):  # type: ignore[type-arg]
+    shadow = "class attribute"
+
+
+@pytest.mark.parametrize("attribute", ["name", "items", "keys", "get", "__class__", "missing", "shadow"])
+def test_trusted_attribute_lookup_is_jinjas(attribute: str) -> None:
+    import jinja2
+
+    trusted = report._TrustedEnvironment()
+    plain = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    for obj in ({"name": "n", "items": [1], "shadow": "key"}, _Keys(name="n", items=[1], shadow="key"), [1, 2]):
+        mine, theirs = trusted.getattr(obj, attribute), plain.getattr(obj, attribute)
+        if isinstance(theirs, jinja2.Undefined):
+            assert isinstance(mine, jinja2.StrictUndefined) and mine._undefined_name == attribute
+            with pytest.raises(jinja2.UndefinedError):
+                str(mine)
+        else:
+            assert mine == theirs
+    assert trusted.from_string("{{ d.items }}|{{ d.name }}").render(d={"items": 1, "name": 2}).startswith(
+        "<built-in method items")
