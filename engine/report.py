@@ -1010,8 +1010,8 @@ def _bytecode_cache(tag: str) -> jinja2.BytecodeCache | None:
     """Compiled templates kept beside the cached knowledge base (compiling the built-in report costs more than
     rendering it). A cache file is keyed by the template's name and the checksum of its source; the file name also
     carries ``tag`` (the report format, and whether the environment is the sandbox) and this tool's version, since
-    the compiled code depends on the environment's settings. ``MLOPS_MATURITY_NO_CACHE`` turns it off, like the knowledge-base cache; a directory that cannot be
-    created means no cache, never an error."""
+    the compiled code depends on the environment's settings. ``MLOPS_MATURITY_NO_CACHE`` turns it off, like the
+    knowledge-base cache; a directory that cannot be created means no cache, never an error."""
     from mlops_maturity.engine.kb import cache_directory
 
     directory = cache_directory()
@@ -1276,6 +1276,8 @@ def _is_builtin(ref: TemplateRef) -> bool:
 def _render_context(context: ReportContext, ref: TemplateRef, charts: bool, *, sandboxed: bool) -> RenderedReport:
     """Render a context through a resolved template; ``sandboxed=False`` only for a built-in template (see
     :func:`_is_builtin`). Tests render the built-ins both ways and compare the bytes: the sandbox is the reference."""
+    if not sandboxed and not _is_builtin(ref):
+        raise ValueError(f"{ref.spec}: a firm's template always renders in the sandbox")
     if ref.format == "docx":
         return RenderedReport("docx", _render_docx(ref, context, charts, sandboxed), tuple(context.warnings))
     env = _environment(ref.directory, ref.format, sandboxed)

@@ -6,6 +6,7 @@ appendix, renders to the same bytes in the trusted environment as in :class:`Rep
 
 from __future__ import annotations
 
+import pickle
 from functools import cache
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from mlops_maturity.engine import report
 from mlops_maturity.engine.errors import UserInputError
 from mlops_maturity.engine.facts import load_fact_file
-from mlops_maturity.engine.kb import load_knowledge_base
+from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
 from mlops_maturity.engine.report import ReportContext, build_context, render, resolve_template
 from mlops_maturity.engine.session import Session
 
@@ -24,8 +25,15 @@ VARIANTS = [("full", False), ("full", True), ("one-pager", False), ("one-pager",
 
 
 @cache
+def _kb() -> KnowledgeBase:
+    # A copy with a result cache of its own: the many assessments here leave the shared knowledge base's cache (its
+    # size, and so when it is next cleared) as the other test files expect it.
+    return pickle.loads(pickle.dumps(load_knowledge_base()))  # type: ignore[no-any-return]
+
+
+@cache
 def _context(stem: str, layout: str, appendix: bool) -> ReportContext:
-    kb = load_knowledge_base()
+    kb = _kb()
     session = Session(kb, load_fact_file(EXAMPLES / f"{stem}.yaml", kb), source=f"examples/{stem}.yaml")
     return build_context(session, layout=layout, appendix=appendix)  # type: ignore[arg-type]
 
@@ -62,6 +70,9 @@ def test_render_picks_the_trusted_environment_for_builtins_alone(tmp_path: Path)
     assert isinstance(report._environment(str(firm), "html"), report.ReportSandbox)
     with pytest.raises(ValueError, match="sandbox"):
         report._environment(str(firm), "html", False)
+    with pytest.raises(ValueError, match="sandbox"):
+        report._render_context(_context("notebook-startup", "full", False), resolve_template(word), False,
+                               sandboxed=False)
 
 
 def test_a_firms_template_extending_a_builtin_stays_bounded(tmp_path: Path) -> None:
