@@ -12,10 +12,13 @@ A report is built in two steps:
    context as plain data (``model_dump(mode="json")``: dicts, lists, strings, numbers), so what a template can
    reach is exactly what the schema documents.
 
-Templates are third-party code running on an assessor's laptop, so every template (built-in or not) runs in
-:class:`ReportSandbox`: Jinja2's immutable sandbox with ``StrictUndefined``, no access to private or dunder
-attributes, ``range()`` and string growth bounded, output size and render time capped. Any failure becomes a
-:class:`UserInputError` naming the template, the line and the offending name; nothing is written.
+A firm's templates are third-party code running on an assessor's laptop, so every template given as a path (and
+whatever it extends or includes, built-in templates too) runs in :class:`ReportSandbox`: Jinja2's immutable sandbox
+with ``StrictUndefined``, no access to private or dunder attributes, ``range()`` and string growth bounded, output
+size and render time capped. Any failure becomes a :class:`UserInputError` naming the template, the line and the
+offending name; nothing is written. The built-in templates are this tool's own code: rendered on their own, they run
+in an environment with the same settings and filters but without the sandbox's accounting on every attribute, call
+and operator (the output is the same byte for byte; tests render every built-in both ways).
 
 :func:`register_jinja` adds the tool's filters and globals to a firm's own ``jinja2.Environment`` so that their
 existing pipeline can call the engine from inside their templates (see ``examples/embed_example.py``).
@@ -410,8 +413,9 @@ _CAPABILITY_LEVELS = [
 
 
 
+@lru_cache(maxsize=1)
 def tool_version() -> str:
-    """The installed version of this tool."""
+    """The installed version of this tool (looked up once: the context and the template cache's name both ask)."""
     try:
         return metadata.version("mlops-maturity")
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
@@ -953,28 +957,61 @@ def _autoescaper(entry_format: str) -> Callable[[str | None], bool]:
     return autoescape
 
 
+class _TrustedEnvironment(jinja2.Environment):
+    """The environment of the built-in templates rendered on their own: :class:`ReportSandbox`'s settings, filters
+    and globals, without its accounting on every attribute, call and operator (the built-ins are this tool's code;
+    the same template renders to the same bytes in both)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, **kwargs)
+        self.globals.pop("lipsum", None)
+        self.filters.update(FILTERS)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``x.name``, as :meth:`jinja2.Environment.getattr` gives it, quicker on the context's dicts: a plain dict
+        has only its class's attributes, so a name that is not one is looked up as a key without first failing
+        (and raising) as an attribute."""
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+"""Every attribute a plain ``dict`` instance has (it has no ``__dict__``: all of them come from its class)."""
+
+
 @lru_cache(maxsize=32)
-def _environment(template_dir: str, entry_format: str) -> ReportSandbox:
-    """The environment for one template directory ('' for the built-ins) and report format, built once."""
+def _environment(template_dir: str, entry_format: str, sandboxed: bool = True) -> jinja2.Environment:
+    """The environment for one template directory ('' for the built-ins) and report format, built once.
+
+    ``sandboxed=False`` (the built-ins alone, ``template_dir`` empty) gives :class:`_TrustedEnvironment`; its
+    compiled templates are cached apart from the sandbox's, whose compiled code routes operators and calls through
+    the sandbox."""
+    if template_dir and not sandboxed:
+        raise ValueError("a firm's template directory always renders in the sandbox")
     builtin = jinja2.PrefixLoader({"builtin": jinja2.FileSystemLoader(builtin_template_dir())})
     loader: jinja2.BaseLoader = builtin
     if template_dir:
         loader = jinja2.ChoiceLoader([builtin, jinja2.FileSystemLoader(template_dir)])
-    cache = _bytecode_cache(entry_format)
+    cache = _bytecode_cache(entry_format if sandboxed else f"{entry_format}-trusted")
+    kind: type[jinja2.Environment] = ReportSandbox if sandboxed else _TrustedEnvironment
     if entry_format == "docx":
         # docxtpl renders the Word XML from strings: always escaped, no trimming (docxtpl's own convention).
-        return ReportSandbox(loader=loader, autoescape=True, bytecode_cache=cache)
+        return kind(loader=loader, autoescape=True, bytecode_cache=cache)
     # Text templates trim the newline after a block tag and the indentation before it (readable templates).
-    return ReportSandbox(loader=loader, autoescape=_autoescaper(entry_format), trim_blocks=True, lstrip_blocks=True,
-                         bytecode_cache=cache)
+    return kind(loader=loader, autoescape=_autoescaper(entry_format), trim_blocks=True, lstrip_blocks=True,
+                bytecode_cache=cache)
 
 
-def _bytecode_cache(entry_format: str) -> jinja2.BytecodeCache | None:
+def _bytecode_cache(tag: str) -> jinja2.BytecodeCache | None:
     """Compiled templates kept beside the cached knowledge base (compiling the built-in report costs more than
     rendering it). A cache file is keyed by the template's name and the checksum of its source; the file name also
-    carries the report format and this tool's version, since the compiled code depends on the environment's
-    settings. ``MLOPS_MATURITY_NO_CACHE`` turns it off, like the knowledge-base cache; a directory that cannot be
-    created means no cache, never an error."""
+    carries ``tag`` (the report format, and whether the environment is the sandbox) and this tool's version, since
+    the compiled code depends on the environment's settings. ``MLOPS_MATURITY_NO_CACHE`` turns it off, like the
+    knowledge-base cache; a directory that cannot be created means no cache, never an error."""
     from mlops_maturity.engine.kb import cache_directory
 
     directory = cache_directory()
@@ -985,7 +1022,7 @@ def _bytecode_cache(entry_format: str) -> jinja2.BytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    tag = re.sub(r"[^A-Za-z0-9.+-]", "_", f"{tool_version()}-{jinja2.__version__}-{entry_format}")
+    tag = re.sub(r"[^A-Za-z0-9.+-]", "_", f"{tool_version()}-{jinja2.__version__}-{tag}")
     return _SafeBytecodeCache(str(folder), f"report-{tag}-%s.cache")
 
 
@@ -1225,9 +1262,25 @@ def render(
     ref = resolve_template(template)
     context = to_context(subject, kb=kb, target=target, capacity=capacity, assumptions=assumptions, verify=verify,
                          layout=layout, appendix=appendix)
+    return _render_context(context, ref, charts, sandboxed=not _is_builtin(ref))
+
+
+def _is_builtin(ref: TemplateRef) -> bool:
+    """Whether a template is a built-in one, so that everything it loads is built-in too: a Jinja2 template without
+    a directory of its own (its loader holds the built-ins alone), or the built-in Word template itself."""
+    if ref.directory:
+        return False
+    return ref.format != "docx" or Path(ref.name) == builtin_template_dir() / BUILTIN_TEMPLATES["docx"]
+
+
+def _render_context(context: ReportContext, ref: TemplateRef, charts: bool, *, sandboxed: bool) -> RenderedReport:
+    """Render a context through a resolved template; ``sandboxed=False`` only for a built-in template (see
+    :func:`_is_builtin`). Tests render the built-ins both ways and compare the bytes: the sandbox is the reference."""
+    if not sandboxed and not _is_builtin(ref):
+        raise ValueError(f"{ref.spec}: a firm's template always renders in the sandbox")
     if ref.format == "docx":
-        return RenderedReport("docx", _render_docx(ref, context, charts), tuple(context.warnings))
-    env = _environment(ref.directory, ref.format)
+        return RenderedReport("docx", _render_docx(ref, context, charts, sandboxed), tuple(context.warnings))
+    env = _environment(ref.directory, ref.format, sandboxed)
     data = context.template_data()
     data["chart"] = _chart_function(context, ref.format, charts)
     try:
@@ -1281,7 +1334,7 @@ def _check_docx_template(path: Path) -> None:
                                       f"at most {MAX_DOCX_TEMPLATE} are accepted")])
 
 
-def _render_docx(ref: TemplateRef, context: ReportContext, charts: bool) -> bytes:
+def _render_docx(ref: TemplateRef, context: ReportContext, charts: bool, sandboxed: bool = True) -> bytes:
     from docxtpl import DocxTemplate
 
     path = Path(ref.name)
@@ -1289,7 +1342,7 @@ def _render_docx(ref: TemplateRef, context: ReportContext, charts: bool) -> byte
     document = DocxTemplate(str(path))
     data = context.template_data()
     data["chart"] = _chart_function(context, "docx", charts, document)
-    env = _environment("", "docx")
+    env = _environment("", "docx", sandboxed)
     try:
         document.render(data, jinja_env=env)
     except UserInputError as exc:
