@@ -2,7 +2,7 @@
 
 
 import datetime as dt
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -59,6 +59,85 @@ def trusted(cls: type[R], values: dict[str, Any]) -> R:
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)
     return obj
+
+
+M = TypeVar("M", bound=BaseModel)
+
+CHECK_MADE = False
+"""The switch of :func:`made`: when true, every model it makes is also validated from the same values, and any
+difference (a type, a value, a field) is an ``AssertionError``. tests/test_made_documents.py turns it on."""
+
+_MADE: dict[type, tuple[frozenset[str], frozenset[str], tuple[str, ...]]] = {}
+
+
+def _made_spec(cls: type[BaseModel]) -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    fields = cls.model_fields
+    floats = tuple(name for name, f in fields.items()
+                   if f.annotation is float or set(get_args(f.annotation)) == {float, type(None)})
+    spec = _MADE[cls] = (frozenset(fields), frozenset(name for name, f in fields.items() if f.is_required()), floats)
+    return spec
+
+
+def made(cls: type[M], /, **values: Any) -> M:
+    """A document model (an explanation, a roadmap, a report context, a summary) made from values the engine built
+    itself, without validating them: what validation would do to such values is done here or by the caller.
+
+    Unknown or missing required fields are a ``TypeError``; a field left out takes its default (a copy, as
+    validation gives), and a number given to a ``float`` field becomes a ``float``, as validation makes it.
+    Everything else must already be of the field's type: lists as lists (not tuples), nested models made, plain
+    ``str`` rather than a ``str`` enum. Validators and serializers are then built only for the documents that are
+    validated or printed (pydantic builds them per model on first use, ~1 ms each, ~45 ms on a cold report), and
+    :data:`CHECK_MADE` holds each call to what validation makes.
+    """
+    names, required, floats = _MADE.get(cls) or _made_spec(cls)
+    keys = values.keys()
+    if not (keys <= names and required <= keys):
+        raise TypeError(f"{cls.__name__}: unknown fields {sorted(keys - names)}, missing {sorted(required - keys)}")
+    for name in floats:
+        value = values.get(name)
+        if type(value) is not float and isinstance(value, (int, float)):
+            values[name] = float(value)
+    obj = cls.model_construct(**values)
+    if CHECK_MADE:
+        _same_as_validated(cls, values, obj)
+    return obj
+
+
+def _same_as_validated(cls: type[BaseModel], values: dict[str, Any], obj: BaseModel) -> None:
+    validated = cls.model_validate(values)
+    difference = _difference(validated, obj, cls.__name__)
+    if difference:
+        raise AssertionError(f"made() and validation differ: {difference}")
+
+
+def _difference(validated: Any, built: Any, where: str) -> str | None:
+    """Where ``built`` differs from ``validated`` in type, value, field order or fields set (``None``: nowhere)."""
+    if type(validated) is not type(built):
+        return f"{where}: {type(built).__name__} {built!r}, validation makes {type(validated).__name__}"
+    if isinstance(validated, BaseModel):
+        if validated is built:
+            return None
+        if list(validated.__dict__) != list(built.__dict__):
+            return f"{where}: fields {list(built.__dict__)}, validation makes {list(validated.__dict__)}"
+        if validated.model_fields_set != built.model_fields_set:
+            return f"{where}: fields set {sorted(built.model_fields_set)}, validation makes " \
+                   f"{sorted(validated.model_fields_set)}"
+        pairs: Any = ((f"{where}.{k}", v, built.__dict__[k]) for k, v in validated.__dict__.items())
+    elif isinstance(validated, (list, tuple)):
+        if len(validated) != len(built):
+            return f"{where}: {len(built)} items, validation makes {len(validated)}"
+        pairs = ((f"{where}[{i}]", v, b) for i, (v, b) in enumerate(zip(validated, built)))
+    elif isinstance(validated, dict):
+        if list(validated) != list(built):
+            return f"{where}: keys {list(built)}, validation makes {list(validated)}"
+        pairs = ((f"{where}[{k!r}]", v, built[k]) for k, v in validated.items())
+    else:
+        return None if validated == built else f"{where}: {built!r}, validation makes {validated!r}"
+    for at, v, b in pairs:
+        found = _difference(v, b, at)
+        if found:
+            return found
+    return None
 
 
 class Coverage(Result):
