@@ -623,8 +623,8 @@ class FrameworkExplanation(_Header, _AdoptionFields):
     verified_level: int | None
 
 
-Prerequisite.model_rebuild()
-Completion.model_rebuild()
+# No ``model_rebuild()`` for the self-referencing ``Prerequisite`` and ``Completion``: pydantic resolves a model's own
+# name when it creates the class, and a rebuild would build their validators at import (they are built on first use).
 
 
 # --- reading one assessment ---------------------------------------------------------------------------------

@@ -483,8 +483,12 @@ def build_context(
             plan, unavailable = _roadmap(session, (goal.framework, goal.level), capacity)
     cw = _crosswalk(session) if appendix else None
     context = _context(session.kb, session.facts, result, goal, plan, explanation, cw)
+    # The caller's options are validated, unless they are what validation keeps as it is (a layout checked above as
+    # a plain str, a bool).
+    options = (made(ReportOptions, layout=layout, appendix=appendix) if type(layout) is str and type(appendix) is bool
+               else ReportOptions(layout=layout, appendix=appendix))
     return context.model_copy(update={
-        "report": ReportOptions(layout=layout, appendix=appendix),
+        "report": options,
         "roadmap_unavailable": unavailable,
         "framework_explanation": framework_why,
         "summary": summarize(session),

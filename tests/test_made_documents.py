@@ -83,3 +83,9 @@ def test_every_document_is_what_validation_makes(checked: None, kb: KnowledgeBas
     assumed = Session(kb, facts, {sorted(kb.practices)[0]: "FI"}, verify=False, source=str(path))
     build_context(assumed)
     plan_roadmap(kb, facts, assumptions={sorted(kb.practices)[1]: "PI"}, evaluator="reference")
+
+
+def test_report_options_a_caller_passes_are_validated_unless_plain(kb: KnowledgeBase) -> None:
+    session = Session(kb, load_fact_file(EXAMPLES[0], kb), {}, verify=False)
+    assert build_context(session, appendix=1).report.appendix is True
+    assert build_context(session, layout="one-pager").report.layout == "one-pager"
