@@ -53,6 +53,22 @@ def test_made_refuses_unknown_and_missing_fields() -> None:
         made(Completion, id="PP", kind="goal", name="n", missing=[], assess_first=[], cost=1.0, needs="x")
 
 
+def test_made_makes_only_models_it_knows_how_to() -> None:
+    from pydantic import BaseModel, ConfigDict, Field
+
+    class Open(BaseModel):
+        n: int = 0
+
+    class Factory(BaseModel):
+        model_config = ConfigDict(frozen=True)
+        items: list[int] = Field(default_factory=list)
+
+    with pytest.raises(TypeError, match="frozen models"):
+        made(Open, n=1)
+    with pytest.raises(TypeError, match="Factory.items: made.. knows no default factories"):
+        made(Factory)
+
+
 def test_the_switch_finds_what_validation_would_change(checked: None) -> None:
     with pytest.raises(AssertionError, match=r"Completion.missing: tuple \(\), validation makes list"):
         _completion(missing=())
