@@ -82,6 +82,7 @@ from mlops_maturity.engine.results import (
     ModelPracticeResult,
     PracticeResult,
     ProcessAreaResult,
+    made,
 )
 from mlops_maturity.engine.session import Session
 from pydantic import BaseModel, ConfigDict, Field
@@ -622,8 +623,8 @@ class FrameworkExplanation(_Header, _AdoptionFields):
     verified_level: int | None
 
 
-Prerequisite.model_rebuild()
-Completion.model_rebuild()
+# No ``model_rebuild()`` for the self-referencing ``Prerequisite`` and ``Completion``: pydantic resolves a model's own
+# name when it creates the class, and a rebuild would build their validators at import (they are built on first use).
 
 
 # --- reading one assessment ---------------------------------------------------------------------------------
@@ -653,7 +654,7 @@ class Trace:
         d = self.by_fact.get(fact)
         if d is None:
             return None
-        return RuleStep(fact=d.fact, rule=d.rule, meaning=rule_meaning(d.rule), premises=d.premises)
+        return made(RuleStep, fact=d.fact, rule=d.rule, meaning=rule_meaning(d.rule), premises=d.premises)
 
     def area(self, pa_id: str) -> tuple[str, int]:
         """A process area's rating and capability level as the trace concluded them, checked against the result."""
@@ -740,13 +741,14 @@ class _View:
             if q in seen:
                 continue
             r = self.practices[q]
-            out.append(Prerequisite(id=q, name=r.name, status=r.status, characterization=CHARACTERIZATION[r.status],
-                                    prerequisites=self.prerequisite_tree(q, seen | {pid})))
+            out.append(made(Prerequisite, id=q, name=r.name, status=r.status,
+                            characterization=CHARACTERIZATION[r.status],
+                            prerequisites=self.prerequisite_tree(q, seen | {pid})))
         return out
 
     def gap(self, pid: str) -> PracticeGap:
         p = self.practices[pid]
-        return PracticeGap(
+        return made(PracticeGap,
             id=pid, name=p.name, status=p.status, characterization=CHARACTERIZATION[p.status], gap=gap_of(p.status),
             meaning=GAP_MEANING[p.status] + (" (Assumed for this what-if.)" if p.assumed else ""),
             evidence=list(p.evidence), note=p.note, observed_on=p.observed_on, assumed=p.assumed,
@@ -755,9 +757,9 @@ class _View:
 
     def hold(self, pid: str) -> PracticeHold:
         p = self.practices[pid]
-        return PracticeHold(id=pid, name=p.name, status=p.status, characterization=CHARACTERIZATION[p.status],
-                            evidence=list(p.evidence), note=p.note, observed_on=p.observed_on, reason=p.reason,
-                            assumed=p.assumed)
+        return made(PracticeHold, id=pid, name=p.name, status=p.status, characterization=CHARACTERIZATION[p.status],
+                                  evidence=list(p.evidence), note=p.note, observed_on=p.observed_on, reason=p.reason,
+                                  assumed=p.assumed)
 
     def effort(self, pid: str) -> float:
         return self.kb.practices[pid].effort.mid
@@ -771,7 +773,7 @@ class _View:
         if status == SATISFIED:
             lacking = []
         prereqs = [q for q in self.closure(lacking) if q not in lacking]
-        return AlternativeGap(
+        return made(AlternativeGap,
             label=label, source=source, number=number, status=status, practices=list(members),
             lacks=[self.gap(p) for p in lacking], prerequisites=prereqs,
             cost=round(sum(self.effort(p) for p in [*lacking, *prereqs]), 3),
@@ -829,7 +831,7 @@ def _model_practice_gap(v: _View, mp_id: str) -> ModelPracticeGap:
         marked, best = alternatives, None
     else:
         marked, best = _mark_cheapest(alternatives)
-    return ModelPracticeGap(
+    return made(ModelPracticeGap,
         id=mp_id, name=mp.name, kind=mp.kind, status=r.status, characterization=r.characterization,
         decided_by=r.decided_by, step=v.step(f"mps:{mp_id}"), direct=direct, inherits=mp.inherits,
         inherited_status=inherited.status if inherited is not None else None, inherited_direct=inherited_direct,
@@ -844,7 +846,7 @@ def _goal_gap(v: _View, gid: str) -> GoalGap:
     info = v.kb.goals.get(gid)
     generic = info.generic if info is not None else gid
     missing = [m for m in g.practices if m.status != SATISFIED]
-    return GoalGap(
+    return made(GoalGap,
         id=gid, name=g.name, generic=generic, status=g.status, rule=rule, meaning=rule_meaning(rule),
         step=v.step(f"gs:{gid}"),
         failed=[m.id for m in missing if m.status == FAILED_],
@@ -891,10 +893,10 @@ def _level_gaps(v: _View, level: int) -> tuple[list[AreaGap], list[str], list[Go
         goals = [_goal_gap(v, g.id) for g in r.goals if g.status != "satisfied"]
         generic = [_goal_gap(v, g.id) for g in r.generic_goals
                    if g.status != "satisfied" and (g.id.endswith(".GG2") or need >= 3)]
-        areas.append(AreaGap(id=pa.id, name=pa.name, maturity_level=pa.maturity_level, status=r.status,
-                             capability_level=r.capability_level, required_capability=need, rule=rule,
-                             meaning=rule_meaning(rule), step=v.step(f"ps:{pa.id}"), goals=goals,
-                             generic_goals=generic))
+        areas.append(made(AreaGap, id=pa.id, name=pa.name, maturity_level=pa.maturity_level, status=r.status,
+                                   capability_level=r.capability_level, required_capability=need, rule=rule,
+                                   meaning=rule_meaning(rule), step=v.step(f"ps:{pa.id}"), goals=goals,
+                                   generic_goals=generic))
     org = [_goal_gap(v, g.id) for g in v.a.generic_goals
            if g.status != "satisfied" and (g.id == "GG2" or need >= 3) and areas]
     return areas, scoped, org
@@ -948,7 +950,7 @@ def _adopt(
     adoption = []
     for pid in members:
         pr = v.practices[pid]
-        adoption.append(Adoption(
+        adoption.append(made(Adoption,
             id=pid, name=pr.name, status=pr.status, characterization=CHARACTERIZATION[pr.status], gap=gap_of(pr.status),
             fixes=sorted(set(fixes.get(pid, []))),
             prerequisite_of=sorted(q for q in in_set if pid in v.kb.practices[q].requires),
@@ -964,14 +966,14 @@ def _level_choices(v: _View, areas: list[AreaGap]) -> tuple[dict[str, Alternativ
         for goal in [*area.goals, *area.generic_goals]:
             for mp in goal.practices:
                 if mp.direct is not None:
-                    obstacles.append(Obstacle(id=mp.id, reason=f"characterized directly as {mp.direct.status} "
-                                                               f"({mp.direct.rationale}); re-characterize it"))
+                    obstacles.append(made(Obstacle, id=mp.id, reason=f"characterized directly as {mp.direct.status} "
+                                                                     f"({mp.direct.rationale}); re-characterize it"))
                     continue
                 best = next((x for x in mp.alternatives if x.cheapest), None)
                 if best is None:
-                    obstacles.append(Obstacle(id=mp.id, reason="no alternative of our practices implements it"
-                                              + (f" and {mp.inherits} is characterized directly as "
-                                                 f"{mp.inherited_direct.status}" if mp.inherited_direct else "")))
+                    obstacles.append(made(Obstacle, id=mp.id, reason="no alternative of our practices implements it"
+                                                    + (f" and {mp.inherits} is characterized directly as "
+                                                       f"{mp.inherited_direct.status}" if mp.inherited_direct else "")))
                     continue
                 choices[mp.id] = best
     return choices, obstacles
@@ -1026,9 +1028,9 @@ def _completion(v: _View, cid: str, kind: Literal["process_area", "goal", "frame
                 "already be in place"
     if obstacles:
         text += f"; adopting practices cannot satisfy {', '.join(obstacles)}"
-    return Completion(id=cid, kind=kind, name=name, missing=missing, adopt=adopt, assess_first=assess, cost=cost,
-                      adoptable=not obstacles, obstacles=obstacles, needs=text + ".",
-                      goals=sorted(goals, key=_closeness))
+    return made(Completion, id=cid, kind=kind, name=name, missing=missing, adopt=adopt, assess_first=assess, cost=cost,
+                            adoptable=not obstacles, obstacles=obstacles, needs=text + ".",
+                            goals=sorted(goals, key=_closeness))
 
 
 def _goal_completion(v: _View, goal: GoalGap) -> Completion:
@@ -1120,10 +1122,11 @@ def levers(v: _View, candidates: Sequence[str], limit: int = 3) -> list[Lever]:
         if practices:
             parts.append(words.plural(len(practices), "CMMI practice"))
         r = v.practices[pid]
-        found.append(Lever(id=pid, name=r.name, status=r.status, characterization=CHARACTERIZATION[r.status],
-                           with_prerequisites=prerequisites, cost=cost, practices=practices, goals=goals,
-                           process_areas=areas, levels=levels, score=round(count / cost if cost > 0 else count, 6),
-                           unlocks=words.listing(parts)))
+        found.append(made(Lever, id=pid, name=r.name, status=r.status, characterization=CHARACTERIZATION[r.status],
+                                 with_prerequisites=prerequisites, cost=cost, practices=practices, goals=goals,
+                                 process_areas=areas, levels=levels,
+                                 score=round(count / cost if cost > 0 else count, 6),
+                                 unlocks=words.listing(parts)))
     found.sort(key=lambda x: (-x.score, -(len(x.practices) + len(x.goals) + len(x.process_areas) + len(x.levels)),
                               x.cost, x.id))
     return found[:limit]
@@ -1152,14 +1155,14 @@ def _hold_model_practice(v: _View, m: ModelPracticeResult) -> ModelPracticeHold:
     if source.decided_by.startswith("alternative "):
         number = int(source.decided_by.split()[1])
         members = [x.id for x in source.alternatives[number - 1].practices]
-    return ModelPracticeHold(id=m.id, name=m.name, decided_by=m.decided_by, characterization=m.characterization,
-                             step=v.step(f"mps:{m.id}"), direct=source.direct, inherited_from=inherited_from,
-                             practices=[v.hold(p) for p in members])
+    return made(ModelPracticeHold, id=m.id, name=m.name, decided_by=m.decided_by, characterization=m.characterization,
+                                   step=v.step(f"mps:{m.id}"), direct=source.direct, inherited_from=inherited_from,
+                                   practices=[v.hold(p) for p in members])
 
 
 def _hold_goal(v: _View, g: GoalResult) -> GoalHold:
-    return GoalHold(id=g.id, name=g.name, status=g.status, step=v.step(f"gs:{g.id}"),
-                    practices=[_hold_model_practice(v, m) for m in g.practices])
+    return made(GoalHold, id=g.id, name=g.name, status=g.status, step=v.step(f"gs:{g.id}"),
+                          practices=[_hold_model_practice(v, m) for m in g.practices])
 
 
 def _how(v: _View, level: int) -> HowExplanation:
@@ -1176,12 +1179,12 @@ def _how(v: _View, level: int) -> HowExplanation:
                 scoped.append(pa.id)
                 continue
             generic = [g for g in r.generic_goals if g.id.endswith(".GG2") or need >= 3]
-            areas.append(AreaHold(id=pa.id, name=pa.name, maturity_level=pa.maturity_level, status=r.status,
-                                  capability_level=r.capability_level, step=v.step(f"ps:{pa.id}"),
-                                  goals=[_hold_goal(v, g) for g in r.goals],
-                                  generic_goals=[_hold_goal(v, g) for g in generic]))
+            areas.append(made(AreaHold, id=pa.id, name=pa.name, maturity_level=pa.maturity_level, status=r.status,
+                                        capability_level=r.capability_level, step=v.step(f"ps:{pa.id}"),
+                                        goals=[_hold_goal(v, g) for g in r.goals],
+                                        generic_goals=[_hold_goal(v, g) for g in generic]))
         areas.sort(key=lambda x: (x.maturity_level, x.id))
-    return HowExplanation(chain=chain, process_areas=areas, out_of_scope=scoped)
+    return made(HowExplanation, chain=chain, process_areas=areas, out_of_scope=scoped)
 
 
 def level_explanation(session: Session, level: int | None = None, *, furthest: bool = True) -> LevelExplanation:
@@ -1226,7 +1229,7 @@ def _level_explanation(session: Session, level: int, furthest: bool) -> LevelExp
         verified_level = session.conclusions_with(_assumed([x.id for x in adoption])).maturity_level
     else:
         adoption, verified, minimal, first, verified_level = [], False, False, [], None
-    explanation = LevelExplanation(
+    explanation = made(LevelExplanation,
         **_header(a), level=level, level_name=v.kb.level_name(level), reached=reached, blocking_level=blocking,
         summary=[], process_areas=areas, out_of_scope=scoped, generic_goals=org,
         minimal_adoption=[x.id for x in adoption], adoption=adoption, minimal=minimal, prerequisites_first=first,
@@ -1330,7 +1333,7 @@ def practice_explanation(session: Session, practice_id: str, *, roadmap: bool = 
         r = v.mps[mid]
         goal = v.goals[mp.goal]
         numbers = [k for k, alt in enumerate(mp.alternatives, 1) if practice_id in alt]
-        implements.append(ImplementsLink(
+        implements.append(made(ImplementsLink,
             id=mid, name=mp.name, kind=mp.kind, goal=mp.goal, goal_name=goal.name, goal_status=goal.status,
             process_area=mp.process_area, maturity_level=kb.model_practice_level(mid), status=r.status,
             alternatives=numbers,
@@ -1343,13 +1346,13 @@ def practice_explanation(session: Session, practice_id: str, *, roadmap: bool = 
         fw = kb.frameworks[fid]
         result = a.framework(fid)
         lv = next(x for x in result.levels if x.level == level)
-        frameworks.append(FrameworkLink(framework=fid, framework_name=fw.name, level=level, level_name=lv.name,
-                                        required=required, status=lv.status, met=lv.met, reached=lv.reached))
+        frameworks.append(made(FrameworkLink, framework=fid, framework_name=fw.name, level=level, level_name=lv.name,
+                                              required=required, status=lv.status, met=lv.met, reached=lv.reached))
 
     def link(q: str) -> PracticeLink:
         r = v.practices[q]
-        return PracticeLink(id=q, name=r.name, status=r.status, characterization=CHARACTERIZATION[r.status],
-                            satisfied=r.satisfied)
+        return made(PracticeLink, id=q, name=r.name, status=r.status, characterization=CHARACTERIZATION[r.status],
+                                  satisfied=r.satisfied)
 
     following = next_level(a.maturity_level)
     needed: Literal["adopt", "no", "satisfied"] = "satisfied" if p.satisfied else "no"
@@ -1357,7 +1360,7 @@ def practice_explanation(session: Session, practice_id: str, *, roadmap: bool = 
         if practice_id in level_explanation(session, following).minimal_adoption:
             needed = "adopt"
     position = _roadmap_position(session, practice_id) if roadmap and not p.satisfied else None
-    explanation = PracticeExplanation(
+    explanation = made(PracticeExplanation,
         **_header(a), id=practice_id, name=practice.name, description=practice.description, option=practice.option,
         status=p.status, characterization=CHARACTERIZATION[p.status], satisfied=p.satisfied,
         gap=None if p.satisfied else gap_of(p.status),
@@ -1374,7 +1377,7 @@ def practice_explanation(session: Session, practice_id: str, *, roadmap: bool = 
 
 
 def _unavailable(reason: str) -> RoadmapPosition:
-    return RoadmapPosition(target="the next level", placement="unavailable", reasons=[reason])
+    return made(RoadmapPosition, target="the next level", placement="unavailable", reasons=[reason])
 
 
 def _roadmap_position(session: Session, practice_id: str) -> RoadmapPosition:
@@ -1392,9 +1395,9 @@ def _roadmap_position(session: Session, practice_id: str) -> RoadmapPosition:
             plan = plan_roadmap(session.kb, session.facts, assumptions=dict(session.assumptions),
                                 verify=session.verify)
     except UserInputError as exc:  # the roadmap refuses an impossible target; the inputs were checked already
-        return RoadmapPosition(target="the next level", placement="impossible",
-                               reasons=[f"No roadmap toward the next level: "
-                                        f"{'; '.join(p.message for p in exc.problems)}."])
+        return made(RoadmapPosition, target="the next level", placement="impossible",
+                                     reasons=[f"No roadmap toward the next level: "
+                                              f"{'; '.join(p.message for p in exc.problems)}."])
     except (ImportError, AttributeError, TypeError, ValueError, KeyError) as exc:
         return _unavailable(f"The roadmap could not be consulted ({type(exc).__name__}: {exc}).")
     try:
@@ -1442,10 +1445,10 @@ def position_on(kb: KnowledgeBase, plan: Any, practice_id: str) -> RoadmapPositi
             reasons.append(f"It also waits for {listed(item.awaits_assessment)}, which "
                            f"{'has' if len(item.awaits_assessment) == 1 else 'have'} no evidence recorded: assess "
                            "first.")
-        return RoadmapPosition(**base, placement="planned", rank=item.rank, wave=item.wave,
-                               needed_by_target=item.needed_by_target, needed_for=list(item.needed_for),
-                               requires=list(item.requires), awaits_assessment=list(item.awaits_assessment),
-                               unblocks=list(item.unblocks), reasons=reasons)
+        return made(RoadmapPosition, **base, placement="planned", rank=item.rank, wave=item.wave,
+                                     needed_by_target=item.needed_by_target, needed_for=list(item.needed_for),
+                                     requires=list(item.requires), awaits_assessment=list(item.awaits_assessment),
+                                     unblocks=list(item.unblocks), reasons=reasons)
     first = next((x for x in plan.assess_first if x.practice == practice_id), None)
     if first is not None:
         reasons = [f"The roadmap toward {label} plans no work on it yet: it has no evidence recorded, so it is "
@@ -1454,15 +1457,15 @@ def position_on(kb: KnowledgeBase, plan: Any, practice_id: str) -> RoadmapPositi
             reasons.append(f"If it is missing, the target needs it for {needs(first.needed_for)}.")
         if first.needed_by:
             reasons.append(f"Planned items that wait for it: {listed(first.needed_by)}.")
-        return RoadmapPosition(**base, placement="assess_first", needed_by_target=first.needed_by_target,
-                               needed_for=list(first.needed_for), unblocks=list(first.needed_by), reasons=reasons)
+        return made(RoadmapPosition, **base, placement="assess_first", needed_by_target=first.needed_by_target,
+                                     needed_for=list(first.needed_for), unblocks=list(first.needed_by), reasons=reasons)
     if plan.reached:
-        return RoadmapPosition(**base, placement="target_reached",
-                               reasons=[f"The roadmap's target, {label}, is already reached: there is nothing to "
-                                        "plan."])
-    return RoadmapPosition(**base, placement="not_needed",
-                           reasons=[f"It is not on the roadmap toward {label}: the target does not need it and no "
-                                    "planned item waits for it."])
+        return made(RoadmapPosition, **base, placement="target_reached",
+                                     reasons=[f"The roadmap's target, {label}, is already reached: there is nothing to "
+                                              "plan."])
+    return made(RoadmapPosition, **base, placement="not_needed",
+                                 reasons=[f"It is not on the roadmap toward {label}: the target does not need it "
+                                          "and no planned item waits for it."])
 
 
 def _practice_summary(e: PracticeExplanation) -> list[str]:
@@ -1511,7 +1514,7 @@ def _requirement_gaps(v: _View, framework: str, level: int) -> list[RequirementG
             pid = group[0][0]
             klass = v.klass(pid)
             if klass not in (SATISFIED, NOT_APPLICABLE):
-                out.append(RequirementGap(id=pid, kind="practice", status=klass, practice=v.gap(pid)))
+                out.append(made(RequirementGap, id=pid, kind="practice", status=klass, practice=v.gap(pid)))
             continue
         classes = [rate_alternative(v.klass(p) for p in alt) for alt in group]
         klass, _ = any_of(classes)
@@ -1519,8 +1522,8 @@ def _requirement_gaps(v: _View, framework: str, level: int) -> list[RequirementG
             continue
         alts = [v.alternative(alt, k, classes[k - 1], "own", f"alternative {k}") for k, alt in enumerate(group, 1)]
         marked, best = _mark_cheapest(alts)
-        out.append(RequirementGap(id=f"fw:{framework}:{level}:{i}", kind="any_of", status=klass, alternatives=marked,
-                                  cheapest=best.label if best else None))
+        out.append(made(RequirementGap, id=f"fw:{framework}:{level}:{i}", kind="any_of", status=klass,
+                                        alternatives=marked, cheapest=best.label if best else None))
     return out
 
 
@@ -1556,12 +1559,12 @@ def framework_explanation(session: Session, framework: str, level: int | None = 
             else:
                 best = next((x for x in req.alternatives if x.cheapest), None)
                 if best is None:
-                    obstacles.append(Obstacle(id=req.id, reason="no alternative can be adopted"))
+                    obstacles.append(made(Obstacle, id=req.id, reason="no alternative can be adopted"))
                 else:
                     choices[req.id] = best
         steps = [s for s in (v.step(f"fls:{framework}:{lv.level}"), v.step(f"fx:{framework}:{lv.level}")) if s]
         holds = [v.hold(p) for p in lv.practices if p not in lv.optional and v.satisfied(p)] if r.met else []
-        levels.append(FrameworkLevelExplanation(
+        levels.append(made(FrameworkLevelExplanation,
             level=lv.level, name=lv.name, status=r.status, met=r.met, reached=r.reached, steps=steps,
             missing=list(r.missing), failed=list(r.failed), undetermined=list(r.unknown),
             requirements=requirements, practices=holds, optional=list(lv.optional)))
@@ -1582,7 +1585,7 @@ def framework_explanation(session: Session, framework: str, level: int | None = 
     chain = [s for s in (v.step(f"fwl:{framework}"),
                          v.step(f"fx:{framework}:{result.level}") if result.level is not None else None) if s]
     names = {lv.level: lv.name for lv in fw.levels}
-    explanation = FrameworkExplanation(
+    explanation = made(FrameworkExplanation,
         **_header(a), framework=framework, framework_name=fw.name, provenance=fw.provenance,
         provenance_note=fw.provenance_note, level=level, level_name=names[level], current_level=result.level,
         current_level_name=result.level_name, reached=reached, blocking_level=blocking, summary=[], levels=levels,

@@ -55,7 +55,7 @@ from mlops_maturity.engine.kb import KnowledgeBase, load_knowledge_base
 from mlops_maturity.engine.knowledge import Dimension
 from mlops_maturity.engine.levels import next_level
 from mlops_maturity.engine.rating import required_capability
-from mlops_maturity.engine.results import Assessment, Assumption, Coverage, Finding, GoalResult
+from mlops_maturity.engine.results import Assessment, Assumption, Coverage, Finding, GoalResult, made
 from mlops_maturity.engine.roadmap import Roadmap, Target, TargetSpec
 from mlops_maturity.engine.session import Session
 from mlops_maturity.engine.summary import Summary, summarize
@@ -487,8 +487,12 @@ def build_context(
             plan, unavailable = _roadmap(session, (goal.framework, goal.level), capacity)
     cw = _crosswalk(session) if appendix else None
     context = _context(session.kb, session.facts, result, goal, plan, explanation, cw)
+    # The caller's options are validated, unless they are what validation keeps as it is (a layout checked above as
+    # a plain str, a bool).
+    options = (made(ReportOptions, layout=layout, appendix=appendix) if type(layout) is str and type(appendix) is bool
+               else ReportOptions(layout=layout, appendix=appendix))
     return context.model_copy(update={
-        "report": ReportOptions(layout=layout, appendix=appendix),
+        "report": options,
         "roadmap_unavailable": unavailable,
         "framework_explanation": framework_why,
         "summary": summarize(session),
@@ -584,16 +588,16 @@ def _context(
         for mp in goal.practices:
             if mp.direct is not None and not mp.inherited:
                 model = kb.model_practices[mp.id]
-                direct_rows.append(DirectRow(id=mp.id, name=mp.name, goal=goal.id, process_area=model.process_area,
-                                             status=mp.direct.status, rationale=mp.direct.rationale,
-                                             evidence=mp.direct.evidence))
+                direct_rows.append(made(DirectRow, id=mp.id, name=mp.name, goal=goal.id,
+                                        process_area=model.process_area, status=mp.direct.status,
+                                        rationale=mp.direct.rationale, evidence=list(mp.direct.evidence)))
     areas = []
     for pa_result in a.process_areas:
         pa = kb.process_area[pa_result.id]
         in_target = needed is not None and target is not None and pa.maturity_level <= target
         scoped = pa_result.status == "out_of_scope"
         meets = scoped or (pa_result.capability_level is not None and pa_result.capability_level >= (needed or 0))
-        areas.append(ProcessAreaRow(
+        areas.append(made(ProcessAreaRow,
             id=pa.id, name=pa.name, category=pa.category.value, maturity_level=pa.maturity_level,
             purpose=pa.purpose, ml_interpretation=pa.ml_interpretation, status=pa_result.status,
             capability_level=pa_result.capability_level,
@@ -601,7 +605,7 @@ def _context(
             out_of_scope_reason=pa_result.out_of_scope_reason, coverage=pa_result.coverage,
             target_capability=needed if in_target else None,
             meets_target=meets if in_target else None,
-            goals=pa_result.goals, generic_goals=pa_result.generic_goals,
+            goals=list(pa_result.goals), generic_goals=list(pa_result.generic_goals),
             direct=[d.id for d in direct_rows if d.process_area == pa.id],
         ))
     frameworks = []
@@ -609,16 +613,16 @@ def _context(
         fw = kb.frameworks[fw_result.id]
         described = {lv.level: lv.description for lv in fw.levels}
         verdict = fw.article_verdict
-        frameworks.append(FrameworkRow(
+        frameworks.append(made(FrameworkRow,
             id=fw.id, name=fw.name, publisher=fw.publisher, provenance=fw_result.provenance,
             provenance_note=fw.provenance_note, level=fw_result.level, level_name=fw_result.level_name,
             highest_met=fw_result.highest_met, next_level=fw_result.next_level,
             next_level_status=fw_result.next_level_status,
             lowest_level=fw.levels[0].level, highest_level=fw.levels[-1].level,
-            levels=[FrameworkLevelRow(level=lv.level, name=lv.name, description=described[lv.level],
-                                      status=lv.status, met=lv.met, reached=lv.reached, coverage=lv.coverage,
-                                      missing=lv.missing, failed=lv.failed, unknown=lv.unknown,
-                                      optional=lv.optional) for lv in fw_result.levels],
+            levels=[made(FrameworkLevelRow, level=lv.level, name=lv.name, description=described[lv.level],
+                         status=lv.status, met=lv.met, reached=lv.reached, coverage=lv.coverage,
+                         missing=list(lv.missing), failed=list(lv.failed), unknown=list(lv.unknown),
+                         optional=list(lv.optional)) for lv in fw_result.levels],
             article_verdict=verdict.text if verdict else None,
             article_near_miss=bool(verdict and verdict.near_miss),
         ))
@@ -627,11 +631,11 @@ def _context(
         practice = kb.practices[p.id]
         implements = list(p.implements)
         goals = sorted({kb.model_practices[m].goal for m in implements})
-        practices.append(PracticeRow(
+        practices.append(made(PracticeRow,
             id=p.id, name=p.name, dimension=practice.dimension.value, status=p.status,
             status_meaning=words.characterization(p.status), satisfied=p.satisfied, ready=p.ready,
-            blocked_by=p.blocked_by,
-            evidence=p.evidence, note=p.note, observed_on=p.observed_on, reason=p.reason, assumed=p.assumed,
+            blocked_by=list(p.blocked_by),
+            evidence=list(p.evidence), note=p.note, observed_on=p.observed_on, reason=p.reason, assumed=p.assumed,
             implements=implements, goals=goals,
             process_areas=sorted({area for m in implements if (area := kb.model_practices[m].process_area)}),
             serving_level=kb.serving_level[p.id],
@@ -640,39 +644,40 @@ def _context(
     by_status = {s: 0 for s in ("FI", "LI", "PI", "NI", "NY", "NA", "not_observed")}
     for p in a.practices:
         by_status[p.status] += 1
-    return ReportContext(
-        tool=ToolInfo(name="mlops-maturity", version=tool_version()),
-        organization=OrganizationInfo(
+    return made(ReportContext,
+        tool=made(ToolInfo, name="mlops-maturity", version=tool_version()),
+        organization=made(OrganizationInfo,
             name=facts.organization, assessed_on=facts.assessed_on, assessor=facts.assessor, scope=facts.scope,
             source=a.source, context=dict(sorted(facts.context.items())),
         ),
         knowledge_base=a.knowledge_base,
-        maturity=MaturityInfo(
+        maturity=made(MaturityInfo,
             level=a.maturity_level, name=a.maturity_level_name, description=current.description,
             ml_meaning=current.ml_meaning, next_level=next_level(a.maturity_level),
-            levels=[LevelInfo(level=lv.level, name=lv.name, description=lv.description, ml_meaning=lv.ml_meaning,
-                              median_months_from_previous=lv.median_months_from_previous,
-                              reached=lv.level <= a.maturity_level) for lv in kb.maturity_levels],
+            levels=[made(LevelInfo, level=lv.level, name=lv.name, description=lv.description,
+                         ml_meaning=lv.ml_meaning, median_months_from_previous=lv.median_months_from_previous,
+                         reached=lv.level <= a.maturity_level) for lv in kb.maturity_levels],
         ),
-        report=ReportOptions(layout="full", appendix=cw is not None),
+        report=made(ReportOptions, layout="full", appendix=cw is not None),
         target=_target_info(a, aim, needed),
-        capability_levels=[CapabilityLevelInfo(level=n, name=name, meaning=m) for n, name, m in _CAPABILITY_LEVELS],
+        capability_levels=[made(CapabilityLevelInfo, level=n, name=name, meaning=m)
+                           for n, name, m in _CAPABILITY_LEVELS],
         process_areas=areas,
-        generic_goals=a.generic_goals,
-        target_profiles=[TargetProfileRow(level=t.level, name=kb.level_name(t.level), met=t.met, coverage=t.coverage,
-                                          areas_short=t.areas_short) for t in a.target_profiles],
+        generic_goals=list(a.generic_goals),
+        target_profiles=[made(TargetProfileRow, level=t.level, name=kb.level_name(t.level), met=t.met,
+                              coverage=t.coverage, areas_short=list(t.areas_short)) for t in a.target_profiles],
         heat_map=_heat_map(areas, practices),
         direct_practices=direct_rows,
         frameworks=frameworks,
-        findings=a.findings,
+        findings=list(a.findings),
         practices=practices,
-        practice_summary=PracticeSummary(
+        practice_summary=made(PracticeSummary,
             total=len(a.practices), observed=len(a.practices) - by_status["not_observed"],
             satisfied=sum(p.satisfied for p in a.practices), ready=sum(p.ready for p in a.practices),
             by_status=by_status,
         ),
-        assumptions=a.assumptions,
-        warnings=a.warnings,
+        assumptions=list(a.assumptions),
+        warnings=list(a.warnings),
         roadmap=plan,
         roadmap_unavailable=None,
         explanation=explanation,
@@ -682,15 +687,15 @@ def _context(
 
 def _target_info(a: Assessment, goal: Target | None, needed: int | None) -> TargetInfo:
     if goal is None:
-        return TargetInfo(kind="maturity", framework=None, level=None, name=None, label=None, reached=False,
-                          required_capability=None)
+        return made(TargetInfo, kind="maturity", framework=None, level=None, name=None, label=None, reached=False,
+                                required_capability=None)
     if goal.kind == "maturity":
         reached = a.maturity_level >= goal.level
     else:
         level = a.framework(goal.framework or "").level
         reached = level is not None and level >= goal.level
-    return TargetInfo(kind=goal.kind, framework=goal.framework, level=goal.level, name=goal.name, label=goal.label,
-                      reached=reached, required_capability=needed)
+    return made(TargetInfo, kind=goal.kind, framework=goal.framework, level=goal.level, name=goal.name,
+                label=goal.label, reached=reached, required_capability=needed)
 
 
 def _heat_map(areas: list[ProcessAreaRow], practices: list[PracticeRow]) -> HeatMap:
@@ -710,11 +715,11 @@ def _heat_map(areas: list[ProcessAreaRow], practices: list[PracticeRow]) -> Heat
         cells = []
         for d in dimensions:
             satisfied, total = counts.get((pa.id, d), (0, 0))
-            cells.append(HeatMapCell(dimension=d, satisfied=satisfied, total=total,
-                                     percent=(satisfied * 100 + total // 2) // total if total else None))
-        rows.append(HeatMapRow(process_area=pa.id, name=pa.name, maturity_level=pa.maturity_level,
-                               capability_label=pa.capability_label, cells=cells))
-    return HeatMap(dimensions=dimensions, rows=rows)
+            cells.append(made(HeatMapCell, dimension=d, satisfied=satisfied, total=total,
+                                           percent=(satisfied * 100 + total // 2) // total if total else None))
+        rows.append(made(HeatMapRow, process_area=pa.id, name=pa.name, maturity_level=pa.maturity_level,
+                                     capability_label=pa.capability_label, cells=cells))
+    return made(HeatMap, dimensions=dimensions, rows=rows)
 
 
 # --- filters and globals --------------------------------------------------------------------------------------------

@@ -1,10 +1,13 @@
 """The assessment result: a pydantic model with a versioned JSON form (``schema_version``)."""
 
 
+import copy
 import datetime as dt
-from typing import Any, Literal, TypeVar
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.fields import FieldInfo
 
 SCHEMA_VERSION = "2.0"
 
@@ -59,6 +62,137 @@ def trusted(cls: type[R], values: dict[str, Any]) -> R:
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)
     return obj
+
+
+M = TypeVar("M", bound=BaseModel)
+
+CHECK_MADE = False
+"""The switch of :func:`made`: when true, every model it makes is also validated from the same values, and any
+difference (a type, a value, a field) is an ``AssertionError``. tests/test_made_documents.py turns it on."""
+
+_Spec = tuple[tuple[str, ...], dict[str, Callable[[], Any] | None], tuple[str, ...], set[str]]
+_MADE: dict[type, _Spec] = {}
+
+
+def _default_maker(cls: type[BaseModel], name: str, field: FieldInfo) -> Callable[[], Any] | None:
+    """What makes a field's default, as validation does (``None``: the field is required)."""
+    if field.is_required():
+        return None
+    if field.default_factory is not None:  # none of the documents has one; validate such a model instead
+        raise TypeError(f"{cls.__name__}.{name}: made() knows no default factories")
+    default = field.default
+    if default is None or isinstance(default, (str, int, float)):
+        return lambda: default
+    if isinstance(default, (list, dict)) and not default:
+        return type(default)  # a fresh empty one, as validation's copy of the default
+    return lambda: copy.deepcopy(default)
+
+
+def _made_spec(cls: type[BaseModel]) -> _Spec:
+    if not cls.model_config.get("frozen") or cls.__pydantic_post_init__ is not None or cls.__private_attributes__:
+        raise TypeError(f"{cls.__name__}: made() makes frozen models without model_post_init or private attributes")
+    fields = cls.model_fields
+    floats = tuple(name for name, f in fields.items()
+                   if f.annotation is float or set(get_args(f.annotation)) == {float, type(None)})
+    # Every field's name, one set shared by the objects given them all: pydantic copies it before changing it.
+    spec = _MADE[cls] = (tuple(fields), {name: _default_maker(cls, name, f) for name, f in fields.items()}, floats,
+                         set(fields))
+    return spec
+
+
+def made(cls: type[M], /, **values: Any) -> M:
+    """A document model (an explanation, a roadmap, a report context, a summary) made from values the engine built
+    itself, without validating them: what validation would do to such values is done here or by the caller.
+
+    Unknown or missing required fields are a ``TypeError``; a field left out takes its default (a copy, as
+    validation gives), and a number given to a ``float`` field becomes a ``float``, as validation makes it.
+    Everything else must already be of the field's type: lists as lists (not tuples), nested models made, plain
+    ``str`` rather than a ``str`` enum. Validators and serializers are then built only for the documents that are
+    validated or printed (pydantic builds them per model on first use, ~1 ms each, ~45 ms on a cold report), and
+    :data:`CHECK_MADE` holds each call to what validation makes.
+    """
+    spec = _MADE.get(cls)
+    names, defaults, floats, every = spec if spec is not None else _made_spec(cls)
+    if len(values) == len(names):
+        fields_set = every
+        if tuple(values) == names:  # given in the declared order: the call's own dict, in that order, is the model's
+            fields = values
+        else:
+            try:
+                fields = {name: values[name] for name in names}
+            except KeyError:
+                raise TypeError(_fields_problem(cls, values)) from None
+    else:
+        fields_set = set(values)
+        fields = {}
+        given = 0
+        for name in names:
+            if name in values:
+                fields[name] = values[name]
+                given += 1
+            else:
+                maker = defaults[name]
+                if maker is None:
+                    raise TypeError(_fields_problem(cls, values))
+                fields[name] = maker()
+        if given != len(values):
+            raise TypeError(_fields_problem(cls, values))
+    for name in floats:
+        value = fields[name]
+        if type(value) is not float and isinstance(value, (int, float)):
+            fields[name] = float(value)
+    obj = _new(cls)
+    _set(obj, "__dict__", fields)
+    _set(obj, "__pydantic_fields_set__", fields_set)
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    if CHECK_MADE:
+        _same_as_validated(cls, values, obj)
+    return obj
+
+
+def _fields_problem(cls: type[BaseModel], values: dict[str, Any]) -> str:
+    names, defaults, _, _ = _MADE[cls]
+    unknown = sorted(set(values) - set(names))
+    missing = sorted(name for name in names if name not in values and defaults[name] is None)
+    return f"{cls.__name__}: unknown fields {unknown}, missing {missing}"
+
+
+def _same_as_validated(cls: type[BaseModel], values: dict[str, Any], obj: BaseModel) -> None:
+    validated = cls.model_validate(values)
+    difference = _difference(validated, obj, cls.__name__)
+    if difference:
+        raise AssertionError(f"made() and validation differ: {difference}")
+
+
+def _difference(validated: Any, built: Any, where: str) -> str | None:
+    """Where ``built`` differs from ``validated`` in type, value, field order or fields set (``None``: nowhere)."""
+    if type(validated) is not type(built):
+        return f"{where}: {type(built).__name__} {built!r}, validation makes {type(validated).__name__}"
+    if isinstance(validated, BaseModel):
+        if validated is built:
+            return None
+        if list(validated.__dict__) != list(built.__dict__):
+            return f"{where}: fields {list(built.__dict__)}, validation makes {list(validated.__dict__)}"
+        if validated.model_fields_set != built.model_fields_set:
+            return f"{where}: fields set {sorted(built.model_fields_set)}, validation makes " \
+                   f"{sorted(validated.model_fields_set)}"
+        pairs: Any = ((f"{where}.{k}", v, built.__dict__[k]) for k, v in validated.__dict__.items())
+    elif isinstance(validated, (list, tuple)):
+        if len(validated) != len(built):
+            return f"{where}: {len(built)} items, validation makes {len(validated)}"
+        pairs = ((f"{where}[{i}]", v, b) for i, (v, b) in enumerate(zip(validated, built)))
+    elif isinstance(validated, dict):
+        if list(validated) != list(built):
+            return f"{where}: keys {list(built)}, validation makes {list(validated)}"
+        pairs = ((f"{where}[{k!r}]", v, built[k]) for k, v in validated.items())
+    else:
+        return None if validated == built else f"{where}: {built!r}, validation makes {validated!r}"
+    for at, v, b in pairs:
+        found = _difference(v, b, at)
+        if found:
+            return found
+    return None
 
 
 class Coverage(Result):

@@ -67,7 +67,7 @@ from mlops_maturity.engine.rating import (
     required_capability,
 )
 from mlops_maturity.engine.reference import PRACTICE_CLASSES
-from mlops_maturity.engine.results import Assumption, GoalStatus, Result
+from mlops_maturity.engine.results import Assumption, GoalStatus, Result, made
 from mlops_maturity.engine.session import Evaluator, Session
 from pydantic import Field
 
@@ -466,15 +466,17 @@ def resolve_target(kb: KnowledgeBase, spec: TargetSpec, start_level: int) -> Tar
     shown = f"{framework}:{level}"
     check_framework_level(kb, framework, level, parameter="target", shown=shown)
     fw = kb.frameworks[framework]
-    name = next(lv.name for lv in fw.levels if lv.level == level)
-    return Target(kind="framework", framework=framework, level=level, name=name,
-                  label=f"{framework} level {level} ({name})", default=False, highest=level == fw.levels[-1].level)
+    chosen = next(lv for lv in fw.levels if lv.level == level)
+    name = chosen.name
+    # The id and the level as the knowledge base has them: plain str and int, as validation would make the user's.
+    return made(Target, kind="framework", framework=fw.id, level=chosen.level, name=name,
+                label=f"{framework} level {level} ({name})", default=False, highest=level == fw.levels[-1].level)
 
 
 def _maturity_target(kb: KnowledgeBase, level: int, *, default: bool) -> Target:
     name = kb.level_name(level)
-    return Target(kind="maturity", framework=None, level=level, name=name,
-                  label=f"CMMI maturity level {level} ({name})", default=default, highest=level == 5)
+    return made(Target, kind="maturity", framework=None, level=int(level), name=name,
+                label=f"CMMI maturity level {level} ({name})", default=default, highest=level == 5)
 
 
 def _reached(target: Target, maturity_level: int, framework_levels: Mapping[str, int | None]) -> bool:
@@ -529,9 +531,10 @@ class _Costs:
     def basis(self, p: str) -> ItemEffort:
         figure = self.kb.practices[p].effort
         scope, units, known, attribute, size_factor, status_factor = self._working(p)
-        return ItemEffort(
+        return made(ItemEffort,
             scope=scope, units=units, units_known=known, attribute=attribute, size_factor=size_factor,
-            status_factor=status_factor, base=EffortRange(min=figure.min, max=figure.max, mid=round(figure.mid, 6)),
+            status_factor=status_factor,
+            base=made(EffortRange, min=figure.min, max=figure.max, mid=round(figure.mid, 6)),
         )
 
     def bounds(self, p: str) -> tuple[float, float]:
@@ -578,7 +581,7 @@ def _size(facts: FactFile) -> Size:
         value = facts.context.get(name)
         return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
-    return Size(ml_team_count=count("ml_team_count"), production_model_count=count("production_model_count"))
+    return made(Size, ml_team_count=count("ml_team_count"), production_model_count=count("production_model_count"))
 
 
 def plan(
@@ -626,14 +629,14 @@ def plan(
         "size": size,
     }
     if start.target_reached:
-        nothing = EffortRange(min=0, max=0, mid=0)
-        return Roadmap(
+        nothing = made(EffortRange, min=0, max=0, mid=0)
+        return made(Roadmap,
             **header, reached=True, after_assess_first=None, reached_at_wave=None, items=[], waves=[],
             assess_first=[],
-            estimate=Estimate(effort=nothing, assess_first_effort=nothing, effort_if_missing=nothing,
-                              capacity=capacity, quarters=0 if capacity else None, months=0 if capacity else None,
-                              calendar=None, calendar_note=CALENDAR_NOTE, historical_steps=[],
-                              historical_months=None),
+            estimate=made(Estimate, effort=nothing, assess_first_effort=nothing, effort_if_missing=nothing,
+                                    capacity=capacity, quarters=0 if capacity else None, months=0 if capacity else None,
+                                    calendar=None, calendar_note=CALENDAR_NOTE, historical_steps=[],
+                                    historical_months=None),
             findings=_findings(kb, start.findings), raised_findings=[],
         )
 
@@ -650,8 +653,8 @@ def plan(
     for d in sorted(planned):  # each practice's prerequisite reasons in the order of the practices needing it
         for p in sorted(set(kb.practices[d].requires)):
             if p in planned or p in assess_first:
-                reasons[p].append(Reason(kind="prerequisite", of=d, requirement=None, alternative=None,
-                                         text=f"prerequisite of {d}"))
+                reasons[p].append(made(Reason, kind="prerequisite", of=d, requirement=None, alternative=None,
+                                               text=f"prerequisite of {d}"))
     unblocks_total = _transitive_counts(dependents)
     order = _order(kb, costs, prerequisites, dependents, unblocks_total)
     # Within a wave every item can start at once: the one with the most value per person-week first (then serving
@@ -687,7 +690,7 @@ def plan(
 
     findings_now = set(start.findings)
     items = [
-        RoadmapItem(
+        made(RoadmapItem,
             rank=rank, practice=p, name=kb.practices[p].name, status=_shown(statuses[p]),
             wave=wave_of[p], serves=kb.serving_level[p], needed_by_target=bool(needed_for[p]),
             needed_for=needed_for[p], reasons=reasons[p], implements=list(kb.practice_implements.get(p, [])),
@@ -704,9 +707,9 @@ def plan(
         for rank, p in enumerate(ranked, start=1)
     ]
     first = [
-        AssessFirstItem(
+        made(AssessFirstItem,
             practice=p, name=kb.practices[p].name,
-            status=_shown(statuses[p]),  # type: ignore[arg-type]
+            status=_shown(statuses[p]),
             serves=kb.serving_level[p], needed_by_target=bool(needed_for[p]), needed_for=needed_for[p],
             reasons=reasons[p], needed_by=needed_by[p],
             missing_prerequisites=sorted(q for q in kb.practices[p].requires if statuses[q] in UNSAT),
@@ -721,7 +724,7 @@ def plan(
         **{p: "FI" for p in assess_first}, **{p: "FI" for members in waves[:k] for p in members}})
     mentioned = set(start.findings) | {f for w in wave_results for f in w.findings_resolved + w.findings_raised} | {
         f for i in items for f in i.resolves_findings}
-    return Roadmap(
+    return made(Roadmap,
         **header, reached=False, after_assess_first=after_assess_first, reached_at_wave=reached_at,
         items=items, waves=wave_results, assess_first=first,
         estimate=_estimate(kb, costs, goal, start, ranked, sorted(assess_first), if_missing, order, prerequisites,
@@ -898,7 +901,7 @@ def _choose(kb: KnowledgeBase, costs: _Costs, needs: list[_Need], target: Target
             for p in members:
                 if statuses[p] == "NA" and p not in planned:
                     assess_first.add(p)
-                    reasons.setdefault(p, []).append(Reason(
+                    reasons.setdefault(p, []).append(made(Reason,
                         kind=need.kind, of=need.of, requirement=need.requirement, alternative=alt_id,
                         text=f"{need.of} (alternative {(alt_id or '#?').split('#')[1]}): marked NA, but NA cannot "
                              "remove a required CMMI practice; reconsider the characterization"))
@@ -938,7 +941,7 @@ def _choose(kb: KnowledgeBase, costs: _Costs, needs: list[_Need], target: Target
             text = f"{need.of} requirement {need.requirement}" + (
                 f" (alternative {alt_id.split('#')[1]})" if alt_id else "")
         # One reason per need, the same (immutable) object in each member's list.
-        reason = Reason(kind=need.kind, of=need.of, requirement=need.requirement, alternative=alt_id, text=text)
+        reason = made(Reason, kind=need.kind, of=need.of, requirement=need.requirement, alternative=alt_id, text=text)
         for p in unsatisfied:
             reasons.setdefault(p, []).append(reason)
     for p in planned | assess_first:
@@ -1035,7 +1038,7 @@ def _effort(pids: Sequence[str], costs: _Costs) -> EffortRange:
     bounds = [costs.bounds(p) for p in pids]
     low = sum(b[0] for b in bounds)
     high = sum(b[1] for b in bounds)
-    return EffortRange(min=round(low, 6), max=round(high, 6), mid=round((low + high) / 2, 6))
+    return made(EffortRange, min=round(low, 6), max=round(high, 6), mid=round((low + high) / 2, 6))
 
 
 def _framework_levels(kb: KnowledgeBase, p: str) -> list[str]:
@@ -1058,7 +1061,7 @@ def _resolves(kb: KnowledgeBase, p: str, firing: set[str]) -> list[str]:
 
 def _state_of_conclusions(kb: KnowledgeBase, c: Conclusions, target: Target) -> LevelState:
     """The levels of one inferred state, in the order an assessment lists them."""
-    return LevelState(
+    return made(LevelState,
         maturity_level=c.maturity_level, maturity_level_name=kb.level_name(c.maturity_level),
         framework_levels={fid: c.framework_level.get(fid) for fid in kb.frameworks},
         capability_levels={pa.id: None if c.pa_status[pa.id][0] in ("out_of_scope", "not_rated")
@@ -1076,22 +1079,22 @@ def _wave(kb: KnowledgeBase, costs: _Costs, number: int, members: list[str], cap
     if capacity is not None:
         duration = max(1, math.ceil(round(effort.mid / capacity, 9)))
     level_names = _static(kb).framework_level_names
-    return Wave(
+    return made(Wave,
         number=number, practices=list(members), effort=effort, duration_quarters=duration, oversized=oversized,
         maturity_level_after=after.maturity_level, maturity_level_name_after=after.maturity_level_name,
-        framework_levels_after=after.framework_levels,
+        framework_levels_after=dict(after.framework_levels),
         capability_changes=[
-            CapabilityChange(process_area=pa.id, name=pa.name, before=before.capability_levels[pa.id],
-                             after=after.capability_levels[pa.id])
+            made(CapabilityChange, process_area=pa.id, name=pa.name, before=before.capability_levels[pa.id],
+                                   after=after.capability_levels[pa.id])
             for pa in kb.process_areas if before.capability_levels[pa.id] != after.capability_levels[pa.id]
         ],
         framework_changes=[
-            FrameworkChange(framework=fid, name=kb.frameworks[fid].name, before=before.framework_levels[fid],
-                            after=level, level_name=None if level is None else level_names[fid][level])
+            made(FrameworkChange, framework=fid, name=kb.frameworks[fid].name, before=before.framework_levels[fid],
+                                  after=level, level_name=None if level is None else level_names[fid][level])
             for fid, level in after.framework_levels.items() if before.framework_levels[fid] != level
         ],
         generic_goal_changes=[
-            GoalChange(goal=g, before=before.generic_goals[g], after=status)
+            made(GoalChange, goal=g, before=before.generic_goals[g], after=status)
             for g, status in after.generic_goals.items() if before.generic_goals[g] != status
         ],
         findings_resolved=sorted(set(before.findings) - set(after.findings)),
@@ -1113,16 +1116,16 @@ def _estimate(kb: KnowledgeBase, costs: _Costs, target: Target, start: LevelStat
     planned = _effort(ranked, costs)
     extra = round(missing.mid - planned.mid, 6)
     more = math.ceil(round(extra / used, 9)) if extra > 0 else 0
-    calendar = Calendar(capacity=used, source="given" if capacity is not None else "default", teams=max(teams, 1),
-                        teams_known=teams >= 1, quarters=at_used, months=at_used * MONTHS_PER_QUARTER,
-                        quarters_if_missing=at_used + more, months_if_missing=(at_used + more) * MONTHS_PER_QUARTER)
+    calendar = made(Calendar, capacity=used, source="given" if capacity is not None else "default",
+                    teams=max(teams, 1), teams_known=teams >= 1, quarters=at_used, months=at_used * MONTHS_PER_QUARTER,
+                    quarters_if_missing=at_used + more, months_if_missing=(at_used + more) * MONTHS_PER_QUARTER)
     steps = []
     if target.kind == "maturity":
         medians = {lv.level: lv.median_months_from_previous for lv in kb.maturity_levels}
-        steps = [MedianStep(from_level=n - 1, to_level=n, months=medians.get(n))
+        steps = [made(MedianStep, from_level=n - 1, to_level=n, months=medians.get(n))
                  for n in range(start.maturity_level + 1, target.level + 1)]
     known = [s.months for s in steps if s.months is not None]
-    return Estimate(
+    return made(Estimate,
         effort=planned, assess_first_effort=_effort(assess_first, costs), effort_if_missing=missing,
         calendar=calendar, calendar_note=CALENDAR_NOTE, capacity=capacity,
         quarters=quarters, months=None if quarters is None else quarters * MONTHS_PER_QUARTER,
@@ -1192,8 +1195,9 @@ def _plain_why(kb: KnowledgeBase, p: str, reasons: Sequence[Reason], unblocks: S
 
 def _findings(kb: KnowledgeBase, ids: set[str] | Sequence[str]) -> list[FindingRef]:
     rules = _static(kb).insights
-    return [FindingRef(id=f, name=rules[f].name, severity=str(getattr(rules[f].severity, "value", rules[f].severity)),
-                    practices=list(rules[f].practices)) for f in sorted(ids) if f in rules]
+    return [made(FindingRef, id=f, name=rules[f].name,
+                 severity=str(getattr(rules[f].severity, "value", rules[f].severity)),
+                 practices=list(rules[f].practices)) for f in sorted(ids) if f in rules]
 
 
 def _raised(kb: KnowledgeBase, wave_results: list[Wave], waves: list[list[str]], session: Session,
@@ -1212,7 +1216,7 @@ def _raised(kb: KnowledgeBase, wave_results: list[Wave], waves: list[list[str]],
             rule = rules[f]
             avoid = [p for p in rule.practices if practice_class(statuses[p]) != SATISFIED]
             resolved = next((v.number for v in wave_results[w.number:] if f in v.findings_resolved), None)
-            out.append(RaisedFinding(
+            out.append(made(RaisedFinding,
                 finding=f, name=rule.name, severity=str(getattr(rule.severity, "value", rule.severity)),
                 wave=w.number, avoided_by=avoid, planned_later=sorted(p for p in avoid if p in later),
                 resolved_at_wave=resolved))

@@ -16,7 +16,7 @@ from mlops_maturity.engine import words
 from mlops_maturity.engine.explain import AreaGap, GoalGap, LevelExplanation, ModelPracticeGap, level_explanation
 from mlops_maturity.engine.levels import next_level
 from mlops_maturity.engine.rating import required_capability
-from mlops_maturity.engine.results import Assessment, PracticeResult
+from mlops_maturity.engine.results import Assessment, PracticeResult, made
 from mlops_maturity.engine.session import Session
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -126,9 +126,9 @@ def _strengths(a: Assessment, kb_dimension: dict[str, str], values: dict[str, in
         more = len(practices) - len(named)
         listed = words.listing(named) if not more else ", ".join(named) + f" and {more} more"
         verb = "is" if len(practices) == 1 else "are"
-        out.append(Strength(
-            dimension=dim,  # type: ignore[arg-type]
-            practices=[SummaryPractice(id=p.id, name=p.name, status=p.status) for p in practices],
+        out.append(made(Strength,
+            dimension=dim,
+            practices=[made(SummaryPractice, id=p.id, name=p.name, status=p.status) for p in practices],
             text=f"{dim.capitalize()}: {listed} {verb} in place (fully or largely implemented).",
         ))
     return out
@@ -273,8 +273,8 @@ def _gaps(session: Session, e: LevelExplanation) -> list[SummaryGap]:
         what = "goal" if len(goal_list) == 1 else "goals"
         text = (f"{name} ({where}) is {standing}; level {e.level} needs it for {len(goal_list)} {what} "
                 f"({shown}).")
-        out.append(SummaryGap(id=gid, name=name, kind=kind, status=status, standing=standing,  # type: ignore[arg-type]
-                              goals=goal_list, process_areas=areas, value=value, text=text))
+        out.append(made(SummaryGap, id=gid, name=name, kind=kind, status=status, standing=standing, goals=goal_list,
+                        process_areas=areas, value=value, text=text))
     out.sort(key=lambda g: (_GAP_ORDER.get(g.status, 0), -len(g.goals), -g.value, g.id))
     return out[:MAX_GAPS]
 
@@ -301,14 +301,14 @@ def summarize(session: Session) -> Summary:
                           "named as in place (verify)." if not assessed else
                           f"None of the {assessed} practices assessed is fully or largely implemented yet.")
     level = next(lv for lv in kb.maturity_levels if lv.level == a.maturity_level)
-    return Summary(
+    return made(Summary,
         level=a.maturity_level, level_name=a.maturity_level_name, next_level=n,
-        next_level_status=status,  # type: ignore[arg-type]
+        next_level_status=status,
         assessed=assessed, reason=reason, strengths=strengths, strengths_text=strengths_text,
         gaps=_gaps(session, e) if e is not None else [],
-        definition=LevelDefinition(level=level.level, name=level.name,
-                                   label=f"CMMI-DEV v1.3 definition of maturity level {level.level} ({level.name})",
-                                   text=level.description.strip()),
+        definition=made(LevelDefinition, level=level.level, name=level.name,
+                        label=f"CMMI-DEV v1.3 definition of maturity level {level.level} ({level.name})",
+                        text=level.description.strip()),
     )
 
 
