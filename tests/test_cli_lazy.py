@@ -122,3 +122,26 @@ def test_no_command_and_a_misspelt_one_load_every_command() -> None:
     misspelt = _run(LAZY, "reprot", str(EXAMPLE))
     assert misspelt.returncode == 2
     assert "report" in misspelt.stderr  # typer's "did you mean" needs every command loaded
+
+
+PLUGINS = """
+import os, sys
+from mlops_maturity.cli import main
+sys.argv = ["maturity", "schema", "facts"]
+try:
+    main()
+finally:
+    from pydantic.plugin import _loader
+    print(repr(os.environ.get("PYDANTIC_DISABLE_PLUGINS")), _loader._plugins is None, file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "'__all__' True"), ("", "'' False"), ("x", "'x' False")])
+def test_the_command_line_skips_pydantic_plugins_unless_told_otherwise(given: str | None, expected: str) -> None:
+    env = {k: v for k, v in ENV.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if given is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = given
+    result = subprocess.run([sys.executable, "-c", PLUGINS], capture_output=True, text=True, env=env, cwd=ROOT,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == expected  # the scan ran (plugins looked up) only when allowed
