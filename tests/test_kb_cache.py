@@ -309,3 +309,26 @@ def test_with_the_cache_on_off_or_missed_assessments_are_the_same_json(
         out.append(to_json(assess(kb, load_fact_file(path, kb))))
         assert "inference.engine" in kb.memo and inference.rule_engine(kb) is kb.memo["inference.engine"]
     assert out[0] == out[1] == out[2]
+
+
+def test_the_yaml_files_of_a_directory_are_what_rglob_lists(tmp_path: Path) -> None:
+    """Hidden entries, names that are only a suffix, a directory named like a file, links to a file, to a
+    directory (not entered) and to nothing."""
+    root = tmp_path / "kb"
+    for rel in ("a.yaml", "b.yml", "c.YAML", "d.yaml.txt", ".yaml", "..yaml", ".hidden.yaml", "e.", "sub/f.yaml",
+                "sub/deeper/g.yml", ".dot/h.yaml", "x.yaml/i.yaml"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x: 1\n", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "j.yaml").write_text("x: 1\n", encoding="utf-8")
+    if hasattr(os, "symlink"):
+        os.symlink(outside, root / "linked")
+        os.symlink(outside / "j.yaml", root / "k.yaml")
+        os.symlink(tmp_path / "missing.yaml", root / "broken.yaml")
+    expected = {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*"))
+                if p.suffix in (".yaml", ".yml") and p.is_file()}
+    found = kbmod._yaml_files(root)
+    assert sorted(found) == sorted(expected)
+    assert {k: str(v) for k, v in found.items()} == {k: str(v) for k, v in expected.items()}
+    assert "..yaml" in found and ".yaml" not in found and "x.yaml/i.yaml" in found
