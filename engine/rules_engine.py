@@ -99,7 +99,6 @@ def _id_hash(fact_id: str) -> int:
     return h
 
 
-
 def id_hashes(fact_ids: Iterable[str]) -> dict[str, int]:
     """The id hash (:func:`fact_id_hash`) of each of ``fact_ids``: to be kept where a later process can hand it
     to :func:`remember_id_hashes` (the hashes are a pure function of the ids)."""
@@ -404,6 +403,7 @@ _SINK_MARK = "stored__"
 
 SKIP, ASSERT, ASSERT_STORED = 0, 1, 2
 """What :meth:`RuleEngine.wanted` decides for a fact."""
+
 
 class _KeyedPatterns(NamedTuple):
     """One kind's patterns, those that test one field for equality with a text grouped by that text, so that a
