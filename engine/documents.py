@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -471,8 +472,13 @@ def read_text(path: Path) -> str:
     """A file's text; a missing, unreadable or non-UTF-8 file is a :class:`UserInputError`."""
     name = str(path)
     try:
-        with path.open("rb") as stream:
-            content = stream.read(MAX_BYTES + 1)
+        with open(path, "rb") as stream:
+            # Asking for MAX_BYTES + 1 at once allocates that much for every file (a tenth of a millisecond each):
+            # ask for what the file holds, then for the rest should it hold more (a pipe, a growing file).
+            wanted = min(os.fstat(stream.fileno()).st_size, MAX_BYTES) + 1
+            content = stream.read(wanted)
+            if len(content) == wanted <= MAX_BYTES:
+                content += stream.read(MAX_BYTES + 1 - wanted)
         if len(content) > MAX_BYTES:
             size = path.stat().st_size if path.is_file() else len(content)
             raise UserInputError([_too_large(name, max(size, len(content)))])

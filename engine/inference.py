@@ -40,7 +40,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from mlops_maturity.engine.errors import InferenceError
-from mlops_maturity.engine.kb import KnowledgeBase
+from mlops_maturity.engine.kb import ID_HASHES_MEMO, KnowledgeBase
 from mlops_maturity.engine.knowledge import (
     AttributeCondition,
     Comparison,
@@ -79,9 +79,12 @@ from mlops_maturity.engine.rules_engine import (
     either,
     eq,
     fact,
+    id_hashes,
     join,
     ne,
     none,
+    remember_id_hashes,
+    session_fact_ids,
 )
 
 __all__ = ["FAILED", "NOT_OBSERVED", "PRACTICE_CLASSES", "SAT", "UNRATED", "UNSAT", "Conclusions", "infer",
@@ -731,8 +734,50 @@ def rule_engine(kb: KnowledgeBase) -> RuleEngine:
     (durable_rules registers a rule set once per process: the same rules are never registered twice)."""
     engine: RuleEngine | None = kb.memo.get("inference.engine")
     if engine is None:
+        remember_id_hashes(kb.memo.get(ID_HASHES_MEMO, {}))
         engine = kb.memo["inference.engine"] = RuleEngine(_rules(kb), PHASES)
     return engine
+
+
+def fact_ids(kb: KnowledgeBase) -> list[str]:
+    """Every fact id a run on ``kb`` can use (sorted): the facts :func:`build_facts` makes, whatever the statuses
+    (a fact's id does not depend on them), the context attributes and areas out of scope a fact file may name, the
+    conclusions of the rules on each fact, and the facts of the session itself.
+
+    ``tests/test_inference_ids.py`` holds it to every id the runs on the examples and on generated files use.
+    """
+    facts = build_facts(kb, dict.fromkeys(kb.practices, NOT_OBSERVED), {}, {}, ())
+    ids = {item["id"] for item in facts}
+    ids.update(f"a:{name}" for name in kb.attributes)
+    ids.update(f"oos:{pa}" for pa in kb.scopable_areas)
+    # An area's generic practice has a fact of its own only in a run that rates its goal from it.
+    ids.update(f"{prefix}{mp}" for mp in kb.model_practices for prefix in ("mp:", "mps:"))
+    for item in facts:
+        kind = item["kind"]
+        if kind == "mp":
+            ids.add(f"mps:{item['mp']}")
+        elif kind == "goal":
+            ids.add(f"gs:{item['goal']}")
+        elif kind == "pa":
+            ids.add(f"ps:{item['pa']}")
+        elif kind == "lvl":
+            ids.add(f"mm:{item['n']}")
+        elif kind == "fwlevel":
+            ids.update((f"fls:{item['fw']}:{item['level']}", f"fx:{item['fw']}:{item['level']}"))
+        elif kind == "fw":
+            ids.add(f"fwl:{item['fw']}")
+        elif kind == "practice":
+            ids.add(f"r:{item['practice']}")
+    ids.update(f"f:{rule.id}" for rule in kb.insights)
+    ids.add("maturity")
+    ids.update(session_fact_ids(PHASES))
+    return sorted(ids)
+
+
+def keep_with_knowledge_base(kb: KnowledgeBase) -> None:
+    """Put into ``kb``'s memo what a pickled copy keeps for the runs of a later process (the disk cache calls it
+    before writing): the id hash of every fact id (:func:`fact_ids`)."""
+    kb.memo[ID_HASHES_MEMO] = id_hashes(fact_ids(kb))
 
 
 def infer(

@@ -111,6 +111,12 @@ class ModelPractice:
     interpretation: str
     inherits: str | None = None
 
+ID_HASHES_MEMO = "inference.id_hashes"
+"""The memo entry a pickled knowledge base keeps: every fact id a run on it can use, with its id hash (a plain
+``dict[str, int]``, see :func:`mlops_maturity.engine.inference.keep_with_knowledge_base`). Hashing the ids is a
+pure function of them, but costs a fresh process a few milliseconds; the disk cache saves it with the rest."""
+
+
 @dataclass
 class KnowledgeBase:
     """The loaded knowledge, indexed for the engine. Build with :func:`load_knowledge_base`."""
@@ -134,10 +140,12 @@ class KnowledgeBase:
     """File each entity id was loaded from."""
     memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
     """What engine modules derive from this object once (a copy made with ``dataclasses.replace`` starts empty,
-    and so does a pickled copy: what is in it, a compiled rule set for one, belongs to this process)."""
+    and so does a pickled copy: what is in it, a compiled rule set for one, belongs to this process), but for the
+    plain data under :data:`ID_HASHES_MEMO`, which a pickled copy keeps (the disk cache writes it)."""
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "memo": {}}
+        kept = {ID_HASHES_MEMO: self.memo[ID_HASHES_MEMO]} if ID_HASHES_MEMO in self.memo else {}
+        return {**self.__dict__, "memo": kept}
 
     @cached_property
     def process_area(self) -> dict[str, ProcessArea]:
@@ -275,11 +283,27 @@ def shipped_directory() -> Path:
 
 
 def _yaml_files(root: Path) -> dict[str, Path]:
-    return {
-        p.relative_to(root).as_posix(): p
-        for p in sorted(root.rglob("*"))
-        if p.suffix in (".yaml", ".yml") and p.is_file()
-    }
+    """The YAML files under ``root`` by relative path (``/``-separated): what ``root.rglob("*")`` lists whose
+    suffix is ``.yaml`` or ``.yml`` and that is a file, found with ``os.scandir`` (pathlib took a few milliseconds of
+    every command). As ``rglob``, it lists hidden entries and does not enter a symbolic link to a directory."""
+    found: dict[str, Path] = {}
+
+    def visit(directory: str, prefix: str) -> None:
+        try:
+            with os.scandir(directory) as listing:
+                entries = list(listing)
+        except OSError:  # an unreadable directory lists nothing, as with rglob
+            return
+        for entry in entries:
+            name = entry.name
+            dot = name.rfind(".")  # PurePath.suffix: the last dot, neither first nor last
+            if 0 < dot < len(name) - 1 and name[dot:] in (".yaml", ".yml") and entry.is_file():
+                found[prefix + name] = root / (prefix + name)
+            if entry.is_dir(follow_symlinks=False):
+                visit(entry.path, prefix + name + "/")
+
+    visit(str(root), "")
+    return found
 
 
 def collect_files(overlay: Path | None = None, base: Path | None = None) -> dict[str, Path]:
@@ -538,18 +562,22 @@ class _DiskCache:
             return None
         kb, issues = loaded
         if not (isinstance(kb, KnowledgeBase) and kb.fingerprint == fingerprint and tuple(kb.files) == self.files
-                and isinstance(issues, list) and all(isinstance(i, Issue) and i.severity != "error" for i in issues)):
+                and isinstance(issues, list) and all(isinstance(i, Issue) and i.severity != "error" for i in issues)
+                and _plain_memo(kb.memo)):
             return None
         return kb, issues
 
     def write(self, kb: KnowledgeBase, issues: list[Issue]) -> None:
         import tempfile
 
+        from mlops_maturity.engine import inference
+
         for name, attribute in vars(KnowledgeBase).items():  # derived indexes too: reading them back is cheaper
             if isinstance(attribute, cached_property):
                 getattr(kb, name)
         tmp = None
         try:
+            inference.keep_with_knowledge_base(kb)
             body = pickle.dumps((kb, issues), protocol=pickle.HIGHEST_PROTOCOL)
             directory = self.path.parent
             directory.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -566,6 +594,14 @@ class _DiskCache:
         finally:
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
+
+
+def _plain_memo(memo: Any) -> bool:
+    """Whether a knowledge base read back from the cache holds no memo but the id hashes, as plain data."""
+    if not isinstance(memo, dict) or not set(memo) <= {ID_HASHES_MEMO}:
+        return False
+    hashes = memo.get(ID_HASHES_MEMO, {})
+    return type(hashes) is dict and set(map(type, hashes)) <= {str} and set(map(type, hashes.values())) <= {int}
 
 
 def _pydantic_version() -> str:

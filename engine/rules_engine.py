@@ -35,7 +35,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 import orjson
 from durable import engine as _durable
@@ -60,6 +60,15 @@ def _dumps(value: Any) -> str:
         return orjson.dumps(value).decode()
     except (orjson.JSONEncodeError, UnicodeDecodeError):
         return _encode(value)
+
+
+def _sorted_text(value: Any) -> bytes:
+    """``value`` as JSON with sorted keys (what names a rule set): orjson, or the standard encoder where orjson
+    refuses (see :func:`_dumps`)."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        return json.dumps(value, sort_keys=True).encode()
 
 
 def fact_id_hash(fact_id: str) -> int:
@@ -88,6 +97,31 @@ def _id_hash(fact_id: str) -> int:
             _HASHES.clear()
         h = _HASHES[fact_id] = fact_id_hash(fact_id)
     return h
+
+
+def id_hashes(fact_ids: Iterable[str]) -> dict[str, int]:
+    """The id hash (:func:`fact_id_hash`) of each of ``fact_ids``: to be kept where a later process can hand it
+    to :func:`remember_id_hashes` (the hashes are a pure function of the ids)."""
+    return {fid: _id_hash(fid) for fid in fact_ids}
+
+
+def remember_id_hashes(hashes: Mapping[str, int]) -> None:
+    """Take id hashes worked out earlier (by :func:`id_hashes`, e.g. in another process), so that runs do not
+    work them out again: hashing an id in Python costs about as much as asserting its fact."""
+    if len(_HASHES) + len(hashes) >= _HASH_CACHE_LIMIT:
+        _HASHES.clear()
+    _HASHES.update(hashes)
+
+
+def session_fact_ids(phases: Iterable[str]) -> list[str]:
+    """The ids of the facts every run asserts besides the given ones: the session's opening fact, and one per
+    phase."""
+    return [_OPEN_KIND] + [_phase_id(phase) for phase in phases]
+
+
+def _phase_id(phase: str) -> str:
+    return f"phase:{phase}"
+
 
 MAX_PATTERNS = 16
 """A rule joining more facts fails at assert time with error 304 (notes, section 1)."""
@@ -370,6 +404,76 @@ _SINK_MARK = "stored__"
 SKIP, ASSERT, ASSERT_STORED = 0, 1, 2
 """What :meth:`RuleEngine.wanted` decides for a fact."""
 
+
+SESSION_MEMORY = 16 << 20
+"""Bytes the process's allocator is told, once, to keep reusable (see :func:`_reuse_session_memory`)."""
+
+
+def _reuse_session_memory() -> None:
+    """Let the second session reuse the memory the first one freed, as every later session does.
+
+    A session of the shipped rules allocates a few megabytes in blocks of more than 128 KB (durable's per-node
+    tables), and writes all of it as it creates them. glibc's ``malloc`` maps such a block afresh and unmaps it when
+    it is freed; freeing one also raises the size from which it maps blocks, to that block's. So the first session's
+    blocks are mapped and unmapped, the second one's come from the heap, whose pages are new (touching them costs a
+    page fault each: about 1,800 in the second run, some 6 ms), and only the third reuses memory. Freeing one block
+    of this size (never written) before the first session raises that size at once: every session's blocks come
+    from the heap, and each run after the first reuses them. Elsewhere than glibc this is one allocation, freed.
+    (Without it, glibc sets itself so anyway once the first session is freed: no later run changes.)
+    """
+    bytes(SESSION_MEMORY)  # allocated zeroed by calloc: fresh pages, never touched; freed at once
+
+
+class _KeyedPatterns(NamedTuple):
+    """One kind's patterns, those that test one field for equality with a text grouped by that text, so that a
+    fact's verdict (:meth:`RuleEngine.wanted`) looks only at the patterns its value of the field can pass.
+
+    A pattern testing ``field == "X"`` decides False on a fact whose ``field`` holds another text, whatever its
+    other tests say (:meth:`Pattern.decide`): leaving it out changes no verdict. A fact without the field, or with
+    a value that is not text, is decided by every pattern, as before. (Insight rules test ``practice == ID``: a
+    practice's fact is decided by the few that name it instead of all of them.)
+    """
+
+    field: str | None
+    by_value: dict[str, tuple[Pattern, ...]]
+    others: tuple[Pattern, ...]
+    every: tuple[Pattern, ...]
+
+    @classmethod
+    def of(cls, patterns: Sequence[Pattern]) -> _KeyedPatterns:
+        """Group ``patterns`` by the field most of them test for equality with a text (ties: the first name)."""
+        counts: dict[str, int] = {}
+        for pattern in patterns:
+            for name in {t.field for t in pattern.tests if _text_equality(t)}:
+                counts[name] = counts.get(name, 0) + 1
+        every = tuple(patterns)
+        if not counts:
+            return cls(None, {}, every, every)
+        key = min(counts, key=lambda name: (-counts[name], name))
+        by_value: dict[str, list[Pattern]] = {}
+        others = []
+        for pattern in patterns:
+            value = next((t.value for t in pattern.tests if _text_equality(t) and t.field == key), None)
+            if value is None:
+                others.append(pattern)
+            else:
+                by_value.setdefault(value, []).append(pattern)
+        return cls(key, {v: tuple(ps) for v, ps in by_value.items()}, tuple(others), every)
+
+    def candidates(self, item: Fact) -> Iterable[Pattern]:
+        """The patterns that may not decide False on ``item`` (every one when its field's value is not a text)."""
+        if self.field is None:
+            return self.every
+        value = item.get(self.field)
+        if type(value) is not str:
+            return self.every
+        return self.others + self.by_value.get(value, ())
+
+
+def _text_equality(test: Test | AnyOf | Either) -> TypeGuard[Test]:
+    return isinstance(test, Test) and test.op == "==" and test.ref is None and type(test.value) is str
+
+
 _OPEN_KIND = "__session_opened__"
 """Every session starts with one such fact, whose rule fires once: ``delete_state`` on a session in which no
 action ever ran crashes the engine (SIGSEGV, measured on 2.0.28), so no session may be without one."""
@@ -423,9 +527,10 @@ class RuleEngine:
         for kind, patterns in self._patterns.items():
             tested = sorted({f for p in patterns for t in p.tests if not t.is_join for f in _fields(t)})
             self._wanted[kind] = (operator.itemgetter(*tested) if tested else None, {})
+        self._keyed = {kind: _KeyedPatterns.of(patterns) for kind, patterns in self._patterns.items()}
         self._session: _Session | None = None
         definition = self._definition()
-        digest = hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()[:16]
+        digest = hashlib.sha256(_sorted_text(definition)).hexdigest()[:16]
         self.name = f"mm_{digest}"
         self._register(definition)
 
@@ -458,7 +563,7 @@ class RuleEngine:
 
     def _verdict(self, item: Fact) -> int:
         doubt = False
-        for pattern in self._patterns[item["kind"]]:
+        for pattern in self._keyed[item["kind"]].candidates(item):
             decision = pattern.decide(item)
             if decision:
                 return ASSERT
@@ -515,15 +620,15 @@ class RuleEngine:
     def _register(self, definition: dict[str, Any]) -> None:
         with RuleEngine._host_lock:
             if RuleEngine._host is None:
+                _reuse_session_memory()
                 RuleEngine._host = _SyncHost()
             if self.name in RuleEngine._registered:
                 return
             rulesets: dict[str, dict[str, Any]] = {self.name: {}}
             for rule_name, body in definition.items():
-                # Registration mutates the dicts it is given: hand it fresh ones.
-                entry = json.loads(json.dumps(body))
-                entry["run"] = self._action(rule_name)
-                rulesets[self.name][rule_name] = entry
+                # Registration takes the action out of each rule's dict (``del rule["run"]``, durable's
+                # ``Ruleset.__init__``) and only reads the rest: a copy of the top level is enough.
+                rulesets[self.name][rule_name] = {**body, "run": self._action(rule_name)}
             RuleEngine._host.register_rulesets(rulesets)
             RuleEngine._registered.add(self.name)
 
@@ -657,7 +762,7 @@ class RuleEngine:
                 for phase in self.phases:
                     if phase not in self._ruled_phases:  # nothing can fire, and nothing would take the fact
                         continue
-                    phase_fact = {"kind": "phase", "name": phase, "id": f"phase:{phase}"}
+                    phase_fact = {"kind": "phase", "name": phase, "id": _phase_id(phase)}
                     holder = session.claim(phase_fact["id"])
                     if holder is not None:
                         raise InferenceError(f"fact id collision: {phase_fact['id']} has the 32-bit hash of {holder}")

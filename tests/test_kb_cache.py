@@ -13,6 +13,7 @@ from mlops_maturity.engine import kb as kbmod
 from mlops_maturity.engine.errors import KnowledgeBaseError
 from mlops_maturity.engine.kb import (
     CACHE_DIR_VARIABLE,
+    ID_HASHES_MEMO,
     NO_CACHE_VARIABLE,
     KnowledgeBase,
     cache_directory,
@@ -234,8 +235,8 @@ def test_a_change_to_any_engine_module_is_a_new_key(
 
 
 def test_a_pickled_knowledge_base_leaves_this_process_s_memo_behind() -> None:
-    """The memo holds a compiled rule set and facts prepared for this process: a copy starts without them and
-    assesses the same."""
+    """The memo holds a compiled rule set and facts prepared for this process: a copy starts without them (it keeps
+    only the id hashes, plain data) and assesses the same."""
     from mlops_maturity.engine.assessment import assess
     from mlops_maturity.engine.facts import FactFile
 
@@ -245,5 +246,89 @@ def test_a_pickled_knowledge_base_leaves_this_process_s_memo_behind() -> None:
     first = assess(kb, facts)
     assert kb.memo
     copy = pickle.loads(pickle.dumps(kb))
-    assert copy.memo == {}
+    assert set(copy.memo) <= {ID_HASHES_MEMO}
     assert assess(copy, facts) == first
+
+
+def test_the_cache_keeps_every_fact_id_s_hash_and_a_fresh_process_uses_them(
+    shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlops_maturity.engine import inference, rules_engine
+
+    fresh_load(monkeypatch)
+    second = fresh_load(monkeypatch)
+    hashes = second.memo[ID_HASHES_MEMO]
+    assert sorted(hashes) == inference.fact_ids(second)
+    assert all(rules_engine.fact_id_hash(fid) == h for fid, h in hashes.items())
+    monkeypatch.setattr(rules_engine, "_HASHES", {})
+    monkeypatch.setattr(rules_engine, "fact_id_hash", lambda fid: pytest.fail(f"{fid} hashed again"))
+    inference.rule_engine(second)
+    assert rules_engine._HASHES == hashes
+
+
+@pytest.mark.parametrize("memo", [{"inference.engine": 1}, {ID_HASHES_MEMO: {"p:x": "1"}},
+                                  {ID_HASHES_MEMO: [("p:x", 1)]}])
+def test_a_cache_holding_another_memo_is_a_miss(
+    shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, memo: dict[str, object]
+) -> None:
+    good = fresh_load(monkeypatch)
+    (path,) = cache_files(tmp_path)
+    kb = fresh_load(monkeypatch)
+    monkeypatch.setattr(KnowledgeBase, "__getstate__", lambda self: {**self.__dict__, "memo": memo})
+    _rewrite(path, (kb, []))
+    tampered = path.read_bytes()
+    monkeypatch.undo()
+    monkeypatch.setattr(kbmod, "shipped_directory", lambda: shipped)
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, str(tmp_path / "cache"))
+    reread = fresh_load(monkeypatch)
+    same(reread, good)
+    assert path.read_bytes() != tampered  # a miss: loaded in full and written again
+    no_parsing(monkeypatch)
+    assert set(fresh_load(monkeypatch).memo) == {ID_HASHES_MEMO}
+
+
+@pytest.mark.parametrize("example", ["regulated-bank", "notebook-startup"])
+def test_with_the_cache_on_off_or_missed_assessments_are_the_same_json(
+    shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: str
+) -> None:
+    """A hit (kept id hashes, indexes read back), a miss (a full load that writes) and no cache at all give one
+    assessment, byte for byte, each in a knowledge base and rules engine of its own."""
+    from mlops_maturity.engine import inference, rules_engine
+    from mlops_maturity.engine.api import to_json
+    from mlops_maturity.engine.assessment import assess
+    from mlops_maturity.engine.facts import load_fact_file
+
+    path = Path(__file__).resolve().parent.parent / "examples" / f"{example}.yaml"
+    out = []
+    for mode in ("miss", "hit", "off"):
+        if mode == "off":
+            monkeypatch.setenv(NO_CACHE_VARIABLE, "1")
+        monkeypatch.setattr(rules_engine, "_HASHES", {})
+        kb = fresh_load(monkeypatch)
+        assert (ID_HASHES_MEMO in kb.memo) == (mode != "off")
+        out.append(to_json(assess(kb, load_fact_file(path, kb))))
+        assert "inference.engine" in kb.memo and inference.rule_engine(kb) is kb.memo["inference.engine"]
+    assert out[0] == out[1] == out[2]
+
+
+def test_the_yaml_files_of_a_directory_are_what_rglob_lists(tmp_path: Path) -> None:
+    """Hidden entries, names that are only a suffix, a directory named like a file, links to a file, to a
+    directory (not entered) and to nothing."""
+    root = tmp_path / "kb"
+    for rel in ("a.yaml", "b.yml", "c.YAML", "d.yaml.txt", ".yaml", "..yaml", ".hidden.yaml", "e.", "sub/f.yaml",
+                "sub/deeper/g.yml", ".dot/h.yaml", "x.yaml/i.yaml"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x: 1\n", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "j.yaml").write_text("x: 1\n", encoding="utf-8")
+    if hasattr(os, "symlink"):
+        os.symlink(outside, root / "linked")
+        os.symlink(outside / "j.yaml", root / "k.yaml")
+        os.symlink(tmp_path / "missing.yaml", root / "broken.yaml")
+    expected = {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*"))
+                if p.suffix in (".yaml", ".yml") and p.is_file()}
+    found = kbmod._yaml_files(root)
+    assert sorted(found) == sorted(expected)
+    assert {k: str(v) for k, v in found.items()} == {k: str(v) for k, v in expected.items()}
+    assert "..yaml" in found and ".yaml" not in found and "x.yaml/i.yaml" in found

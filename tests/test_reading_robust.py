@@ -205,6 +205,31 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path: Path, runner: Cl
     assert _refused(runner, path) == [f"error: F: too large: {size:,} bytes; an input file may have at most 2,000,000"]
 
 
+def test_a_file_is_read_whole_up_to_the_size_limit_whatever_its_size_claims(tmp_path: Path) -> None:
+    """``read_text`` asks for the size the file reports: a file of exactly the limit is read, one byte more is
+    refused, and a pipe (which reports no size) is read to its end."""
+    import os
+    import threading
+
+    exact = tmp_path / "exact.yaml"
+    exact.write_bytes(b"x" * documents.MAX_BYTES)
+    assert documents.read_text(exact) == "x" * documents.MAX_BYTES
+    exact.write_bytes(b"x" * (documents.MAX_BYTES + 1))
+    with pytest.raises(UserInputError, match="too large"):
+        documents.read_text(exact)
+    if not hasattr(os, "mkfifo"):
+        return
+    pipe = tmp_path / "pipe.yaml"
+    os.mkfifo(pipe)
+    text = "scope: " + "é" * 70_000 + "\n"
+    writer = threading.Thread(target=pipe.write_text, args=(text,), kwargs={"encoding": "utf-8"})
+    writer.start()
+    try:
+        assert documents.read_text(pipe) == text
+    finally:
+        writer.join()
+
+
 def test_an_alias_bomb_with_an_anchor_defined_again_is_refused(tmp_path: Path, runner: CliRunner) -> None:
     """ruamel.yaml lets a later anchor replace an earlier one; the expansion is counted that way too (it was not:
     PyYAML's composer refused the document, the count gave up, and the bomb went off)."""
