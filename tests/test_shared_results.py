@@ -33,7 +33,7 @@ def test_results_are_shared_between_assessments() -> None:
     On a knowledge base of its own, whose cache is empty: the cache of the shared one is cleared whenever it is
     full, so what earlier tests assessed would decide whether these two assessments meet in it."""
     kb = pickle.loads(pickle.dumps(load_knowledge_base()))
-    assert not kb.memo
+    assert set(kb.memo) <= {ID_HASHES_MEMO}  # plain data a pickle keeps; none of the shared results
     facts = load_fact_file(EXAMPLES[0], kb)
     first, second = assess(kb, facts, verify=False), assess(kb, facts, verify=False)
     assert first is not second
