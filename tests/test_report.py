@@ -84,6 +84,52 @@ def test_there_are_examples() -> None:
 # --- the context ----------------------------------------------------------------------------------------------------
 
 
+def _typed(data: object) -> object:
+    """``data`` with the exact type of every value beside it, dicts as their items in order: equal only if the key
+    order and every type are (a list is not a tuple, 1 is not 1.0 nor True, a str enum is not a str)."""
+    if isinstance(data, dict):
+        return ("dict", [(_typed(k), _typed(v)) for k, v in data.items()])
+    if isinstance(data, (list, tuple)):
+        return (type(data).__name__, [_typed(v) for v in data])
+    return (type(data).__name__, data)
+
+
+@pytest.mark.parametrize("stem", EXAMPLE_IDS)
+@pytest.mark.parametrize(("target", "layout", "appendix", "capacity"), [
+    (None, "full", False, None), (None, "one-pager", True, 6.0), (5, "full", True, None),
+    ("google:2", "full", False, 8.0), ("azure:3", "one-pager", False, None),
+])
+def test_template_data_is_what_pydantic_dumps(stem: str, target: object, layout: str, appendix: bool,
+                                               capacity: float | None) -> None:
+    """template_data() walks the models itself (no serializer to build); it must give pydantic's JSON form exactly:
+    the same keys in the same order, the same types (1 is not 1.0 nor true), None where pydantic gives null."""
+    kb = _kb()
+    path = EXAMPLES / f"{stem}.yaml"
+    context = build_context(Session(kb, load_fact_file(path, kb), source=str(path)), target=target,
+                            layout=layout, appendix=appendix, capacity=capacity)
+    assert _typed(context.template_data()) == _typed(context.model_dump(mode="json"))
+
+
+@pytest.mark.filterwarnings("ignore:Pydantic serializer warnings")
+def test_template_data_leaves_what_it_does_not_know_to_pydantic() -> None:
+    from mlops_maturity.engine import report
+    from pydantic import BaseModel, ConfigDict
+
+    class Odd(BaseModel):
+        model_config = ConfigDict(frozen=True)
+        at: dt.datetime
+        scores: dict[int, float]
+
+    odd = Odd(at=dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.timezone.utc), scores={1: float("inf")})
+    with pytest.raises(report._NotPlain):
+        report._plain(odd)
+    assert report._plain({"a": (1, 2.5, float("nan")), "d": dt.date(2026, 1, 2)}) == {"a": [1, 2.5, None],
+                                                                                    "d": "2026-01-02"}
+    context = context_of(EXAMPLE_IDS[0])
+    with_odd = context.model_copy(update={"warnings": [odd]})  # not a str: pydantic's serializer takes over
+    assert with_odd.template_data()["warnings"] == [odd.model_dump(mode="json")]
+
+
 @pytest.mark.parametrize("stem", EXAMPLE_IDS)
 def test_context_has_every_part_and_validates_against_its_schema(stem: str) -> None:
     context = context_of(stem)
