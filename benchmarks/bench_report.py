@@ -10,6 +10,7 @@ base cache warm, as after the first run on a machine):
 - ``report --template html --layout one-pager``;
 - ``report --template markdown``;
 - ``report --template docx`` (matplotlib draws the charts as PNG images), for comparison;
+- ``roadmap --format json``, the other cold command whose time the issues ask for beside the same baseline;
 - the bare import of the dependency stack (durable_rules, pydantic, typer, jinja2, ruamel.yaml, PyYAML, rich,
   orjson): the baseline.
 
@@ -31,6 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_EXTRA_S = 0.5
+TARGET_ROADMAP_RATIO = 1.6
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from _cold import DEPENDENCY_STACK, MINIMAL_PROGRAM, ensure_bytecode  # noqa: E402
 
@@ -62,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
                                                       str(out / "o.html")],
         "report --template markdown": [*cli, "-t", "markdown", "--out", str(out / "r.md")],
         "report --template docx": [*cli, "-t", "docx", "--out", str(out / "r.docx")],
+        "roadmap --format json": [sys.executable, "-m", "mlops_maturity.cli", "roadmap", example, "--format", "json"],
     }
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     print(ensure_bytecode())
@@ -88,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         extra = statistics.median(s for s, _ in samples[name]) - base
         print(f"{name}: {extra:.3f} s beyond the bare import ({'within' if extra <= TARGET_EXTRA_S else 'over'} "
               "the target)")
+    plan = statistics.median(s for s, _ in samples["roadmap --format json"])
+    print(f"cold roadmap --format json: {plan / base:.2f}x the bare import ({plan - base:.3f} s beyond it), "
+          f"{plan / floor:.2f}x the minimal program; the rating-model issue's target <= {TARGET_ROADMAP_RATIO:g}x "
+          "the bare import")
     return 0
 
 
