@@ -42,14 +42,13 @@ from enum import Enum
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
 from markupsafe import Markup
 from mlops_maturity.engine import documents, explain, roadmap, words
-from mlops_maturity.engine.crosswalk import Crosswalk, crosswalk
 from mlops_maturity.engine.errors import Problem, UserInputError
 from mlops_maturity.engine.explain import FrameworkExplanation, LevelExplanation
 from mlops_maturity.engine.facts import Characterization, DirectCharacterization, FactFile, Observation
@@ -62,6 +61,9 @@ from mlops_maturity.engine.roadmap import Roadmap, Target, TargetSpec
 from mlops_maturity.engine.session import Session
 from mlops_maturity.engine.summary import Summary, summarize
 from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:  # imported when a context's schema is built (ReportContext.model_rebuild), not on import
+    from mlops_maturity.engine.crosswalk import Crosswalk
 
 CONTEXT_SCHEMA_VERSION = "2.1"
 
@@ -393,13 +395,24 @@ class ReportContext(ContextModel):
         description="For a framework target (e.g. google:2): why that level is not reached (or how it was); null "
                     "otherwise.",
     )
-    crosswalk: Crosswalk | None = Field(
+    crosswalk: "Crosswalk | None" = Field(
         description="The CMMI level each framework's complete practice set reaches, beside the article's verdict "
                     "(about the models, not the organization): null unless the appendix is asked for."
     )
     summary: Summary | None = Field(default=None, description="The opening derived from the assessment: the reason "
                                     "for the level, strengths by dimension, the gaps for the next level, the CMMI "
                                     "definition of the level (engine/summary.py).")
+
+    @classmethod
+    def model_rebuild(cls, **kwargs: Any) -> bool | None:
+        """Complete the model (pydantic calls this when its schema is first needed) with the crosswalk's types,
+        which this module does not import: only a report with the appendix holds a crosswalk, and importing its
+        models costs every cold report ~10 ms."""
+        from mlops_maturity.engine.crosswalk import Crosswalk
+
+        namespace = dict(kwargs.pop("_types_namespace", None) or {})
+        namespace.setdefault("Crosswalk", Crosswalk)
+        return super().model_rebuild(_types_namespace=namespace, **kwargs)
 
     def template_data(self) -> dict[str, Any]:
         """The context as templates see it: plain JSON data, what ``model_dump(mode="json")`` gives.
@@ -577,8 +590,10 @@ def _roadmap(session: Session, level: int | tuple[str, int],
         return None, "; ".join(p.message for p in exc.problems)
 
 
-def _crosswalk(session: Session) -> Crosswalk:
+def _crosswalk(session: Session) -> "Crosswalk":
     # The crosswalk depends on the knowledge base alone (no fact file); it is computed once per fingerprint.
+    from mlops_maturity.engine.crosswalk import crosswalk
+
     return crosswalk(session.kb, verify=session.verify)
 
 
@@ -642,7 +657,7 @@ def _context(
     aim: Target | None,
     plan: Roadmap | None,
     explanation: LevelExplanation | None,
-    cw: Crosswalk | None,
+    cw: "Crosswalk | None",
 ) -> ReportContext:
     levels = {lv.level: lv for lv in kb.maturity_levels}
     current = levels[a.maturity_level]

@@ -753,3 +753,24 @@ def test_svg_charts_are_deterministic_well_formed_and_carry_their_content(name: 
     if name == "heat_map":
         fills = set(re.findall(r'fill="(#[0-9a-f]{6})"', svg))
         assert {b[1] for b in charts.HEAT_BINS} & fills
+
+
+def test_the_report_module_imports_the_crosswalk_only_when_a_schema_needs_it() -> None:
+    """A cold report without the appendix never imports the crosswalk's models; a context's schema (validation,
+    JSON Schema, pydantic's dump) still has them: ReportContext.model_rebuild supplies them."""
+    program = (
+        "import sys\n"
+        "from mlops_maturity.engine import report\n"
+        "assert 'mlops_maturity.engine.crosswalk' not in sys.modules\n"
+        "schema = report.ReportContext.model_json_schema()\n"
+        "assert 'Crosswalk' in schema['$defs'] and 'mlops_maturity.engine.crosswalk' in sys.modules\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and result.stdout == "ok\n", result.stderr
+    kb = _kb()
+    path = EXAMPLE_FILES[0]
+    context = build_context(Session(kb, load_fact_file(path, kb), source=str(path)), appendix=True)
+    assert context.crosswalk is not None
+    again = ReportContext.model_validate(context.model_dump())
+    assert again == context and again.crosswalk == context.crosswalk
