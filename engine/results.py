@@ -34,6 +34,7 @@ class Result(BaseModel):
 
 
 R = TypeVar("R", bound=Result)
+M = TypeVar("M", bound=BaseModel)
 
 _SPECS: dict[type, tuple[tuple[str, ...], set[str]]] = {}
 _new = object.__new__
@@ -56,15 +57,19 @@ def trusted(cls: type[R], values: dict[str, Any]) -> R:
     names, fields_set = spec
     if tuple(values) != names:
         raise TypeError(f"{cls.__name__}: expected the fields {names}, in that order; got {tuple(values)}")
+    return _filled(cls, values, fields_set)
+
+
+def _filled(cls: type[M], fields: dict[str, Any], fields_set: set[str]) -> M:
+    """An instance of ``cls`` whose own dictionary is ``fields`` (in declared order), as validation leaves one."""
     obj = _new(cls)
-    _set(obj, "__dict__", values)
+    _set(obj, "__dict__", fields)
     _set(obj, "__pydantic_fields_set__", fields_set)
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)
     return obj
 
 
-M = TypeVar("M", bound=BaseModel)
 
 CHECK_MADE = False
 """The switch of :func:`made`: when true, every model it makes is also validated from the same values, and any
@@ -141,11 +146,7 @@ def made(cls: type[M], /, **values: Any) -> M:
         value = fields[name]
         if type(value) is not float and isinstance(value, (int, float)):
             fields[name] = float(value)
-    obj = _new(cls)
-    _set(obj, "__dict__", fields)
-    _set(obj, "__pydantic_fields_set__", fields_set)
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
+    obj = _filled(cls, fields, fields_set)
     if CHECK_MADE:
         _same_as_validated(cls, values, obj)
     return obj
