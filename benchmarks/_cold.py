@@ -46,6 +46,19 @@ def main(name: str, level: int = 1) -> None:
 app(["x", "--level", "2"], standalone_mode=False)
 """
 
+REFERENCE_ROADMAP = """
+import sys
+from mlops_maturity.engine import roadmap
+planned = roadmap.roadmap_file
+roadmap.roadmap_file = lambda *args, **kwargs: planned(*args, **{**kwargs, "evaluator": "reference"})
+from mlops_maturity.cli import main
+sys.argv = ["maturity", "roadmap", sys.argv[1], "--format", "json"]
+sys.exit(main())
+"""
+"""``maturity roadmap EXAMPLE --format json`` by the command line's own path (``cli.main``, which imports only the
+roadmap command), with the reference evaluator in place of the rules engine: the command line has no switch for it.
+Everything else the command does (loading, the cross-check, planning, the JSON) is the same."""
+
 PACKAGE_DIRS = ("api", "engine", "cli", "knowledge_base")
 
 

@@ -16,8 +16,9 @@ quarter, which makes more waves) it prints the median in-process time of:
   all cached (the roadmap's own work: needs, choice, order, waves, effort, presentation).
 
 Then the cold start of ``maturity roadmap EXAMPLE --format json`` beside the bare import of the dependency stack
-(durable_rules, pydantic, typer, jinja2, ruamel.yaml, PyYAML, rich, orjson) and beside the same roadmap by the
-reference evaluator in a fresh process, measured in turns in the same run.
+(durable_rules, pydantic, typer, jinja2, ruamel.yaml, PyYAML, rich, orjson) and beside the same command line with
+the reference evaluator in place of the rules engine (``_cold.REFERENCE_ROADMAP``), measured in turns in the same run.
+``bench_floor.py`` turns these into the floor of each target.
 
 The issue's targets: <= 50 ms per verified roadmap in process; cold roadmap <= 1.6x the bare import. Speed is
 measured, not asserted.
@@ -38,22 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 50.0
 COLD_RATIO_TARGET = 1.6
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from _cold import DEPENDENCY_STACK, MINIMAL_PROGRAM, ensure_bytecode  # noqa: E402
+from _cold import DEPENDENCY_STACK, MINIMAL_PROGRAM, REFERENCE_ROADMAP, ensure_bytecode  # noqa: E402
 
-
-REFERENCE_ROADMAP = """
-import sys
-from pathlib import Path
-import mlops_maturity.cli.app
-from mlops_maturity.engine.api import to_json
-from mlops_maturity.engine.facts import load_fact_file
-from mlops_maturity.engine.kb import load_knowledge_base
-from mlops_maturity.engine.roadmap import plan_roadmap
-kb = load_knowledge_base()
-sys.stdout.write(to_json(plan_roadmap(kb, load_fact_file(Path(sys.argv[1]), kb), evaluator="reference")))
-"""
-"""The same roadmap in a fresh process by the reference evaluator alone (the command line has no switch for it):
-the cold baseline of the evaluators' ratio."""
 
 
 def cold(repeat: int) -> tuple[float, float, float, float]:
