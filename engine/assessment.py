@@ -276,8 +276,15 @@ def _static(kb: KnowledgeBase) -> dict[str, Any]:
                     for mid, mp in kb.model_practices.items()}
     members = {mid: tuple(p for alt in mp.alternatives for p in alt) for mid, mp in kb.model_practices.items()}
     alt_keys = {mid: tuple(key for key, _ in alts) for mid, alts in alternatives.items()}
+    # Per goal: its CMMI practices, with all their alternatives' keys, all their practices, and the practices
+    # they inherit, each in one tuple (see build_assessment's goal()).
+    goal_practices = dict(kb.goal_model_practices)
+    goal_practices.update({gg.id: [gp.id for gp in gg.practices] for gg in kb.generic_goals})
+    goals = {gid: (tuple(mids), tuple(k for m in mids for k in alt_keys[m]), tuple(p for m in mids for p in members[m]),
+                   tuple(i for m in mids if (i := kb.model_practices[m].inherits) is not None))
+             for gid, mids in goal_practices.items()}
     found = kb.memo["assessment.static"] = {"levels": levels, "goal_names": goal_names, "alternatives": alternatives,
-                                            "members": members, "alt_keys": alt_keys, "results": {}}
+                                            "members": members, "alt_keys": alt_keys, "goals": goals, "results": {}}
     return found
 
 
@@ -385,24 +392,33 @@ def build_assessment(
         key = ("coverage", satisfied, total)
         return shared.get(key) or _remember(shared, key, trusted(Coverage, {"satisfied": satisfied, "total": total}))
 
-    goal_names = static["goal_names"]
+    goal_names, goal_parts = static["goal_names"], static["goals"]
+    mp_of = c.mp_status.__getitem__
 
-    def goal(gid: str, practices: list[str]) -> GoalResult:
-        rated = [model_practice(m) for m in practices]
-        # The practices' results by identity: the goal's result holds them, so no other object can take their ids
-        # while it is remembered.
-        key = ("goal", gid, c.goal_status[gid], tuple(map(id, rated)))
+    def goal(gid: str) -> GoalResult:
+        mids, goal_alt_keys, goal_members, inherited = goal_parts[gid]
+        if direct and not direct.keys().isdisjoint(mids):  # a direct result is made anew: so is its goal's
+            return make_goal(gid, mids)
+        # Everything its practices' results are made of (their keys in model_practice(), in one flat tuple each):
+        # a goal seen before is found without looking at its practices one by one.
+        key = ("goal", gid, c.goal_status[gid], tuple(map(mp_of, mids)), tuple(map(alt_of, goal_alt_keys)),
+               tuple(map(shown_of, goal_members)),
+               tuple((mp_of(i), model_practice(i).characterization) for i in inherited))
         found = shared.get(key)
         if found is None:
-            found = _remember(shared, key, trusted(GoalResult, {
-                "id": gid, "name": goal_names[gid], "status": c.goal_status[gid],
-                "coverage": coverage(sum(r.status == SATISFIED for r in rated), len(rated)), "practices": rated}))
+            found = _remember(shared, key, make_goal(gid, mids))
         return found
+
+    def make_goal(gid: str, mids: tuple[str, ...]) -> GoalResult:
+        rated = [model_practice(m) for m in mids]
+        return trusted(GoalResult, {
+            "id": gid, "name": goal_names[gid], "status": c.goal_status[gid],
+            "coverage": coverage(sum(r.status == SATISFIED for r in rated), len(rated)), "practices": rated})
 
     areas: list[ProcessAreaResult] = []
     for pa in kb.process_areas:
         rating, capability = c.pa_status[pa.id]
-        goals = [goal(g.id, kb.goal_model_practices[g.id]) for g in pa.goals]
+        goals = [goal(g.id) for g in pa.goals]
         areas.append(trusted(ProcessAreaResult, {
             "id": pa.id, "name": pa.name, "category": pa.category.value, "maturity_level": pa.maturity_level,
             "status": rating,
@@ -410,8 +426,7 @@ def build_assessment(
             "out_of_scope_reason": facts.out_of_scope.get(pa.id),
             "coverage": coverage(sum(g.coverage.satisfied for g in goals), sum(g.coverage.total for g in goals)),
             "goals": goals,
-            "generic_goals": [goal(f"{pa.id}.{gg.id}", kb.goal_model_practices[f"{pa.id}.{gg.id}"])
-                              for gg in kb.generic_goals],
+            "generic_goals": [goal(f"{pa.id}.{gg.id}") for gg in kb.generic_goals],
         }))
     profiles = []
     for n in range(2, 6):
@@ -467,39 +482,36 @@ def build_assessment(
             "next_level_status": above[0].status if above else None,
             "levels": levels,
         }))
-    practices = []
-    for pid, practice in kb.practices.items():
-        observation = facts.practices.get(pid)
-        if observation is None:  # made of the knowledge base's practice and these values alone
-            blocked = c.blocked_by.get(pid, [])
-            pkey = ("practice", pid, statuses[pid], pid in c.ready, tuple(blocked), pid in assumptions)
-            found = shared.get(pkey)
-            if found is None:
-                found = _remember(shared, pkey, trusted(PracticeResult, {
-                    "id": pid, "name": practice.name, "status": shown[pid], "satisfied": statuses[pid] in SAT,
-                    "ready": pid in c.ready, "blocked_by": list(blocked), "evidence": [], "note": None,
-                    "observed_on": None, "reason": None, "assumed": pid in assumptions,
-                    "implements": list(kb.practice_implements.get(pid, [])), "evidence_items": [], "answers": [],
-                    "conflict": False, "stale": False}))
-            practices.append(found)
-            continue
-        evidence = observation.evidence_texts
-        items = [_evidence(e) for e in observation.evidence]
-        answers = [_answer(a) for a in observation.answers]
-        practices.append(trusted(PracticeResult, {
+    def make_practice(pid: str, practice: Any, o: Observation | None) -> PracticeResult:
+        return trusted(PracticeResult, {
             "id": pid, "name": practice.name, "status": shown[pid], "satisfied": statuses[pid] in SAT,
             "ready": pid in c.ready, "blocked_by": list(c.blocked_by.get(pid, [])),
-            "evidence": evidence,
-            "note": observation.note,
-            "observed_on": observation.observed_on,
-            "reason": observation.reason if statuses[pid] == "NA" else None,
+            "evidence": o.evidence_texts if o is not None else [],
+            "note": o.note if o is not None else None,
+            "observed_on": o.observed_on if o is not None else None,
+            "reason": o.reason if o is not None and statuses[pid] == "NA" else None,
             "assumed": pid in assumptions,
             "implements": list(kb.practice_implements.get(pid, [])),
-            "evidence_items": items,
-            "answers": answers,
-            "conflict": bool(observation.conflict) and pid not in assumptions,
+            "evidence_items": [_evidence(e) for e in o.evidence] if o is not None else [],
+            "answers": [_answer(a) for a in o.answers] if o is not None else [],
+            "conflict": o is not None and o.conflict and pid not in assumptions,
             "stale": pid in stale,
-        }))
+        })
+
+    practices = []
+    for pid, practice in kb.practices.items():
+        o = facts.practices.get(pid)
+        if o is not None and o.answers:  # answers hold lists, which do not hash: made anew
+            practices.append(make_practice(pid, practice, o))
+            continue
+        # Everything it is made of besides the knowledge base's practice, its observation by its fields (a fact
+        # file assessed again, or another with the same observation, finds it).
+        pkey = ("practice", pid, statuses[pid], pid in c.ready, tuple(c.blocked_by.get(pid, ())), pid in assumptions,
+                pid in stale, None if o is None else (o.status, tuple(o.evidence), o.note, o.observed_on, o.reason))
+        found = shared.get(pkey)
+        if found is None:
+            found = _remember(shared, pkey, make_practice(pid, practice, o))
+        practices.append(found)
     rules = {r.id: r for r in kb.insights}
     findings = [worded_finding(kb, rules[r], c, statuses, facts, assumptions) for r in c.findings]
     removed = [mid for mid, klass in c.mp_status.items()
@@ -540,7 +552,7 @@ def build_assessment(
         "maturity_level": c.maturity_level,
         "maturity_level_name": kb.level_name(c.maturity_level),
         "process_areas": areas,
-        "generic_goals": [goal(gg.id, [gp.id for gp in gg.practices]) for gg in kb.generic_goals],
+        "generic_goals": [goal(gg.id) for gg in kb.generic_goals],
         "target_profiles": profiles,
         "frameworks": frameworks,
         "practices": practices,
