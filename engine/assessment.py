@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from mlops_maturity.engine import documents, reference
@@ -126,6 +127,8 @@ def evidence_date(observation: Observation) -> dt.date | None:
     (``on``), else ``None`` (undated)."""
     if observation.observed_on is not None:
         return observation.observed_on
+    if not observation.evidence and not observation.answers:  # a status alone, the common case: nothing to scan
+        return None
     dates = [e.on for e in observation.evidence if not isinstance(e, str) and e.on is not None]
     for answer in observation.answers:
         dates += [answer.on] if answer.on is not None else []
@@ -276,16 +279,27 @@ def _static(kb: KnowledgeBase) -> dict[str, Any]:
                     for mid, mp in kb.model_practices.items()}
     members = {mid: tuple(p for alt in mp.alternatives for p in alt) for mid, mp in kb.model_practices.items()}
     alt_keys = {mid: tuple(key for key, _ in alts) for mid, alts in alternatives.items()}
-    # Per goal: its CMMI practices, with all their alternatives' keys, all their practices, and the practices
-    # they inherit, each in one tuple (see build_assessment's goal()).
+    # Per goal: its CMMI practices, the getters of their classes, of all their alternatives' classes and of all
+    # their practices' statuses, and the practices they inherit (see build_assessment's goal()).
     goal_practices = dict(kb.goal_model_practices)
     goal_practices.update({gg.id: [gp.id for gp in gg.practices] for gg in kb.generic_goals})
-    goals = {gid: (tuple(mids), tuple(k for m in mids for k in alt_keys[m]), tuple(p for m in mids for p in members[m]),
+    goals = {gid: (tuple(mids), _values_at(mids), _values_at([k for m in mids for k in alt_keys[m]]),
+                   _values_at([p for m in mids for p in members[m]]),
                    tuple(i for m in mids if (i := kb.model_practices[m].inherits) is not None))
              for gid, mids in goal_practices.items()}
     found = kb.memo["assessment.static"] = {"levels": levels, "goal_names": goal_names, "alternatives": alternatives,
                                             "members": members, "alt_keys": alt_keys, "goals": goals, "results": {}}
     return found
+
+
+def _no_values(_: Mapping[str, Any]) -> tuple[()]:
+    return ()
+
+
+def _values_at(keys: list[str]) -> Callable[[Mapping[str, Any]], Any]:
+    """A function giving a mapping's values at ``keys`` as one hashable value (a tuple; the value itself for one
+    key): an ``itemgetter``, which collects them in C, twice as fast as a ``tuple(map(...))``."""
+    return operator.itemgetter(*keys) if keys else _no_values
 
 
 _RESULTS_LIMIT = 10_000
@@ -332,16 +346,13 @@ def build_assessment(
     limit = evidence_age_limit(kb, max_evidence_age)
     stale = stale_practices(facts, limit, assumptions)
     model: dict[str, ModelPracticeResult] = {}
-    member_of: dict[str, AlternativeMember] = {}
-    for pid, status in shown.items():
-        key = ("member", pid, status)
-        member_of[pid] = shared.get(key) or _remember(shared, key, trusted(AlternativeMember,
-                                                                           {"id": pid, "status": status}))
     alt_status = c.alt_status
     alternatives_of, members_of, alt_keys = static["alternatives"], static["members"], static["alt_keys"]
-
-
     alt_of, shown_of = alt_status.__getitem__, shown.__getitem__
+
+    def member(pid: str) -> AlternativeMember:  # asked for only by CMMI practices' results not found shared
+        key = ("member", pid, shown[pid])
+        return shared.get(key) or _remember(shared, key, trusted(AlternativeMember, {"id": pid, "status": shown[pid]}))
 
     def model_practice(mid: str) -> ModelPracticeResult:
         found = model.get(mid)
@@ -384,7 +395,7 @@ def build_assessment(
                                              "evidence": list(d.evidence)}) if d else None,
             "inherited": mp.inherits is not None and not mp.alternatives and mid not in direct,
             "alternatives": [trusted(AlternativeResult, {"number": k, "status": alt_status[key],
-                                                         "practices": [member_of[p] for p in alt]})
+                                                         "practices": [member(p) for p in alt]})
                              for k, (key, alt) in enumerate(alternatives_of[mid], 1)],
         })
 
@@ -396,17 +407,27 @@ def build_assessment(
     mp_of = c.mp_status.__getitem__
 
     def goal(gid: str) -> GoalResult:
-        mids, goal_alt_keys, goal_members, inherited = goal_parts[gid]
+        mids, classes, alternative_classes, member_statuses, inherited = goal_parts[gid]
         if direct and not direct.keys().isdisjoint(mids):  # a direct result is made anew: so is its goal's
             return make_goal(gid, mids)
-        # Everything its practices' results are made of (their keys in model_practice(), in one flat tuple each):
-        # a goal seen before is found without looking at its practices one by one.
-        key = ("goal", gid, c.goal_status[gid], tuple(map(mp_of, mids)), tuple(map(alt_of, goal_alt_keys)),
-               tuple(map(shown_of, goal_members)),
-               tuple((mp_of(i), model_practice(i).characterization) for i in inherited))
+        # Everything its practices' results are made of (their keys in model_practice(), flat): a goal seen before
+        # is found without looking at its practices one by one.
+        key = ("goal", gid, c.goal_status[gid], classes(c.mp_status), alternative_classes(alt_status),
+               member_statuses(shown), inherited_part(inherited))
         found = shared.get(key)
         if found is None:
             found = _remember(shared, key, make_goal(gid, mids))
+        return found
+
+    inherited_parts: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
+
+    def inherited_part(inherited: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        """The class and characterization of each practice inherited, once per assessment (every area's GG2 and
+        GG3 inherit the same organization-level practices)."""
+        found = inherited_parts.get(inherited)
+        if found is None:
+            found = inherited_parts[inherited] = tuple((mp_of(i), model_practice(i).characterization)
+                                                       for i in inherited)
         return found
 
     def make_goal(gid: str, mids: tuple[str, ...]) -> GoalResult:
@@ -532,14 +553,18 @@ def build_assessment(
                               f"(out_of_scope: {scopable}, with a reason).",
             "practices": na, "source": "CMMI-DEV v1.3, required and expected components; SCAMPI A v1.3 scoping"})
     findings.sort(key=lambda f: (_SEVERITY_RANK[f["severity"]], f["rule"]))
-    derivations = []
-    for fid in sorted(c.derivations):  # one per fact id
-        d = c.derivations[fid]
+    def derivation(d: Any) -> Derivation:
         found = shared.get(("derivation", d))
         if found is None:
             found = _remember(shared, ("derivation", d), trusted(
                 Derivation, {"fact": d.fact, "rule": d.rule, "premises": list(d.premises)}))
-        derivations.append(found)
+        return found
+
+    ordered = tuple(map(c.derivations.__getitem__, sorted(c.derivations)))  # one per fact id
+    # The whole trace is shared too (a list inside a result, never changed): one look-up for a trace seen before.
+    derivations = shared.get(("derivations", ordered))
+    if derivations is None:
+        derivations = _remember(shared, ("derivations", ordered), [derivation(d) for d in ordered])
     return trusted(Assessment, {
         "schema_version": SCHEMA_VERSION,
         "organization": facts.organization,
