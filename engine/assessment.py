@@ -287,8 +287,11 @@ def _static(kb: KnowledgeBase) -> dict[str, Any]:
                    _values_at([p for m in mids for p in members[m]]),
                    tuple(i for m in mids if (i := kb.model_practices[m].inherits) is not None))
              for gid, mids in goal_practices.items()}
+    area_goals = {pa.id: (tuple(g.id for g in pa.goals), tuple(f"{pa.id}.{gg.id}" for gg in kb.generic_goals))
+                  for pa in kb.process_areas}
     found = kb.memo["assessment.static"] = {"levels": levels, "goal_names": goal_names, "alternatives": alternatives,
-                                            "members": members, "alt_keys": alt_keys, "goals": goals, "results": {}}
+                                            "members": members, "alt_keys": alt_keys, "goals": goals,
+                                            "area_goals": area_goals, "results": {}}
     return found
 
 
@@ -436,36 +439,50 @@ def build_assessment(
             "id": gid, "name": goal_names[gid], "status": c.goal_status[gid],
             "coverage": coverage(sum(r.status == SATISFIED for r in rated), len(rated)), "practices": rated})
 
-    areas: list[ProcessAreaResult] = []
-    for pa in kb.process_areas:
+    def area(pa: Any) -> ProcessAreaResult:
         rating, capability = c.pa_status[pa.id]
-        goals = [goal(g.id) for g in pa.goals]
-        areas.append(trusted(ProcessAreaResult, {
-            "id": pa.id, "name": pa.name, "category": pa.category.value, "maturity_level": pa.maturity_level,
-            "status": rating,
-            "capability_level": None if rating in ("out_of_scope", "not_rated") else capability,
-            "out_of_scope_reason": facts.out_of_scope.get(pa.id),
-            "coverage": coverage(sum(g.coverage.satisfied for g in goals), sum(g.coverage.total for g in goals)),
-            "goals": goals,
-            "generic_goals": [goal(f"{pa.id}.{gg.id}") for gg in kb.generic_goals],
-        }))
+        goal_ids, generic_ids = static["area_goals"][pa.id]
+        goals, generic = [goal(g) for g in goal_ids], [goal(g) for g in generic_ids]
+        # Its goals' results by identity: the area's result holds them, so no other object can take their ids
+        # while it is remembered.
+        key = ("area", pa.id, rating, capability, facts.out_of_scope.get(pa.id), tuple(map(id, goals)),
+               tuple(map(id, generic)))
+        found = shared.get(key)
+        if found is None:
+            found = _remember(shared, key, trusted(ProcessAreaResult, {
+                "id": pa.id, "name": pa.name, "category": pa.category.value, "maturity_level": pa.maturity_level,
+                "status": rating,
+                "capability_level": None if rating in ("out_of_scope", "not_rated") else capability,
+                "out_of_scope_reason": facts.out_of_scope.get(pa.id),
+                "coverage": coverage(sum(g.coverage.satisfied for g in goals), sum(g.coverage.total for g in goals)),
+                "goals": goals,
+                "generic_goals": generic,
+            }))
+        return found
+
+    areas = [area(pa) for pa in kb.process_areas]
+    # A profile counts the CMMI practices of its areas' specific goals, GG2's, and GG3's from level 3 on (the goals'
+    # coverage): each area's three sums once, then added up per profile.
+    sums = []
+    for a in areas:
+        if a.status != "out_of_scope":
+            gg2 = [gg.coverage for gg in a.generic_goals if gg.id.endswith(".GG2")]
+            gg3 = [gg.coverage for gg in a.generic_goals if not gg.id.endswith(".GG2")]
+            sums.append((a.id, a.maturity_level, c.pa_status[a.id][1],
+                         *((sum(g.satisfied for g in part), sum(g.total for g in part))
+                           for part in ([g.coverage for g in a.goals], gg2, gg3))))
     profiles = []
     for n in range(2, 6):
         needed = satisfied = 0
         short = []
-        for area in areas:
-            if area.maturity_level > n or area.status == "out_of_scope":
+        for aid, level, capability, specific, gg2, gg3 in sums:
+            if level > n:
                 continue
-            # The CMMI practices of its specific goals, GG2's, and GG3's from level 3 on: the goals' coverage.
-            for g in area.goals:
-                needed += g.coverage.total
-                satisfied += g.coverage.satisfied
-            for gg in area.generic_goals:
-                if gg.id.endswith(".GG2") or n >= 3:
-                    needed += gg.coverage.total
-                    satisfied += gg.coverage.satisfied
-            if c.pa_status[area.id][1] < required_capability(n):
-                short.append(area.id)
+            for part in (specific, gg2, gg3) if n >= 3 else (specific, gg2):
+                satisfied += part[0]
+                needed += part[1]
+            if capability < required_capability(n):
+                short.append(aid)
         profiles.append(trusted(TargetProfile, {"level": n, "met": n in c.levels_met,
                                                 "coverage": coverage(satisfied, needed), "areas_short": short}))
     frameworks = []
