@@ -272,6 +272,16 @@ def _static(kb: KnowledgeBase) -> dict[str, Any]:
             single = tuple(group[0][0] if len(group) == 1 and len(group[0]) == 1 else None for group in groups)
             required = tuple(p for p in lv.practices if p not in lv.optional)
             levels[(fid, lv.level)] = (required, single, tuple(lv.optional))
+    # Per framework: the getters of its levels' practices' statuses, of its any-of requirements' classes and of its
+    # levels' statuses (see build_assessment's frameworks).
+    frameworks = {}
+    for fid, fw in kb.frameworks.items():
+        practices = [p for lv in fw.levels for p in (*levels[(fid, lv.level)][0], *levels[(fid, lv.level)][1])
+                     if p is not None]
+        groups = [f"fw:{fid}:{lv.level}:{i}" for lv in fw.levels
+                  for i, p in enumerate(levels[(fid, lv.level)][1], 1) if p is None]
+        frameworks[fid] = (_values_at(list(dict.fromkeys(practices))), _values_at(groups),
+                           _values_at([(fid, lv.level) for lv in fw.levels]))
     goal_names: dict[str, str] = {gg.id: gg.name for gg in kb.generic_goals}
     goal_names.update({gid: info.name for gid, info in kb.goals.items()})
     # Per CMMI practice: its alternatives' keys in the conclusions, with their practices, and all its practices.
@@ -291,7 +301,7 @@ def _static(kb: KnowledgeBase) -> dict[str, Any]:
                   for pa in kb.process_areas}
     found = kb.memo["assessment.static"] = {"levels": levels, "goal_names": goal_names, "alternatives": alternatives,
                                             "members": members, "alt_keys": alt_keys, "goals": goals,
-                                            "area_goals": area_goals, "results": {}}
+                                            "area_goals": area_goals, "frameworks": frameworks, "results": {}}
     return found
 
 
@@ -299,7 +309,7 @@ def _no_values(_: Mapping[str, Any]) -> tuple[()]:
     return ()
 
 
-def _values_at(keys: list[str]) -> Callable[[Mapping[str, Any]], Any]:
+def _values_at(keys: list[Any]) -> Callable[[Mapping[str, Any]], Any]:
     """A function giving a mapping's values at ``keys`` as one hashable value (a tuple; the value itself for one
     key): an ``itemgetter``, which collects them in C, twice as fast as a ``tuple(map(...))``."""
     return operator.itemgetter(*keys) if keys else _no_values
@@ -485,9 +495,9 @@ def build_assessment(
                 short.append(aid)
         profiles.append(trusted(TargetProfile, {"level": n, "met": n in c.levels_met,
                                                 "coverage": coverage(satisfied, needed), "areas_short": short}))
-    frameworks = []
     met_or_na = (SATISFIED, NOT_APPLICABLE)
-    for fid, fw in kb.frameworks.items():
+
+    def make_framework(fid: str, fw: Any) -> FrameworkResult:
         level = c.framework_level.get(fid)
         names = {lv.level: lv.name for lv in fw.levels}
         levels: list[FrameworkLevelResult] = []
@@ -512,14 +522,25 @@ def build_assessment(
             }))
         met_levels = [lv.level for lv in levels if lv.status == "met"]
         above = [lv for lv in levels if level is None or lv.level > level]
-        frameworks.append(trusted(FrameworkResult, {
+        return trusted(FrameworkResult, {
             "id": fid, "name": fw.name, "provenance": fw.provenance, "level": level,
             "level_name": names.get(level) if level is not None else None,
             "highest_met": max(met_levels) if met_levels else None,
             "next_level": above[0].level if above else None,
             "next_level_status": above[0].status if above else None,
             "levels": levels,
-        }))
+        })
+
+    frameworks = []
+    for fid, fw in kb.frameworks.items():
+        practice_statuses, group_classes, level_statuses = static["frameworks"][fid]
+        # Everything it is made of besides the knowledge base.
+        key = ("framework", fid, c.framework_level.get(fid), practice_statuses(statuses), group_classes(c.mp_status),
+               level_statuses(c.framework_level_status))
+        found = shared.get(key)
+        if found is None:
+            found = _remember(shared, key, make_framework(fid, fw))
+        frameworks.append(found)
     def make_practice(pid: str, practice: Any, o: Observation | None) -> PracticeResult:
         return trusted(PracticeResult, {
             "id": pid, "name": practice.name, "status": shown[pid], "satisfied": statuses[pid] in SAT,
