@@ -289,16 +289,23 @@ def _static(kb: KnowledgeBase) -> dict[str, Any]:
                     for mid, mp in kb.model_practices.items()}
     members = {mid: tuple(p for alt in mp.alternatives for p in alt) for mid, mp in kb.model_practices.items()}
     alt_keys = {mid: tuple(key for key, _ in alts) for mid, alts in alternatives.items()}
-    # Per goal: its CMMI practices, the getters of their classes, of all their alternatives' classes and of all
-    # their practices' statuses, and the practices they inherit (see build_assessment's goal()).
     goal_practices = dict(kb.goal_model_practices)
     goal_practices.update({gg.id: [gp.id for gp in gg.practices] for gg in kb.generic_goals})
-    goals = {gid: (tuple(mids), _values_at(mids), _values_at([k for m in mids for k in alt_keys[m]]),
-                   _values_at([p for m in mids for p in members[m]]),
-                   tuple(i for m in mids if (i := kb.model_practices[m].inherits) is not None))
-             for gid, mids in goal_practices.items()}
-    area_goals = {pa.id: (tuple(g.id for g in pa.goals), tuple(f"{pa.id}.{gg.id}" for gg in kb.generic_goals))
-                  for pa in kb.process_areas}
+
+    def parts(gids: list[str]) -> tuple[Any, ...]:
+        """Goals' CMMI practices, and the getters of what their results are made of (see build_assessment's
+        ``values``): the goals' statuses, the practices' classes, all their alternatives' classes and all their
+        practices' statuses; and the practices they inherit."""
+        mids = [m for gid in gids for m in goal_practices[gid]]
+        return (tuple(mids), _values_at(gids), _values_at(mids), _values_at([k for m in mids for k in alt_keys[m]]),
+                _values_at([p for m in mids for p in members[m]]),
+                tuple(i for m in mids if (i := kb.model_practices[m].inherits) is not None))
+
+    goals = {gid: parts([gid]) for gid in goal_practices}
+    area_goals = {}
+    for pa in kb.process_areas:
+        specific, generic = [g.id for g in pa.goals], [f"{pa.id}.{gg.id}" for gg in kb.generic_goals]
+        area_goals[pa.id] = (specific, generic, parts(specific + generic))
     found = kb.memo["assessment.static"] = {"levels": levels, "goal_names": goal_names, "alternatives": alternatives,
                                             "members": members, "alt_keys": alt_keys, "goals": goals,
                                             "area_goals": area_goals, "frameworks": frameworks, "results": {}}
@@ -419,17 +426,23 @@ def build_assessment(
     goal_names, goal_parts = static["goal_names"], static["goals"]
     mp_of = c.mp_status.__getitem__
 
+    def values(parts: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """Everything the results of goals are made of besides the knowledge base (each practice's key in
+        model_practice(), flat), by their ``parts`` (see _static); ``None`` when one of their practices is
+        characterized directly (its result, made anew, is not shared: neither are theirs)."""
+        mids, goal_statuses, classes, alternative_classes, member_statuses, inherited = parts
+        if direct and not direct.keys().isdisjoint(mids):
+            return None
+        return (goal_statuses(c.goal_status), classes(c.mp_status), alternative_classes(alt_status),
+                member_statuses(shown), inherited_part(inherited))
+
     def goal(gid: str) -> GoalResult:
-        mids, classes, alternative_classes, member_statuses, inherited = goal_parts[gid]
-        if direct and not direct.keys().isdisjoint(mids):  # a direct result is made anew: so is its goal's
-            return make_goal(gid, mids)
-        # Everything its practices' results are made of (their keys in model_practice(), flat): a goal seen before
-        # is found without looking at its practices one by one.
-        key = ("goal", gid, c.goal_status[gid], classes(c.mp_status), alternative_classes(alt_status),
-               member_statuses(shown), inherited_part(inherited))
-        found = shared.get(key)
+        # A goal seen before is found without looking at its practices one by one.
+        found = shared.get(key := ("goal", gid, values(goal_parts[gid])))
         if found is None:
-            found = _remember(shared, key, make_goal(gid, mids))
+            found = make_goal(gid)
+            if key[-1] is not None:
+                _remember(shared, key, found)
         return found
 
     inherited_parts: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
@@ -443,32 +456,34 @@ def build_assessment(
                                                        for i in inherited)
         return found
 
-    def make_goal(gid: str, mids: tuple[str, ...]) -> GoalResult:
-        rated = [model_practice(m) for m in mids]
+    def make_goal(gid: str) -> GoalResult:
+        rated = [model_practice(m) for m in goal_parts[gid][0]]
         return trusted(GoalResult, {
             "id": gid, "name": goal_names[gid], "status": c.goal_status[gid],
             "coverage": coverage(sum(r.status == SATISFIED for r in rated), len(rated)), "practices": rated})
 
     def area(pa: Any) -> ProcessAreaResult:
-        rating, capability = c.pa_status[pa.id]
-        goal_ids, generic_ids = static["area_goals"][pa.id]
-        goals, generic = [goal(g) for g in goal_ids], [goal(g) for g in generic_ids]
-        # Its goals' results by identity: the area's result holds them, so no other object can take their ids
-        # while it is remembered.
-        key = ("area", pa.id, rating, capability, facts.out_of_scope.get(pa.id), tuple(map(id, goals)),
-               tuple(map(id, generic)))
+        specific, generic, parts = static["area_goals"][pa.id]
+        # An area seen before is found without looking at its goals one by one.
+        key = ("area", pa.id, c.pa_status[pa.id], facts.out_of_scope.get(pa.id), values(parts))
         found = shared.get(key)
         if found is None:
-            found = _remember(shared, key, trusted(ProcessAreaResult, {
-                "id": pa.id, "name": pa.name, "category": pa.category.value, "maturity_level": pa.maturity_level,
-                "status": rating,
-                "capability_level": None if rating in ("out_of_scope", "not_rated") else capability,
-                "out_of_scope_reason": facts.out_of_scope.get(pa.id),
-                "coverage": coverage(sum(g.coverage.satisfied for g in goals), sum(g.coverage.total for g in goals)),
-                "goals": goals,
-                "generic_goals": generic,
-            }))
+            found = make_area(pa, [goal(g) for g in specific], [goal(g) for g in generic])
+            if key[-1] is not None:
+                _remember(shared, key, found)
         return found
+
+    def make_area(pa: Any, goals: list[GoalResult], generic: list[GoalResult]) -> ProcessAreaResult:
+        rating, capability = c.pa_status[pa.id]
+        return trusted(ProcessAreaResult, {
+            "id": pa.id, "name": pa.name, "category": pa.category.value, "maturity_level": pa.maturity_level,
+            "status": rating,
+            "capability_level": None if rating in ("out_of_scope", "not_rated") else capability,
+            "out_of_scope_reason": facts.out_of_scope.get(pa.id),
+            "coverage": coverage(sum(g.coverage.satisfied for g in goals), sum(g.coverage.total for g in goals)),
+            "goals": goals,
+            "generic_goals": generic,
+        })
 
     areas = [area(pa) for pa in kb.process_areas]
     # A profile counts the CMMI practices of its areas' specific goals, GG2's, and GG3's from level 3 on (the goals'
