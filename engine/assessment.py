@@ -144,17 +144,22 @@ def stale_practices(
 
     An assumed practice is never stale (its status is the assumption's); an undated one never is either.
     """
-    if limit is None:
-        return {}
     out = {}
     for pid, observation in facts.practices.items():
-        seen = evidence_date(observation)
-        if seen is None or pid in (assumptions or {}):
-            continue
-        age = (facts.assessed_on - seen).days
-        if age > limit:
-            out[pid] = (seen, age)
+        if pid not in (assumptions or {}) and (found := staleness(observation, facts.assessed_on, limit)) is not None:
+            out[pid] = found
     return out
+
+
+def staleness(observation: Observation, assessed_on: dt.date, limit: int | None) -> tuple[dt.date, int] | None:
+    """When an observation was last seen and how many days before ``assessed_on``, if more than ``limit`` days
+    (``None``: not stale, or undated, or no limit)."""
+    if limit is None:
+        return None
+    seen = evidence_date(observation)
+    if seen is None or (age := (assessed_on - seen).days) <= limit:
+        return None
+    return seen, age
 
 
 def direct_statuses(facts: FactFile) -> dict[str, str]:
@@ -254,6 +259,11 @@ NA_FINDING = "not-applicable-cannot-remove-practice"
 """The finding reported when not-applicable practices leave a CMMI practice with no applicable alternative."""
 
 
+def _sums(coverages: list[Coverage]) -> tuple[int, int]:
+    """Satisfied and total, summed."""
+    return sum(c.satisfied for c in coverages), sum(c.total for c in coverages)
+
+
 def _weakest(klass: str, shown: list[str]) -> str:
     for status in _WEAKEST[klass]:
         if status in shown:
@@ -279,9 +289,9 @@ def _static(kb: KnowledgeBase) -> dict[str, Any]:
     for fid, fw in kb.frameworks.items():
         practices = [p for lv in fw.levels for p in (*levels[(fid, lv.level)][0], *levels[(fid, lv.level)][1])
                      if p is not None]
-        groups = [f"fw:{fid}:{lv.level}:{i}" for lv in fw.levels
+        any_of = [f"fw:{fid}:{lv.level}:{i}" for lv in fw.levels
                   for i, p in enumerate(levels[(fid, lv.level)][1], 1) if p is None]
-        frameworks[fid] = (_values_at(list(dict.fromkeys(practices))), _values_at(groups),
+        frameworks[fid] = (_values_at(list(dict.fromkeys(practices))), _values_at(any_of),
                            _values_at([(fid, lv.level) for lv in fw.levels]))
     goal_names: dict[str, str] = {gg.id: gg.name for gg in kb.generic_goals}
     goal_names.update({gid: info.name for gid, info in kb.goals.items()})
@@ -365,7 +375,6 @@ def build_assessment(
     shown = {pid: public_status(status) for pid, status in statuses.items()}
     direct = direct_statuses(facts)
     limit = evidence_age_limit(kb, max_evidence_age)
-    stale = stale_practices(facts, limit, assumptions)
     model: dict[str, ModelPracticeResult] = {}
     alt_status = c.alt_status
     alternatives_of, members_of, alt_keys = static["alternatives"], static["members"], static["alt_keys"]
@@ -489,24 +498,20 @@ def build_assessment(
     areas = [area(pa) for pa in kb.process_areas]
     # A profile counts the CMMI practices of its areas' specific goals, GG2's, and GG3's from level 3 on (the goals'
     # coverage): each area's three sums once, then added up per profile.
-    sums = []
-    for a in areas:
-        if a.status != "out_of_scope":
-            gg2 = [gg.coverage for gg in a.generic_goals if gg.id.endswith(".GG2")]
-            gg3 = [gg.coverage for gg in a.generic_goals if not gg.id.endswith(".GG2")]
-            sums.append((a.id, a.maturity_level, c.pa_status[a.id][1],
-                         *((sum(g.satisfied for g in part), sum(g.total for g in part))
-                           for part in ([g.coverage for g in a.goals], gg2, gg3))))
+    counted = [(a.id, a.maturity_level, c.pa_status[a.id][1], _sums([g.coverage for g in a.goals]),
+                _sums([gg.coverage for gg in a.generic_goals if gg.id.endswith(".GG2")]),
+                _sums([gg.coverage for gg in a.generic_goals if not gg.id.endswith(".GG2")]))
+               for a in areas if a.status != "out_of_scope"]
     profiles = []
     for n in range(2, 6):
         needed = satisfied = 0
         short = []
-        for aid, level, capability, specific, gg2, gg3 in sums:
+        for aid, level, capability, specific, gg2, gg3 in counted:
             if level > n:
                 continue
-            for part in (specific, gg2, gg3) if n >= 3 else (specific, gg2):
-                satisfied += part[0]
-                needed += part[1]
+            parts = (specific, gg2, gg3) if n >= 3 else (specific, gg2)
+            satisfied += sum(part[0] for part in parts)
+            needed += sum(part[1] for part in parts)
             if capability < required_capability(n):
                 short.append(aid)
         profiles.append(trusted(TargetProfile, {"level": n, "met": n in c.levels_met,
@@ -570,7 +575,7 @@ def build_assessment(
             "evidence_items": [_evidence(e) for e in o.evidence] if o is not None else [],
             "answers": [_answer(a) for a in o.answers] if o is not None else [],
             "conflict": o is not None and o.conflict and pid not in assumptions,
-            "stale": pid in stale,
+            "stale": o is not None and pid not in assumptions and staleness(o, facts.assessed_on, limit) is not None,
         })
 
     practices = []
@@ -579,14 +584,18 @@ def build_assessment(
         if o is not None and o.answers:  # answers hold lists, which do not hash: made anew
             practices.append(make_practice(pid, practice, o))
             continue
-        # Everything it is made of besides the knowledge base's practice, its observation by its fields (a fact
-        # file assessed again, or another with the same observation, finds it).
+        # Everything it is made of besides the knowledge base's practice, its observation by its fields with what
+        # decides whether it is stale (a fact file assessed again, or another with the same observation, finds it).
         pkey = ("practice", pid, statuses[pid], pid in c.ready, tuple(c.blocked_by.get(pid, ())), pid in assumptions,
-                pid in stale, None if o is None else (o.status, tuple(o.evidence), o.note, o.observed_on, o.reason))
+                None if o is None else (o.status, tuple(o.evidence), o.note, o.observed_on, o.reason,
+                                        facts.assessed_on, limit))
         found = shared.get(pkey)
         if found is None:
             found = _remember(shared, pkey, make_practice(pid, practice, o))
         practices.append(found)
+    # The stale practices, as their results say: their dates are worked out again for the warnings alone.
+    stale = {p.id: found for p in practices
+             if p.stale and (found := staleness(facts.practices[p.id], facts.assessed_on, limit)) is not None}
     rules = {r.id: r for r in kb.insights}
     findings = [worded_finding(kb, rules[r], c, statuses, facts, assumptions) for r in c.findings]
     removed = [mid for mid, klass in c.mp_status.items()
