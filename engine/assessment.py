@@ -496,26 +496,38 @@ def build_assessment(
         })
 
     areas = [area(pa) for pa in kb.process_areas]
-    # A profile counts the CMMI practices of its areas' specific goals, GG2's, and GG3's from level 3 on (the goals'
-    # coverage): each area's three sums once, then added up per profile.
-    counted = [(a.id, a.maturity_level, c.pa_status[a.id][1], _sums([g.coverage for g in a.goals]),
-                _sums([gg.coverage for gg in a.generic_goals if gg.id.endswith(".GG2")]),
-                _sums([gg.coverage for gg in a.generic_goals if not gg.id.endswith(".GG2")]))
-               for a in areas if a.status != "out_of_scope"]
-    profiles = []
-    for n in range(2, 6):
-        needed = satisfied = 0
-        short = []
-        for aid, level, capability, specific, gg2, gg3 in counted:
-            if level > n:
-                continue
-            parts = (specific, gg2, gg3) if n >= 3 else (specific, gg2)
-            satisfied += sum(part[0] for part in parts)
-            needed += sum(part[1] for part in parts)
-            if capability < required_capability(n):
-                short.append(aid)
-        profiles.append(trusted(TargetProfile, {"level": n, "met": n in c.levels_met,
-                                                "coverage": coverage(satisfied, needed), "areas_short": short}))
+    def make_profiles() -> list[TargetProfile]:
+        # A profile counts the CMMI practices of its areas' specific goals (the area's coverage), GG2's, and GG3's
+        # from level 3 on: each area's sums once, then added up per profile.
+        counted = []
+        for a in areas:
+            if a.status != "out_of_scope":
+                gg2 = _sums([gg.coverage for gg in a.generic_goals if gg.id.endswith(".GG2")])
+                gg3 = _sums([gg.coverage for gg in a.generic_goals if not gg.id.endswith(".GG2")])
+                counted.append((a.id, a.maturity_level, c.pa_status[a.id][1], a.coverage, gg2, gg3))
+        profiles = []
+        for n in range(2, 6):
+            needed = satisfied = 0
+            short = []
+            for aid, level, capability, specific, gg2, gg3 in counted:
+                if level > n:
+                    continue
+                satisfied += specific.satisfied + gg2[0] + (gg3[0] if n >= 3 else 0)
+                needed += specific.total + gg2[1] + (gg3[1] if n >= 3 else 0)
+                if capability < required_capability(n):
+                    short.append(aid)
+            profiles.append(trusted(TargetProfile, {"level": n, "met": n in c.levels_met,
+                                                    "coverage": coverage(satisfied, needed), "areas_short": short}))
+        return profiles
+
+    # Made of the areas' results, by identity (the entry holds them, so no other object can take their ids while
+    # it is remembered), their capabilities and the levels met.
+    profiles_key = ("profiles", tuple(map(id, areas)), tuple(c.pa_status[a.id][1] for a in areas),
+                    tuple(sorted(c.levels_met)))
+    held = shared.get(profiles_key)
+    if held is None:
+        held = _remember(shared, profiles_key, (areas, make_profiles()))
+    profiles = held[1]
     met_or_na = (SATISFIED, NOT_APPLICABLE)
 
     def make_framework(fid: str, fw: Any) -> FrameworkResult:
@@ -596,6 +608,7 @@ def build_assessment(
     # The stale practices, as their results say: their dates are worked out again for the warnings alone.
     stale = {p.id: found for p in practices
              if p.stale and (found := staleness(facts.practices[p.id], facts.assessed_on, limit)) is not None}
+    conflicts = {p.id for p in practices if p.conflict}  # (not assumed) as their results say
     rules = {r.id: r for r in kb.insights}
     findings = [worded_finding(kb, rules[r], c, statuses, facts, assumptions) for r in c.findings]
     removed = [mid for mid, klass in c.mp_status.items()
@@ -649,7 +662,7 @@ def build_assessment(
         "warnings": facts.warnings + [
             f"{pid}: respondents disagree ({', '.join(f'{a.respondent}: {a.status.value}' for a in o.answers)}); "
             "not rated until the assessor decides its status"
-            for pid, o in facts.practices.items() if o.conflict and pid not in assumptions] + [
+            for pid, o in facts.practices.items() if pid in conflicts] + [
             f"{pid}: stale evidence: last dated {seen.isoformat()}, {age} days before the assessment "
             f"({facts.assessed_on.isoformat()}), more than the maximum evidence age of {limit} days; see it again "
             "before relying on its characterization"
