@@ -636,11 +636,12 @@ def build_assessment(
                 Derivation, {"fact": d.fact, "rule": d.rule, "premises": list(d.premises)}))
         return found
 
-    ordered = tuple(map(c.derivations.__getitem__, sorted(c.derivations)))  # one per fact id
-    # The whole trace is shared too (a list inside a result, never changed): one look-up for a trace seen before.
-    derivations = shared.get(("derivations", ordered))
+    # The whole trace is shared too (a list inside a result, never changed): one look-up, by the derivations as
+    # concluded (sorted only when not found), for a trace seen before.
+    trace_key = ("derivations", tuple(c.derivations), tuple(c.derivations.values()))
+    derivations = shared.get(trace_key)
     if derivations is None:
-        derivations = _remember(shared, ("derivations", ordered), [derivation(d) for d in ordered])
+        derivations = _remember(shared, trace_key, [derivation(c.derivations[fid]) for fid in sorted(c.derivations)])
     return trusted(Assessment, {
         "schema_version": SCHEMA_VERSION,
         "organization": facts.organization,
