@@ -372,17 +372,18 @@ def build_assessment(
     """
     static = _static(kb)
     shared = static["results"]
-    shown = {pid: public_status(status) for pid, status in statuses.items()}
     direct = direct_statuses(facts)
     limit = evidence_age_limit(kb, max_evidence_age)
     model: dict[str, ModelPracticeResult] = {}
     alt_status = c.alt_status
     alternatives_of, members_of, alt_keys = static["alternatives"], static["members"], static["alt_keys"]
-    alt_of, shown_of = alt_status.__getitem__, shown.__getitem__
+    # Keys hold the statuses as given (NO for not observed); results show them as public_status() words them.
+    alt_of, status_of = alt_status.__getitem__, statuses.__getitem__
 
     def member(pid: str) -> AlternativeMember:  # asked for only by CMMI practices' results not found shared
-        key = ("member", pid, shown[pid])
-        return shared.get(key) or _remember(shared, key, trusted(AlternativeMember, {"id": pid, "status": shown[pid]}))
+        key = ("member", pid, statuses[pid])
+        return shared.get(key) or _remember(shared, key, trusted(AlternativeMember,
+                                                                 {"id": pid, "status": public_status(statuses[pid])}))
 
     def model_practice(mid: str) -> ModelPracticeResult:
         found = model.get(mid)
@@ -396,7 +397,7 @@ def build_assessment(
         klass = c.mp_status[mid]
         inherits = kb.model_practices[mid].inherits
         key: tuple[Any, ...] = ("mp", mid, klass, tuple(map(alt_of, alt_keys[mid])),
-                                tuple(map(shown_of, members_of[mid])))
+                                tuple(map(status_of, members_of[mid])))
         if inherits is not None:
             key += (c.mp_status[inherits], model_practice(inherits).characterization)
         found = shared.get(key)
@@ -415,7 +416,7 @@ def build_assessment(
             characterization = model_practice(mp.inherits or "").characterization
         elif decided:
             members = mp.alternatives[int(decided.split()[1]) - 1]
-            characterization = _weakest(klass, [shown[p] for p in members if shown[p] != "NA"])
+            characterization = _weakest(klass, [public_status(statuses[p]) for p in members if statuses[p] != "NA"])
         else:
             characterization = "NA" if klass == NOT_APPLICABLE else "not_observed"
         d = facts.model_practices.get(mid)
@@ -444,7 +445,7 @@ def build_assessment(
         if direct and not direct.keys().isdisjoint(mids):
             return None
         return (goal_statuses(c.goal_status), classes(c.mp_status), alternative_classes(alt_status),
-                member_statuses(shown), inherited_part(inherited))
+                member_statuses(statuses), inherited_part(inherited))
 
     def goal(gid: str) -> GoalResult:
         # A goal seen before is found without looking at its practices one by one.
@@ -576,7 +577,7 @@ def build_assessment(
         frameworks.append(found)
     def make_practice(pid: str, practice: Any, o: Observation | None) -> PracticeResult:
         return trusted(PracticeResult, {
-            "id": pid, "name": practice.name, "status": shown[pid], "satisfied": statuses[pid] in SAT,
+            "id": pid, "name": practice.name, "status": public_status(statuses[pid]), "satisfied": statuses[pid] in SAT,
             "ready": pid in c.ready, "blocked_by": list(c.blocked_by.get(pid, [])),
             "evidence": o.evidence_texts if o is not None else [],
             "note": o.note if o is not None else None,
