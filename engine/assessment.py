@@ -300,6 +300,8 @@ def _static(kb: KnowledgeBase) -> dict[str, Any]:
                     for mid, mp in kb.model_practices.items()}
     members = {mid: tuple(p for alt in mp.alternatives for p in alt) for mid, mp in kb.model_practices.items()}
     alt_keys = {mid: tuple(key for key, _ in alts) for mid, alts in alternatives.items()}
+    # Per CMMI practice: the getters of its alternatives' classes and of its practices' statuses (its key).
+    model_practices = {mid: (_values_at(list(alt_keys[mid])), _values_at(list(members[mid]))) for mid in members}
     goal_practices = dict(kb.goal_model_practices)
     goal_practices.update({gg.id: [gp.id for gp in gg.practices] for gg in kb.generic_goals})
 
@@ -318,7 +320,7 @@ def _static(kb: KnowledgeBase) -> dict[str, Any]:
         specific, generic = [g.id for g in pa.goals], [f"{pa.id}.{gg.id}" for gg in kb.generic_goals]
         area_goals[pa.id] = (specific, generic, parts(specific + generic))
     found = kb.memo["assessment.static"] = {"levels": levels, "goal_names": goal_names, "alternatives": alternatives,
-                                            "members": members, "alt_keys": alt_keys, "goals": goals,
+                                            "model_practices": model_practices, "goals": goals,
                                             "area_goals": area_goals, "frameworks": frameworks, "results": {}}
     return found
 
@@ -376,10 +378,9 @@ def build_assessment(
     limit = evidence_age_limit(kb, max_evidence_age)
     model: dict[str, ModelPracticeResult] = {}
     alt_status = c.alt_status
-    alternatives_of, members_of, alt_keys = static["alternatives"], static["members"], static["alt_keys"]
-    # Keys hold the statuses as given (NO for not observed); results show them as public_status() words them.
-    alt_of, status_of = alt_status.__getitem__, statuses.__getitem__
+    alternatives_of, model_practice_values = static["alternatives"], static["model_practices"]
 
+    # Keys hold the statuses as given (NO for not observed); results show them as public_status() words them.
     def member(pid: str) -> AlternativeMember:  # asked for only by CMMI practices' results not found shared
         key = ("member", pid, statuses[pid])
         return shared.get(key) or _remember(shared, key, trusted(AlternativeMember,
@@ -394,10 +395,9 @@ def build_assessment(
             return found
         # Everything a CMMI practice's result is made of besides the knowledge base: its class, its alternatives'
         # classes, its practices' statuses, and the class and characterization of the practice it inherits.
-        klass = c.mp_status[mid]
+        alternative_classes, member_statuses = model_practice_values[mid]
         inherits = kb.model_practices[mid].inherits
-        key: tuple[Any, ...] = ("mp", mid, klass, tuple(map(alt_of, alt_keys[mid])),
-                                tuple(map(status_of, members_of[mid])))
+        key: tuple[Any, ...] = ("mp", mid, c.mp_status[mid], alternative_classes(alt_status), member_statuses(statuses))
         if inherits is not None:
             key += (c.mp_status[inherits], model_practice(inherits).characterization)
         found = shared.get(key)
