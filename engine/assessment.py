@@ -497,6 +497,7 @@ def build_assessment(
         })
 
     areas = [area(pa) for pa in kb.process_areas]
+
     def make_profiles() -> list[TargetProfile]:
         # A profile counts the CMMI practices of its areas' specific goals (the area's coverage), GG2's, and GG3's
         # from level 3 on: each area's sums once, then added up per profile.
@@ -575,6 +576,7 @@ def build_assessment(
         if found is None:
             found = _remember(shared, key, make_framework(fid, fw))
         frameworks.append(found)
+
     def make_practice(pid: str, practice: Any, o: Observation | None) -> PracticeResult:
         return trusted(PracticeResult, {
             "id": pid, "name": practice.name, "status": public_status(statuses[pid]), "satisfied": statuses[pid] in SAT,
@@ -630,6 +632,7 @@ def build_assessment(
                               f"(out_of_scope: {scopable}, with a reason).",
             "practices": na, "source": "CMMI-DEV v1.3, required and expected components; SCAMPI A v1.3 scoping"})
     findings.sort(key=lambda f: (_SEVERITY_RANK[f["severity"]], f["rule"]))
+
     def derivation(d: Any) -> Derivation:
         found = shared.get(("derivation", d))
         if found is None:
