@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from mlops_maturity.engine import documents, reference
@@ -96,11 +97,12 @@ def assumption_problems(
 def effective_statuses(kb: KnowledgeBase, facts: FactFile, assumptions: Mapping[str, str]) -> dict[str, str]:
     """Every practice's status: assumed, else observed, else ``NO`` (not observed)."""
     out = {}
+    observed = facts.practices
     for pid in kb.practices:
         if pid in assumptions:
             out[pid] = assumptions[pid]
-        elif pid in facts.practices and (status := facts.practices[pid].status) is not None:
-            out[pid] = status.value
+        elif (observation := observed.get(pid)) is not None and (status := observation.status) is not None:
+            out[pid] = status._value_  # the enum's value as stored: ``.value`` is a property, slower by half
         else:
             out[pid] = NOT_OBSERVED
     return out
@@ -126,6 +128,8 @@ def evidence_date(observation: Observation) -> dt.date | None:
     (``on``), else ``None`` (undated)."""
     if observation.observed_on is not None:
         return observation.observed_on
+    if not observation.evidence and not observation.answers:  # a status alone, the common case: nothing to scan
+        return None
     dates = [e.on for e in observation.evidence if not isinstance(e, str) and e.on is not None]
     for answer in observation.answers:
         dates += [answer.on] if answer.on is not None else []
@@ -140,17 +144,22 @@ def stale_practices(
 
     An assumed practice is never stale (its status is the assumption's); an undated one never is either.
     """
-    if limit is None:
-        return {}
     out = {}
     for pid, observation in facts.practices.items():
-        seen = evidence_date(observation)
-        if seen is None or pid in (assumptions or {}):
-            continue
-        age = (facts.assessed_on - seen).days
-        if age > limit:
-            out[pid] = (seen, age)
+        if pid not in (assumptions or {}) and (found := staleness(observation, facts.assessed_on, limit)) is not None:
+            out[pid] = found
     return out
+
+
+def staleness(observation: Observation, assessed_on: dt.date, limit: int | None) -> tuple[dt.date, int] | None:
+    """When an observation was last seen and how many days before ``assessed_on``, if more than ``limit`` days
+    (``None``: not stale, or undated, or no limit)."""
+    if limit is None:
+        return None
+    seen = evidence_date(observation)
+    if seen is None or (age := (assessed_on - seen).days) <= limit:
+        return None
+    return seen, age
 
 
 def direct_statuses(facts: FactFile) -> dict[str, str]:
@@ -250,6 +259,11 @@ NA_FINDING = "not-applicable-cannot-remove-practice"
 """The finding reported when not-applicable practices leave a CMMI practice with no applicable alternative."""
 
 
+def _sums(coverages: list[Coverage]) -> tuple[int, int]:
+    """Satisfied and total, summed."""
+    return sum(c.satisfied for c in coverages), sum(c.total for c in coverages)
+
+
 def _weakest(klass: str, shown: list[str]) -> str:
     for status in _WEAKEST[klass]:
         if status in shown:
@@ -269,6 +283,16 @@ def _static(kb: KnowledgeBase) -> dict[str, Any]:
             single = tuple(group[0][0] if len(group) == 1 and len(group[0]) == 1 else None for group in groups)
             required = tuple(p for p in lv.practices if p not in lv.optional)
             levels[(fid, lv.level)] = (required, single, tuple(lv.optional))
+    # Per framework: the getters of its levels' practices' statuses, of its any-of requirements' classes and of its
+    # levels' statuses (see build_assessment's frameworks).
+    frameworks = {}
+    for fid, fw in kb.frameworks.items():
+        practices = [p for lv in fw.levels for p in (*levels[(fid, lv.level)][0], *levels[(fid, lv.level)][1])
+                     if p is not None]
+        any_of = [f"fw:{fid}:{lv.level}:{i}" for lv in fw.levels
+                  for i, p in enumerate(levels[(fid, lv.level)][1], 1) if p is None]
+        frameworks[fid] = (_values_at(list(dict.fromkeys(practices))), _values_at(any_of),
+                           _values_at([(fid, lv.level) for lv in fw.levels]))
     goal_names: dict[str, str] = {gg.id: gg.name for gg in kb.generic_goals}
     goal_names.update({gid: info.name for gid, info in kb.goals.items()})
     # Per CMMI practice: its alternatives' keys in the conclusions, with their practices, and all its practices.
@@ -276,9 +300,39 @@ def _static(kb: KnowledgeBase) -> dict[str, Any]:
                     for mid, mp in kb.model_practices.items()}
     members = {mid: tuple(p for alt in mp.alternatives for p in alt) for mid, mp in kb.model_practices.items()}
     alt_keys = {mid: tuple(key for key, _ in alts) for mid, alts in alternatives.items()}
+    # Per CMMI practice: the getters of its alternatives' classes and of its practices' statuses (its key).
+    model_practices = {mid: (_values_at(list(alt_keys[mid])), _values_at(list(members[mid]))) for mid in members}
+    goal_practices = dict(kb.goal_model_practices)
+    goal_practices.update({gg.id: [gp.id for gp in gg.practices] for gg in kb.generic_goals})
+
+    def parts(gids: list[str]) -> tuple[Any, ...]:
+        """Goals' CMMI practices, and the getters of what their results are made of (see build_assessment's
+        ``values``): the goals' statuses, the practices' classes, all their alternatives' classes and all their
+        practices' statuses; and the practices they inherit."""
+        mids = [m for gid in gids for m in goal_practices[gid]]
+        return (tuple(mids), _values_at(gids), _values_at(mids), _values_at([k for m in mids for k in alt_keys[m]]),
+                _values_at([p for m in mids for p in members[m]]),
+                tuple(i for m in mids if (i := kb.model_practices[m].inherits) is not None))
+
+    goals = {gid: parts([gid]) for gid in goal_practices}
+    area_goals = {}
+    for pa in kb.process_areas:
+        specific, generic = [g.id for g in pa.goals], [f"{pa.id}.{gg.id}" for gg in kb.generic_goals]
+        area_goals[pa.id] = (specific, generic, parts(specific + generic))
     found = kb.memo["assessment.static"] = {"levels": levels, "goal_names": goal_names, "alternatives": alternatives,
-                                            "members": members, "alt_keys": alt_keys, "results": {}}
+                                            "model_practices": model_practices, "goals": goals,
+                                            "area_goals": area_goals, "frameworks": frameworks, "results": {}}
     return found
+
+
+def _no_values(_: Mapping[str, Any]) -> tuple[()]:
+    return ()
+
+
+def _values_at(keys: list[Any]) -> Callable[[Mapping[str, Any]], Any]:
+    """A function giving a mapping's values at ``keys`` as one hashable value (a tuple; the value itself for one
+    key): an ``itemgetter``, which collects them in C, twice as fast as a ``tuple(map(...))``."""
+    return operator.itemgetter(*keys) if keys else _no_values
 
 
 _RESULTS_LIMIT = 10_000
@@ -320,21 +374,17 @@ def build_assessment(
     """
     static = _static(kb)
     shared = static["results"]
-    shown = {pid: public_status(status) for pid, status in statuses.items()}
     direct = direct_statuses(facts)
     limit = evidence_age_limit(kb, max_evidence_age)
-    stale = stale_practices(facts, limit, assumptions)
     model: dict[str, ModelPracticeResult] = {}
-    member_of: dict[str, AlternativeMember] = {}
-    for pid, status in shown.items():
-        key = ("member", pid, status)
-        member_of[pid] = shared.get(key) or _remember(shared, key, trusted(AlternativeMember,
-                                                                           {"id": pid, "status": status}))
     alt_status = c.alt_status
-    alternatives_of, members_of, alt_keys = static["alternatives"], static["members"], static["alt_keys"]
+    alternatives_of, model_practice_values = static["alternatives"], static["model_practices"]
 
-
-    alt_of, shown_of = alt_status.__getitem__, shown.__getitem__
+    # Keys hold the statuses as given (NO for not observed); results show them as public_status() words them.
+    def member(pid: str) -> AlternativeMember:  # asked for only by CMMI practices' results not found shared
+        key = ("member", pid, statuses[pid])
+        return shared.get(key) or _remember(shared, key, trusted(AlternativeMember,
+                                                                 {"id": pid, "status": public_status(statuses[pid])}))
 
     def model_practice(mid: str) -> ModelPracticeResult:
         found = model.get(mid)
@@ -345,10 +395,9 @@ def build_assessment(
             return found
         # Everything a CMMI practice's result is made of besides the knowledge base: its class, its alternatives'
         # classes, its practices' statuses, and the class and characterization of the practice it inherits.
-        klass = c.mp_status[mid]
+        alternative_classes, member_statuses = model_practice_values[mid]
         inherits = kb.model_practices[mid].inherits
-        key: tuple[Any, ...] = ("mp", mid, klass, tuple(map(alt_of, alt_keys[mid])),
-                                tuple(map(shown_of, members_of[mid])))
+        key: tuple[Any, ...] = ("mp", mid, c.mp_status[mid], alternative_classes(alt_status), member_statuses(statuses))
         if inherits is not None:
             key += (c.mp_status[inherits], model_practice(inherits).characterization)
         found = shared.get(key)
@@ -367,7 +416,7 @@ def build_assessment(
             characterization = model_practice(mp.inherits or "").characterization
         elif decided:
             members = mp.alternatives[int(decided.split()[1]) - 1]
-            characterization = _weakest(klass, [shown[p] for p in members if shown[p] != "NA"])
+            characterization = _weakest(klass, [public_status(statuses[p]) for p in members if statuses[p] != "NA"])
         else:
             characterization = "NA" if klass == NOT_APPLICABLE else "not_observed"
         d = facts.model_practices.get(mid)
@@ -377,7 +426,7 @@ def build_assessment(
                                              "evidence": list(d.evidence)}) if d else None,
             "inherited": mp.inherits is not None and not mp.alternatives and mid not in direct,
             "alternatives": [trusted(AlternativeResult, {"number": k, "status": alt_status[key],
-                                                         "practices": [member_of[p] for p in alt]})
+                                                         "practices": [member(p) for p in alt]})
                              for k, (key, alt) in enumerate(alternatives_of[mid], 1)],
         })
 
@@ -385,56 +434,105 @@ def build_assessment(
         key = ("coverage", satisfied, total)
         return shared.get(key) or _remember(shared, key, trusted(Coverage, {"satisfied": satisfied, "total": total}))
 
-    goal_names = static["goal_names"]
+    goal_names, goal_parts = static["goal_names"], static["goals"]
+    mp_of = c.mp_status.__getitem__
 
-    def goal(gid: str, practices: list[str]) -> GoalResult:
-        rated = [model_practice(m) for m in practices]
-        # The practices' results by identity: the goal's result holds them, so no other object can take their ids
-        # while it is remembered.
-        key = ("goal", gid, c.goal_status[gid], tuple(map(id, rated)))
-        found = shared.get(key)
+    def values(parts: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """Everything the results of goals are made of besides the knowledge base (each practice's key in
+        model_practice(), flat), by their ``parts`` (see _static); ``None`` when one of their practices is
+        characterized directly (its result, made anew, is not shared: neither are theirs)."""
+        mids, goal_statuses, classes, alternative_classes, member_statuses, inherited = parts
+        if direct and not direct.keys().isdisjoint(mids):
+            return None
+        return (goal_statuses(c.goal_status), classes(c.mp_status), alternative_classes(alt_status),
+                member_statuses(statuses), inherited_part(inherited))
+
+    def goal(gid: str) -> GoalResult:
+        # A goal seen before is found without looking at its practices one by one.
+        found = shared.get(key := ("goal", gid, values(goal_parts[gid])))
         if found is None:
-            found = _remember(shared, key, trusted(GoalResult, {
-                "id": gid, "name": goal_names[gid], "status": c.goal_status[gid],
-                "coverage": coverage(sum(r.status == SATISFIED for r in rated), len(rated)), "practices": rated}))
+            found = make_goal(gid)
+            if key[-1] is not None:
+                _remember(shared, key, found)
         return found
 
-    areas: list[ProcessAreaResult] = []
-    for pa in kb.process_areas:
+    inherited_parts: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
+
+    def inherited_part(inherited: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        """The class and characterization of each practice inherited, once per assessment (every area's GG2 and
+        GG3 inherit the same organization-level practices)."""
+        found = inherited_parts.get(inherited)
+        if found is None:
+            found = inherited_parts[inherited] = tuple((mp_of(i), model_practice(i).characterization)
+                                                       for i in inherited)
+        return found
+
+    def make_goal(gid: str) -> GoalResult:
+        rated = [model_practice(m) for m in goal_parts[gid][0]]
+        return trusted(GoalResult, {
+            "id": gid, "name": goal_names[gid], "status": c.goal_status[gid],
+            "coverage": coverage(sum(r.status == SATISFIED for r in rated), len(rated)), "practices": rated})
+
+    def area(pa: Any) -> ProcessAreaResult:
+        specific, generic, parts = static["area_goals"][pa.id]
+        # An area seen before is found without looking at its goals one by one.
+        key = ("area", pa.id, c.pa_status[pa.id], facts.out_of_scope.get(pa.id), values(parts))
+        found = shared.get(key)
+        if found is None:
+            found = make_area(pa, [goal(g) for g in specific], [goal(g) for g in generic])
+            if key[-1] is not None:
+                _remember(shared, key, found)
+        return found
+
+    def make_area(pa: Any, goals: list[GoalResult], generic: list[GoalResult]) -> ProcessAreaResult:
         rating, capability = c.pa_status[pa.id]
-        goals = [goal(g.id, kb.goal_model_practices[g.id]) for g in pa.goals]
-        areas.append(trusted(ProcessAreaResult, {
+        return trusted(ProcessAreaResult, {
             "id": pa.id, "name": pa.name, "category": pa.category.value, "maturity_level": pa.maturity_level,
             "status": rating,
             "capability_level": None if rating in ("out_of_scope", "not_rated") else capability,
             "out_of_scope_reason": facts.out_of_scope.get(pa.id),
             "coverage": coverage(sum(g.coverage.satisfied for g in goals), sum(g.coverage.total for g in goals)),
             "goals": goals,
-            "generic_goals": [goal(f"{pa.id}.{gg.id}", kb.goal_model_practices[f"{pa.id}.{gg.id}"])
-                              for gg in kb.generic_goals],
-        }))
-    profiles = []
-    for n in range(2, 6):
-        needed = satisfied = 0
-        short = []
-        for area in areas:
-            if area.maturity_level > n or area.status == "out_of_scope":
-                continue
-            # The CMMI practices of its specific goals, GG2's, and GG3's from level 3 on: the goals' coverage.
-            for g in area.goals:
-                needed += g.coverage.total
-                satisfied += g.coverage.satisfied
-            for gg in area.generic_goals:
-                if gg.id.endswith(".GG2") or n >= 3:
-                    needed += gg.coverage.total
-                    satisfied += gg.coverage.satisfied
-            if c.pa_status[area.id][1] < required_capability(n):
-                short.append(area.id)
-        profiles.append(trusted(TargetProfile, {"level": n, "met": n in c.levels_met,
-                                                "coverage": coverage(satisfied, needed), "areas_short": short}))
-    frameworks = []
+            "generic_goals": generic,
+        })
+
+    areas = [area(pa) for pa in kb.process_areas]
+
+    def make_profiles() -> list[TargetProfile]:
+        # A profile counts the CMMI practices of its areas' specific goals (the area's coverage), GG2's, and GG3's
+        # from level 3 on: each area's sums once, then added up per profile.
+        counted = []
+        for a in areas:
+            if a.status != "out_of_scope":
+                gg2 = _sums([gg.coverage for gg in a.generic_goals if gg.id.endswith(".GG2")])
+                gg3 = _sums([gg.coverage for gg in a.generic_goals if not gg.id.endswith(".GG2")])
+                counted.append((a.id, a.maturity_level, c.pa_status[a.id][1], a.coverage, gg2, gg3))
+        profiles = []
+        for n in range(2, 6):
+            needed = satisfied = 0
+            short = []
+            for aid, level, capability, specific, gg2, gg3 in counted:
+                if level > n:
+                    continue
+                satisfied += specific.satisfied + gg2[0] + (gg3[0] if n >= 3 else 0)
+                needed += specific.total + gg2[1] + (gg3[1] if n >= 3 else 0)
+                if capability < required_capability(n):
+                    short.append(aid)
+            profiles.append(trusted(TargetProfile, {"level": n, "met": n in c.levels_met,
+                                                    "coverage": coverage(satisfied, needed), "areas_short": short}))
+        return profiles
+
+    # Made of the areas' results, by identity (the entry holds them, so no other object can take their ids while
+    # it is remembered), their capabilities and the levels met.
+    profiles_key = ("profiles", tuple(map(id, areas)), tuple(c.pa_status[a.id][1] for a in areas),
+                    tuple(sorted(c.levels_met)))
+    held = shared.get(profiles_key)
+    if held is None:
+        held = _remember(shared, profiles_key, (areas, make_profiles()))
+    profiles = held[1]
     met_or_na = (SATISFIED, NOT_APPLICABLE)
-    for fid, fw in kb.frameworks.items():
+
+    def make_framework(fid: str, fw: Any) -> FrameworkResult:
         level = c.framework_level.get(fid)
         names = {lv.level: lv.name for lv in fw.levels}
         levels: list[FrameworkLevelResult] = []
@@ -459,47 +557,61 @@ def build_assessment(
             }))
         met_levels = [lv.level for lv in levels if lv.status == "met"]
         above = [lv for lv in levels if level is None or lv.level > level]
-        frameworks.append(trusted(FrameworkResult, {
+        return trusted(FrameworkResult, {
             "id": fid, "name": fw.name, "provenance": fw.provenance, "level": level,
             "level_name": names.get(level) if level is not None else None,
             "highest_met": max(met_levels) if met_levels else None,
             "next_level": above[0].level if above else None,
             "next_level_status": above[0].status if above else None,
             "levels": levels,
-        }))
-    practices = []
-    for pid, practice in kb.practices.items():
-        observation = facts.practices.get(pid)
-        if observation is None:  # made of the knowledge base's practice and these values alone
-            blocked = c.blocked_by.get(pid, [])
-            pkey = ("practice", pid, statuses[pid], pid in c.ready, tuple(blocked), pid in assumptions)
-            found = shared.get(pkey)
-            if found is None:
-                found = _remember(shared, pkey, trusted(PracticeResult, {
-                    "id": pid, "name": practice.name, "status": shown[pid], "satisfied": statuses[pid] in SAT,
-                    "ready": pid in c.ready, "blocked_by": list(blocked), "evidence": [], "note": None,
-                    "observed_on": None, "reason": None, "assumed": pid in assumptions,
-                    "implements": list(kb.practice_implements.get(pid, [])), "evidence_items": [], "answers": [],
-                    "conflict": False, "stale": False}))
-            practices.append(found)
-            continue
-        evidence = observation.evidence_texts
-        items = [_evidence(e) for e in observation.evidence]
-        answers = [_answer(a) for a in observation.answers]
-        practices.append(trusted(PracticeResult, {
-            "id": pid, "name": practice.name, "status": shown[pid], "satisfied": statuses[pid] in SAT,
+        })
+
+    frameworks = []
+    for fid, fw in kb.frameworks.items():
+        practice_statuses, group_classes, level_statuses = static["frameworks"][fid]
+        # Everything it is made of besides the knowledge base.
+        key = ("framework", fid, c.framework_level.get(fid), practice_statuses(statuses), group_classes(c.mp_status),
+               level_statuses(c.framework_level_status))
+        found = shared.get(key)
+        if found is None:
+            found = _remember(shared, key, make_framework(fid, fw))
+        frameworks.append(found)
+
+    def make_practice(pid: str, practice: Any, o: Observation | None) -> PracticeResult:
+        return trusted(PracticeResult, {
+            "id": pid, "name": practice.name, "status": public_status(statuses[pid]), "satisfied": statuses[pid] in SAT,
             "ready": pid in c.ready, "blocked_by": list(c.blocked_by.get(pid, [])),
-            "evidence": evidence,
-            "note": observation.note,
-            "observed_on": observation.observed_on,
-            "reason": observation.reason if statuses[pid] == "NA" else None,
+            "evidence": o.evidence_texts if o is not None else [],
+            "note": o.note if o is not None else None,
+            "observed_on": o.observed_on if o is not None else None,
+            "reason": o.reason if o is not None and statuses[pid] == "NA" else None,
             "assumed": pid in assumptions,
             "implements": list(kb.practice_implements.get(pid, [])),
-            "evidence_items": items,
-            "answers": answers,
-            "conflict": bool(observation.conflict) and pid not in assumptions,
-            "stale": pid in stale,
-        }))
+            "evidence_items": [_evidence(e) for e in o.evidence] if o is not None else [],
+            "answers": [_answer(a) for a in o.answers] if o is not None else [],
+            "conflict": o is not None and o.conflict and pid not in assumptions,
+            "stale": o is not None and pid not in assumptions and staleness(o, facts.assessed_on, limit) is not None,
+        })
+
+    practices = []
+    for pid, practice in kb.practices.items():
+        o = facts.practices.get(pid)
+        if o is not None and o.answers:  # answers hold lists, which do not hash: made anew
+            practices.append(make_practice(pid, practice, o))
+            continue
+        # Everything it is made of besides the knowledge base's practice, its observation by its fields with what
+        # decides whether it is stale (a fact file assessed again, or another with the same observation, finds it).
+        pkey = ("practice", pid, statuses[pid], pid in c.ready, tuple(c.blocked_by.get(pid, ())), pid in assumptions,
+                None if o is None else (o.status, tuple(o.evidence), o.note, o.observed_on, o.reason,
+                                        facts.assessed_on, limit))
+        found = shared.get(pkey)
+        if found is None:
+            found = _remember(shared, pkey, make_practice(pid, practice, o))
+        practices.append(found)
+    # The stale practices, as their results say: their dates are worked out again for the warnings alone.
+    stale = {p.id: found for p in practices
+             if p.stale and (found := staleness(facts.practices[p.id], facts.assessed_on, limit)) is not None}
+    conflicts = {p.id for p in practices if p.conflict}  # (not assumed) as their results say
     rules = {r.id: r for r in kb.insights}
     findings = [worded_finding(kb, rules[r], c, statuses, facts, assumptions) for r in c.findings]
     removed = [mid for mid, klass in c.mp_status.items()
@@ -520,14 +632,20 @@ def build_assessment(
                               f"(out_of_scope: {scopable}, with a reason).",
             "practices": na, "source": "CMMI-DEV v1.3, required and expected components; SCAMPI A v1.3 scoping"})
     findings.sort(key=lambda f: (_SEVERITY_RANK[f["severity"]], f["rule"]))
-    derivations = []
-    for fid in sorted(c.derivations):  # one per fact id
-        d = c.derivations[fid]
+
+    def derivation(d: Any) -> Derivation:
         found = shared.get(("derivation", d))
         if found is None:
             found = _remember(shared, ("derivation", d), trusted(
                 Derivation, {"fact": d.fact, "rule": d.rule, "premises": list(d.premises)}))
-        derivations.append(found)
+        return found
+
+    # The whole trace is shared too (a list inside a result, never changed): one look-up, by the derivations as
+    # concluded (sorted only when not found), for a trace seen before.
+    trace_key = ("derivations", tuple(c.derivations), tuple(c.derivations.values()))
+    derivations = shared.get(trace_key)
+    if derivations is None:
+        derivations = _remember(shared, trace_key, [derivation(c.derivations[fid]) for fid in sorted(c.derivations)])
     return trusted(Assessment, {
         "schema_version": SCHEMA_VERSION,
         "organization": facts.organization,
@@ -540,7 +658,7 @@ def build_assessment(
         "maturity_level": c.maturity_level,
         "maturity_level_name": kb.level_name(c.maturity_level),
         "process_areas": areas,
-        "generic_goals": [goal(gg.id, [gp.id for gp in gg.practices]) for gg in kb.generic_goals],
+        "generic_goals": [goal(gg.id) for gg in kb.generic_goals],
         "target_profiles": profiles,
         "frameworks": frameworks,
         "practices": practices,
@@ -549,7 +667,7 @@ def build_assessment(
         "warnings": facts.warnings + [
             f"{pid}: respondents disagree ({', '.join(f'{a.respondent}: {a.status.value}' for a in o.answers)}); "
             "not rated until the assessor decides its status"
-            for pid, o in facts.practices.items() if o.conflict and pid not in assumptions] + [
+            for pid, o in facts.practices.items() if pid in conflicts] + [
             f"{pid}: stale evidence: last dated {seen.isoformat()}, {age} days before the assessment "
             f"({facts.assessed_on.isoformat()}), more than the maximum evidence age of {limit} days; see it again "
             "before relying on its characterization"
