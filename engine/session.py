@@ -5,9 +5,10 @@ assesses once, and caches every re-inference under further assumptions (a roadma
 explanation tries), so the same input is never inferred twice in one command.
 
 ``verify`` means one thing everywhere: every inference the session runs (the first and each re-inference) is made by
-the rules engine and cross-checked against the reference evaluator; with ``verify=False`` the rules engine runs
-alone. ``evaluator="reference"`` runs the reference evaluator alone (no rules, no trace): for callers that need
-speed over a trace.
+the rules engine and cross-checked against the reference evaluator (whose conclusions for a state a few statuses
+from the last one checked, such as a roadmap's next wave, are worked out from that one's: equal to evaluating it
+afresh, and cheaper); with ``verify=False`` the rules engine runs alone. ``evaluator="reference"`` runs the
+reference evaluator alone (no rules, no trace): for callers that need speed over a trace.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from mlops_maturity.engine.results import Assessment
 Evaluator = Literal["rules", "reference"]
 
 TRIAL_STEP = 32
-"""A trial at most this many practice statuses from the previous one is worked out from it
+"""A trial (or a cross-checked state) at most this many practice statuses from the previous one is worked out from it
 (:func:`reference.reevaluate`: about 0.4 ms for one change, 1.8 ms for 32, against 3 ms for a full evaluation of
 the shipped knowledge base); a farther one is evaluated afresh."""
 
@@ -81,7 +82,8 @@ class Session:
         self._assessments: dict[tuple[tuple[str, str], ...], Assessment] = {}
         self._conclusions: dict[tuple[tuple[str, str], ...], Conclusions] = {}
         self._trials: dict[tuple[tuple[str, str], ...], Conclusions] = {}
-        self._last_trial: tuple[dict[str, str], Conclusions] | None = None
+        self._last_reference: dict[str, tuple[dict[str, str], Conclusions]] = {}
+        """Per use (``trial``, ``check``): the statuses the reference evaluator last rated, and its conclusions."""
         self.derived: dict[tuple[object, ...], object] = {}
         """Documents derived from this session, kept by their builders (an explanation per level), so that a report
         and its summary build each once."""
@@ -131,7 +133,7 @@ class Session:
                 if self.verify:
                     from mlops_maturity.engine.assessment import check_agreement
 
-                    check_agreement(found, reference.evaluate(self.kb, statuses, self.facts.context, direct, scoped))
+                    check_agreement(found, self._reference(statuses, "check"))
             self._conclusions[key] = found
         return found
 
@@ -153,16 +155,22 @@ class Session:
             problems = assumption_problems(assumed, self.kb)
             if problems:
                 raise UserInputError(problems)
-            statuses = self.statuses_with(extra)
-            args = (self.kb, statuses, self.facts.context, direct_statuses(self.facts), sorted(self.facts.out_of_scope))
-            last = self._last_trial  # a search moves a practice or two at a time: re-rate only what they reach
-            if last is not None and sum(s != last[0][p] for p, s in statuses.items()) <= TRIAL_STEP:
-                found = reference.reevaluate(*args, *last)
-            else:
-                found = reference.evaluate(*args)
-            self._trials[key] = found
-            self._last_trial = (statuses, found)
+            found = self._trials[key] = self._reference(self.statuses_with(extra), "trial")
             self.trials += 1
+        return found
+
+    def _reference(self, statuses: dict[str, str], use: str) -> Conclusions:
+        """The reference evaluator's conclusions of ``statuses``: worked out from the last ones rated for the same
+        ``use`` when they are at most :data:`TRIAL_STEP` statuses apart (a search moves a practice or two at a time,
+        a roadmap's next wave a few), else evaluated afresh; the two are equal (``tests/test_reference_reevaluate.py``).
+        """
+        args = (self.kb, statuses, self.facts.context, direct_statuses(self.facts), sorted(self.facts.out_of_scope))
+        last = self._last_reference.get(use)
+        if last is not None and sum(s != last[0][p] for p, s in statuses.items()) <= TRIAL_STEP:
+            found = reference.reevaluate(*args, *last)
+        else:
+            found = reference.evaluate(*args)
+        self._last_reference[use] = (statuses, found)
         return found
 
     def statuses_with(self, extra: Mapping[str, str] | None) -> dict[str, str]:

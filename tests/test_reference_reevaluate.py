@@ -65,3 +65,41 @@ def test_session_trials_are_the_reference_evaluators(kb, example: Path) -> None:
         got = session.trial_conclusions(extra)
         _same(got, reference.evaluate(kb, session.statuses_with(extra), facts.context, direct_statuses(facts),
                                       sorted(facts.out_of_scope)))
+
+
+def test_cross_check_of_a_nearby_state_is_worked_out_from_the_last_and_still_catches_a_disagreement(
+        kb, monkeypatch) -> None:
+    """A verified session cross-checks a state a few statuses from the last one checked (a roadmap's next wave)
+    against conclusions worked out from that one's; they equal a fresh evaluation, and a rules result that differs
+    from them is still refused."""
+    from mlops_maturity.engine import session as session_module
+    from mlops_maturity.engine.errors import VerificationError
+
+    facts = load_fact_file(EXAMPLES[0], kb)
+    session = Session(kb, facts, verify=True)
+    unsatisfied = sorted(p.id for p in session.assessment.practices if not p.satisfied)[:3]
+    worked_out: list[Conclusions] = []
+    reevaluate = reference.reevaluate
+
+    def counted(*args):  # noqa: ANN002, ANN202
+        worked_out.append(found := reevaluate(*args))
+        return found
+
+    monkeypatch.setattr(session_module.reference, "reevaluate", counted)
+    extra = {unsatisfied[0]: "FI"}
+    session.conclusions_with(extra)
+    assert len(worked_out) == 1
+    _same(worked_out[0], reference.evaluate(kb, session.statuses_with(extra), facts.context, direct_statuses(facts),
+                                            sorted(facts.out_of_scope)))
+
+    infer = session_module.infer
+
+    def wrong(*args):  # noqa: ANN002, ANN202
+        found = infer(*args)
+        found.maturity_level += 1
+        return found
+
+    monkeypatch.setattr(session_module, "infer", wrong)
+    with pytest.raises(VerificationError):
+        session.conclusions_with({unsatisfied[0]: "FI", unsatisfied[1]: "FI"})
+    assert len(worked_out) == 2
