@@ -391,7 +391,8 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
 
 def _present(ids: tuple[str, ...], index: FactIndex) -> list[str]:
     """The facts of ``ids`` that are in working memory, in that order."""
-    return [i for i in ids if i in index.by_id]
+    by_id = index.by_id
+    return [i for i in ids if i in by_id]
 
 
 def _mp_status(status: str | None) -> Any:
@@ -434,8 +435,8 @@ def _ready(m: Bound, index: FactIndex) -> Fact:
     return {"kind": "ready", "id": f"r:{m['p']['practice']}", "practice": m["p"]["practice"]}
 
 
-def _deps_of(m: Bound, index: FactIndex) -> list[str]:
-    return list(m["p"]["deps"])
+def _deps_of(m: Bound, index: FactIndex) -> tuple[str, ...]:
+    return m["p"]["deps"]
 
 
 def _fw_level_status(status: str) -> Any:
@@ -494,8 +495,8 @@ def _maturity_support(m: Bound, index: FactIndex) -> list[str]:
 
 
 def _alternative_members(k: int) -> Any:
-    def support(m: Bound, index: FactIndex) -> list[str]:
-        return list(m["x"]["members"][k - 1])
+    def support(m: Bound, index: FactIndex) -> tuple[str, ...]:
+        return m["x"]["members"][k - 1]
 
     return support
 
@@ -504,8 +505,8 @@ def _all_members(m: Bound, index: FactIndex) -> list[str]:
     return [p for alt in m["x"]["members"] for p in alt] + list(m["x"]["inherited"])
 
 
-def _inherited(m: Bound, index: FactIndex) -> list[str]:
-    return list(m["x"]["inherited"])
+def _inherited(m: Bound, index: FactIndex) -> tuple[str, ...]:
+    return m["x"]["inherited"]
 
 
 def _mp_rules() -> list[Rule]:
