@@ -404,6 +404,22 @@ class _Session:
         return None if owner == fact_id else owner
 
 
+def _batch_text(session: _Session) -> str | None:
+    """The session's pending conclusions as one JSON array: the text of ``"[" + ",".join(_dumps(c) ...) + "]"``,
+    in one call. None when one cannot be written: each such conclusion is an error of the rule that made it, as
+    it would be if it were written as it is concluded."""
+    try:
+        return _dumps(session.pending)
+    except TypeError:
+        for copy in session.pending:
+            try:
+                _dumps(copy)
+            except TypeError as exc:
+                rule = session.derivations[copy["id"]].rule
+                session.errors.append(f"rule {rule}: {type(exc).__name__}: {exc}")
+        return None
+
+
 class _SyncHost(_durable.Host):
     """A host whose timer threads do nothing: every action runs inside the call that triggered it."""
 
@@ -690,10 +706,10 @@ class RuleEngine:
         if session is not None and session.pending and not session.errors:
             # One batch per dispatch: asserting the conclusions together costs about half of asserting each from
             # inside its action, and changes nothing within a phase (negations only see earlier phases).
-            # One dumps of the list: the text of ``"[" + ",".join(dumps(fact) ...) + "]"``, in one call.
-            batch = _dumps(session.pending)
+            batch = _batch_text(session)
             session.pending.clear()
-            self._assert(handle, batch, "asserting conclusions")
+            if batch is not None:
+                self._assert(handle, batch, "asserting conclusions")
 
     def _fire(self, rule_name: str, m: dict[str, Any]) -> None:
         session = self._session

@@ -393,3 +393,14 @@ def test_facts_built_again_for_the_same_statuses_are_the_same_facts_in_a_new_lis
     kb.memo.pop("inference.shared_facts")
     anew = inference.build_facts(kb, statuses, {"team_size": 5})
     assert anew == again  # made from the fact table again: equal facts
+
+
+def test_a_conclusion_the_engine_cannot_be_given_is_an_error_of_its_rule() -> None:
+    engine = RuleEngine([
+        Rule("fine", "one", (fact("x", "thing"),), lambda m, index: {"kind": "copy", "id": "c:" + m["x"]["id"]}),
+        Rule("odd", "one", (fact("x", "thing"),), lambda m, index: {"kind": "copy", "id": "o:" + m["x"]["id"],
+                                                                  "v": {1}}),
+        Rule("read", "two", (fact("c", "copy", eq("v", 1)),), lambda m, index: {"kind": "seen", "id": "seen"}),
+    ], ["one", "two"])
+    with pytest.raises(InferenceError, match=r"^inference failed in phase one: rule odd: TypeError: Object of type set is not JSON serializable$"):
+        engine.run([{"kind": "thing", "id": "t1"}])
