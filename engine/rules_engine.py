@@ -410,11 +410,11 @@ def _batch_text(session: _Session) -> str | None:
     it would be if it were written as it is concluded."""
     try:
         return _dumps(session.pending)
-    except TypeError:
+    except (TypeError, ValueError):  # what the standard encoder raises (a value it cannot write, a cycle)
         for copy in session.pending:
             try:
                 _dumps(copy)
-            except TypeError as exc:
+            except (TypeError, ValueError) as exc:
                 rule = session.derivations[copy["id"]].rule
                 session.errors.append(f"rule {rule}: {type(exc).__name__}: {exc}")
         return None

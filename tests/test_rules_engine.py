@@ -404,3 +404,14 @@ def test_a_conclusion_the_engine_cannot_be_given_is_an_error_of_its_rule() -> No
     ], ["one", "two"])
     with pytest.raises(InferenceError, match=r"^inference failed in phase one: rule odd: TypeError: Object of type set is not JSON serializable$"):
         engine.run([{"kind": "thing", "id": "t1"}])
+
+    def cycle(m, index):  # noqa: ANN001, ANN202
+        item = {"kind": "copy", "id": "o:" + m["x"]["id"], "v": []}
+        item["v"].append(item)
+        return item
+
+    engine = RuleEngine([Rule("odd", "one", (fact("x", "thing"),), cycle),
+                         Rule("read", "two", (fact("c", "copy", eq("v", 1)),), lambda m, index: {"kind": "seen", "id": "seen"})],
+                        ["one", "two"])
+    with pytest.raises(InferenceError, match=r"^inference failed in phase one: rule odd: ValueError: Circular reference detected$"):
+        engine.run([{"kind": "thing", "id": "t1"}])
