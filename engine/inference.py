@@ -130,31 +130,13 @@ def build_facts(
     base and status and shared between runs (the adapter then prepares each only once).
     """
     direct = direct or {}
-    table = _fact_table(kb)
-    out: list[Fact] = []
-    append = out.append
-    status_of = statuses.__getitem__
-    for pid, variants, make in table:
-        if pid is None:
-            append(variants)
-            continue
-        status: Any
-        if type(pid) is str:
-            status = status_of(pid)
-        elif type(pid) is tuple:
-            status = tuple(map(status_of, pid))
-        else:  # a _Counted slot: its facts vary with fewer values than its practices' statuses
-            status = pid.key(tuple(map(status_of, pid.practices)))
-        item = variants.get(status)
-        if item is None:
-            if len(variants) >= _VARIANTS_LIMIT:
-                variants.clear()
-            item = variants[status] = MappingProxyType(make(status))
-        append(item)
-    materialized = materialized_generic_goals(kb, direct)
+    out = _shared_facts(kb, statuses)
     static_goals = kb.memo["inference.materialized"]
+    # Without direct characterizations the goals rated from their own practices are the table's (no loops over
+    # every CMMI practice, twice).
+    materialized = materialized_generic_goals(kb, direct) if direct else static_goals
     per_run: list[Fact] = []
-    for mp in kb.model_practices.values():
+    for mp in kb.model_practices.values() if direct else ():
         area_goal = mp.kind == "area_generic"
         if mp.id in direct or (area_goal and mp.goal in materialized and mp.goal not in static_goals):
             per_run.append(_mp_fact(mp.id, mp.goal, practice_class(direct[mp.id]) if mp.id in direct else "",
@@ -177,6 +159,44 @@ def build_facts(
         out = [f for f in out if f["id"] not in replaced]
     out.extend(per_run)
     return out
+
+
+def _shared_facts(kb: KnowledgeBase, statuses: Mapping[str, str]) -> list[Fact]:
+    """The facts of the knowledge base's fact table for these statuses, in its order (a new list), remembered for
+    the last statuses seen: a report assesses the same input several times."""
+    status_of = statuses.__getitem__
+    seen = tuple(map(status_of, kb.practices))  # all the table reads of the statuses
+    lists: dict[tuple[str, ...], list[Fact]] = kb.memo.setdefault("inference.shared_facts", {})
+    found = lists.get(seen)
+    if found is not None:
+        return list(found)
+    out: list[Fact] = []
+    append = out.append
+    for pid, variants, make in _fact_table(kb):
+        if pid is None:
+            append(variants)
+            continue
+        status: Any
+        if type(pid) is str:
+            status = status_of(pid)
+        elif type(pid) is tuple:
+            status = tuple(map(status_of, pid))
+        else:  # a _Counted slot: its facts vary with fewer values than its practices' statuses
+            status = pid.key(tuple(map(status_of, pid.practices)))
+        item = variants.get(status)
+        if item is None:
+            if len(variants) >= _VARIANTS_LIMIT:
+                variants.clear()
+            item = variants[status] = MappingProxyType(make(status))
+        append(item)
+    if len(lists) >= _FACT_LISTS_LIMIT:
+        lists.clear()
+    lists[seen] = out
+    return list(out)
+
+
+_FACT_LISTS_LIMIT = 8
+"""Fact lists :func:`_shared_facts` remembers (one per combination of statuses)."""
 
 
 MAX_ALTERNATIVES = 4
@@ -391,7 +411,8 @@ def _fact_table(kb: KnowledgeBase) -> list[_Slot]:
 
 def _present(ids: tuple[str, ...], index: FactIndex) -> list[str]:
     """The facts of ``ids`` that are in working memory, in that order."""
-    return [i for i in ids if i in index.by_id]
+    by_id = index.by_id
+    return [i for i in ids if i in by_id]
 
 
 def _mp_status(status: str | None) -> Any:
@@ -434,8 +455,8 @@ def _ready(m: Bound, index: FactIndex) -> Fact:
     return {"kind": "ready", "id": f"r:{m['p']['practice']}", "practice": m["p"]["practice"]}
 
 
-def _deps_of(m: Bound, index: FactIndex) -> list[str]:
-    return list(m["p"]["deps"])
+def _deps_of(m: Bound, index: FactIndex) -> tuple[str, ...]:
+    return m["p"]["deps"]
 
 
 def _fw_level_status(status: str) -> Any:
@@ -494,8 +515,8 @@ def _maturity_support(m: Bound, index: FactIndex) -> list[str]:
 
 
 def _alternative_members(k: int) -> Any:
-    def support(m: Bound, index: FactIndex) -> list[str]:
-        return list(m["x"]["members"][k - 1])
+    def support(m: Bound, index: FactIndex) -> tuple[str, ...]:
+        return m["x"]["members"][k - 1]
 
     return support
 
@@ -504,8 +525,8 @@ def _all_members(m: Bound, index: FactIndex) -> list[str]:
     return [p for alt in m["x"]["members"] for p in alt] + list(m["x"]["inherited"])
 
 
-def _inherited(m: Bound, index: FactIndex) -> list[str]:
-    return list(m["x"]["inherited"])
+def _inherited(m: Bound, index: FactIndex) -> tuple[str, ...]:
+    return m["x"]["inherited"]
 
 
 def _mp_rules() -> list[Rule]:

@@ -324,7 +324,7 @@ class Rule:
     phase: str
     patterns: tuple[Pattern, ...]
     conclude: Callable[[Bound, FactIndex], Fact]
-    support: Callable[[Bound, FactIndex], list[str]] | None = None
+    support: Callable[[Bound, FactIndex], Sequence[str]] | None = None
 
     def __post_init__(self) -> None:
         if len(self.patterns) + 1 > MAX_PATTERNS:
@@ -340,6 +340,20 @@ class Derivation(NamedTuple):
     fact: str
     rule: str
     premises: tuple[str, ...]
+
+
+_new_tuple = tuple.__new__
+"""``_new_tuple(Derivation, (fact, rule, premises))`` makes what ``Derivation(fact, rule, premises)`` makes, without the
+named tuple's ``__new__`` written in Python (one is made per conclusion)."""
+
+
+def _premises(bound_ids: list[str], support: Sequence[str]) -> tuple[str, ...]:
+    """The premises of a conclusion: the bound facts' ids, then the supporting facts not among them (duplicates
+    among the supporting ones stay)."""
+    for bound_id in bound_ids:
+        if bound_id in support:  # rare: a scan in C finds it, and only then the support is filtered
+            return (*bound_ids, *[p for p in support if p not in bound_ids])
+    return (*bound_ids, *support)
 
 
 class FactIndex:
@@ -380,13 +394,30 @@ class _Session:
     errors: list[str] = field(default_factory=list)
     hashes: dict[int, str] = field(default_factory=dict)
     sid_json: str = ""
-    pending: list[str] = field(default_factory=list)
-    """Conclusions (engine text) derived by the actions of one dispatch, asserted together when it ends."""
+    pending: list[dict[str, Any]] = field(default_factory=list)
+    """Conclusions (engine copies, with ``sid``) derived by the actions of one dispatch, asserted together when it
+    ends."""
 
     def claim(self, fact_id: str) -> str | None:
         """Reserve ``fact_id``'s hash in this session; the id already holding it if another one does."""
         owner = self.hashes.setdefault(_id_hash(fact_id), fact_id)
         return None if owner == fact_id else owner
+
+
+def _batch_text(session: _Session) -> str | None:
+    """The session's pending conclusions as one JSON array: the text of ``"[" + ",".join(_dumps(c) ...) + "]"``,
+    in one call. None when one cannot be written: each such conclusion is an error of the rule that made it, as
+    it would be if it were written as it is concluded."""
+    try:
+        return _dumps(session.pending)
+    except (TypeError, ValueError):  # what the standard encoder raises (a value it cannot write, a cycle)
+        for copy in session.pending:
+            try:
+                _dumps(copy)
+            except (TypeError, ValueError) as exc:
+                rule = session.derivations[copy["id"]].rule
+                session.errors.append(f"rule {rule}: {type(exc).__name__}: {exc}")
+        return None
 
 
 class _SyncHost(_durable.Host):
@@ -575,6 +606,8 @@ class RuleEngine:
         if verdict == ASSERT_STORED:
             return {**item, _SINK_MARK: 1}
         read = self._read[item["kind"]]
+        if read.issuperset(item):  # rules read every field (so of every conclusion of the shipped rules): copy at once
+            return {**item}
         return {k: v for k, v in item.items() if k in read}
 
     def _prepare(self, item: Fact) -> tuple[str, str | None, int]:
@@ -663,7 +696,7 @@ class RuleEngine:
         try:
             while message:
                 for rule_name, bound in orjson.loads(message).items():
-                    self._fire(rule_name, bound, handle)
+                    self._fire(rule_name, bound)
                     break
                 message = _C.complete_and_start_action(handle, state_offset)
         except BaseException:
@@ -673,11 +706,12 @@ class RuleEngine:
         if session is not None and session.pending and not session.errors:
             # One batch per dispatch: asserting the conclusions together costs about half of asserting each from
             # inside its action, and changes nothing within a phase (negations only see earlier phases).
-            batch = "[" + ",".join(session.pending) + "]"
+            batch = _batch_text(session)
             session.pending.clear()
-            self._assert(handle, batch, "asserting conclusions")
+            if batch is not None:
+                self._assert(handle, batch, "asserting conclusions")
 
-    def _fire(self, rule_name: str, m: dict[str, Any], handle: int) -> None:
+    def _fire(self, rule_name: str, m: dict[str, Any]) -> None:
         session = self._session
         assert session is not None
         entry = self._firing.get(rule_name)
@@ -685,21 +719,23 @@ class RuleEngine:
             return
         rule, aliases = entry
         try:
-            # The bound facts as the adapter holds them (the engine's copies carry ``sid`` and maybe the sink mark).
-            by_id = session.index.by_id
+            # The bound facts as the adapter holds them (the engine's copies carry ``sid`` and maybe the sink mark):
+            # every copy carries its fact's id, and every fact the engine holds is in working memory.
+            index = session.index
+            by_id = index.by_id
             bound = {}
+            ids = []
             for alias in aliases:
-                engine_copy = m[alias]
-                bound[alias] = by_id.get(engine_copy.get("id", ""), engine_copy)
-            conclusion = rule.conclude(bound, session.index)
+                bound_id = m[alias]["id"]
+                bound[alias] = by_id[bound_id]
+                ids.append(bound_id)
+            conclusion = rule.conclude(bound, index)
             fid = conclusion["id"]
             if fid in by_id:  # derived already (or given): the same conclusion by another path
                 return
             if "sid" in conclusion:
                 raise ValueError("a conclusion may not carry 'sid'")
-            premises = [bound[a]["id"] for a in aliases]
-            if rule.support is not None:
-                premises += [p for p in rule.support(bound, session.index) if p not in premises]
+            premises = tuple(ids) if rule.support is None else _premises(ids, rule.support(bound, index))
             verdict = self.wanted(conclusion)
             if verdict:
                 fid_hash = _HASHES.get(fid)  # _Session.claim, inline (one call per conclusion)
@@ -707,14 +743,11 @@ class RuleEngine:
                 if owner != fid:
                     session.errors.append(f"fact id collision: {fid} has the 32-bit hash of {owner}")
                     return
-                if verdict == ASSERT:  # _engine_copy, inline
-                    read = self._read[conclusion["kind"]]
-                    copy = {k: v for k, v in conclusion.items() if k in read}
-                else:
-                    copy = self._engine_copy(conclusion, verdict)
-                session.pending.append(_dumps(copy)[:-1] + session.sid_json)
+                copy = self._engine_copy(conclusion, verdict)
+                copy["sid"] = session.sid
+                session.pending.append(copy)
             by_id[fid] = conclusion  # FactIndex.add, inline
-            session.derivations[fid] = Derivation(fid, rule_name, tuple(premises))
+            session.derivations[fid] = _new_tuple(Derivation, (fid, rule_name, premises))
         except Exception as exc:  # noqa: BLE001 - surfaced after the run
             session.errors.append(f"rule {rule_name}: {type(exc).__name__}: {exc}")
 

@@ -9,7 +9,7 @@ from mlops_maturity.engine.assessment import assess
 from mlops_maturity.engine.errors import InferenceError
 from mlops_maturity.engine.facts import FactFile
 from mlops_maturity.engine.kb import KnowledgeBase
-from mlops_maturity.engine.rules_engine import Rule, RuleEngine, any_of, eq, fact, join, none
+from mlops_maturity.engine.rules_engine import ASSERT, ASSERT_STORED, Rule, RuleEngine, any_of, eq, fact, join, none
 
 
 def _facts(practices: dict[str, str]) -> FactFile:
@@ -349,3 +349,69 @@ def test_a_fresh_process_s_second_run_reuses_the_first_one_s_memory() -> None:
     first, second, third = ast.literal_eval(out.stdout.strip())
     assert first > 1000  # the first session's pages are new
     assert second < 300 and third < 300, (first, second, third)
+
+
+def test_premises_are_the_bound_facts_then_the_support_without_them_duplicates_kept() -> None:
+    """A supporting fact that is a bound one is named once (with the bound ones, first); the support's own repeats
+    stay, in order: the trace the explanations read."""
+    engine = RuleEngine([
+        Rule("plain", "one", (fact("x", "thing"),), lambda m, index: {"kind": "copy", "id": "c:" + m["x"]["id"]},
+             lambda m, index: ("a", "b", "a")),
+        Rule("overlap", "one", (fact("x", "thing"), fact("y", "other")),
+             lambda m, index: {"kind": "pair", "id": "p:" + m["x"]["id"]},
+             lambda m, index: ["o1", "a", "t1", "a", "o1"]),
+    ], ["one"])
+    run = engine.run([{"kind": "thing", "id": "t1"}, {"kind": "other", "id": "o1"}])
+    assert run.derivations["c:t1"].premises == ("t1", "a", "b", "a")
+    assert run.derivations["p:t1"].premises == ("t1", "o1", "a", "a")
+
+
+def test_the_engine_copy_of_a_fact_is_the_fields_rules_read_in_the_fact_s_order() -> None:
+    engine = RuleEngine([Rule("r", "one", (fact("x", "thing", eq("v", 1)),),
+                              lambda m, index: {"kind": "copy", "id": "c"})], ["one"])
+    every_field_read = {"v": 1, "id": "a", "kind": "thing"}
+    some_fields_read = {"kind": "thing", "note": "x", "id": "b", "v": 1}
+    for item in (every_field_read, some_fields_read):
+        copy = engine._engine_copy(item, ASSERT)
+        assert list(copy.items()) == [(k, v) for k, v in item.items() if k in {"kind", "id", "v"}]
+        assert copy is not item
+    assert engine._engine_copy(some_fields_read, ASSERT_STORED) == {**some_fields_read, "stored__": 1}
+
+
+def test_facts_built_again_for_the_same_statuses_are_the_same_facts_in_a_new_list(kb: KnowledgeBase) -> None:
+    from types import MappingProxyType
+
+    from mlops_maturity.engine import inference
+
+    statuses = {p: ("FI", "PI", "NY", "NA")[i % 4] for i, p in enumerate(kb.practices)}
+    first = inference.build_facts(kb, statuses, {"team_size": 5})
+    first.append({"kind": "thing", "id": "added by the caller"})
+    again = inference.build_facts(kb, dict(statuses), {"team_size": 5})
+    assert again is not first and again == first[:-1]
+    shared = [(a, b) for a, b in zip(again, first) if isinstance(a, MappingProxyType)]
+    assert len(shared) > len(kb.practices) and all(a is b for a, b in shared)  # the context's facts are made anew
+    kb.memo.pop("inference.shared_facts")
+    anew = inference.build_facts(kb, statuses, {"team_size": 5})
+    assert anew == again  # made from the fact table again: equal facts
+
+
+def test_a_conclusion_the_engine_cannot_be_given_is_an_error_of_its_rule() -> None:
+    engine = RuleEngine([
+        Rule("fine", "one", (fact("x", "thing"),), lambda m, index: {"kind": "copy", "id": "c:" + m["x"]["id"]}),
+        Rule("odd", "one", (fact("x", "thing"),), lambda m, index: {"kind": "copy", "id": "o:" + m["x"]["id"],
+                                                                  "v": {1}}),
+        Rule("read", "two", (fact("c", "copy", eq("v", 1)),), lambda m, index: {"kind": "seen", "id": "seen"}),
+    ], ["one", "two"])
+    with pytest.raises(InferenceError, match=r"^inference failed in phase one: rule odd: TypeError: Object of type set is not JSON serializable$"):
+        engine.run([{"kind": "thing", "id": "t1"}])
+
+    def cycle(m, index):  # noqa: ANN001, ANN202
+        item = {"kind": "copy", "id": "o:" + m["x"]["id"], "v": []}
+        item["v"].append(item)
+        return item
+
+    engine = RuleEngine([Rule("odd", "one", (fact("x", "thing"),), cycle),
+                         Rule("read", "two", (fact("c", "copy", eq("v", 1)),), lambda m, index: {"kind": "seen", "id": "seen"})],
+                        ["one", "two"])
+    with pytest.raises(InferenceError, match=r"^inference failed in phase one: rule odd: ValueError: Circular reference detected$"):
+        engine.run([{"kind": "thing", "id": "t1"}])
