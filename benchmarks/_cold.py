@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import compileall
 import os
+import statistics
+import subprocess
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,3 +74,19 @@ def ensure_bytecode() -> str:
         return ("note: PYTHONDONTWRITEBYTECODE is set; the project's bytecode was compiled first, as an installed "
                 "package's is")
     return "bytecode of the project's modules compiled first, as an installed package's is"
+
+
+def alternating_medians(commands: list[list[str]], repeat: int) -> list[float]:
+    """Median seconds of each command run ``repeat`` times in turns (one of each, then again), so that a busy moment
+    of a shared machine weighs on all alike; each is run once untimed first (which may fill the knowledge-base
+    cache). Standard output is discarded; a failing command raises."""
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    for command in commands:
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env)
+    samples: list[list[float]] = [[] for _ in commands]
+    for _ in range(repeat):
+        for command, times in zip(commands, samples, strict=True):
+            start = time.perf_counter()
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env)
+            times.append(time.perf_counter() - start)
+    return [statistics.median(times) for times in samples]

@@ -17,7 +17,6 @@ import os
 import random
 import resource
 import statistics
-import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -25,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from _cold import MINIMAL_PROGRAM, ensure_bytecode  # noqa: E402
+from _cold import MINIMAL_PROGRAM, alternating_medians, ensure_bytecode  # noqa: E402
 STATUSES = ["FI", "LI", "PI", "NI", "NY", "NA"]
 
 
@@ -143,16 +142,8 @@ def bench_cold(repeat: int) -> tuple[float, float, float, float]:
     cli = [sys.executable, "-m", "mlops_maturity.cli", "assess", str(example), "--format", "json"]
     commands = [cli, [sys.executable, "-c", "pass"], [sys.executable, "-c", "import mlops_maturity.cli.app"],
                 [sys.executable, "-c", MINIMAL_PROGRAM]]
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
     print("   " + ensure_bytecode())
-    subprocess.run(cli, check=True, stdout=subprocess.DEVNULL, env=env)
-    times: list[list[float]] = [[] for _ in commands]
-    for _ in range(repeat):
-        for cmd, samples in zip(commands, times, strict=True):
-            start = time.perf_counter()
-            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
-            samples.append(time.perf_counter() - start)
-    cli_s, bare_s, imports_s, minimal_s = (statistics.median(samples) for samples in times)
+    cli_s, bare_s, imports_s, minimal_s = alternating_medians(commands, repeat)
     return cli_s, bare_s, imports_s, minimal_s
 
 

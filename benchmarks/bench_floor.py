@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -45,7 +44,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from _cold import DEPENDENCY_STACK, REFERENCE_ROADMAP, ensure_bytecode  # noqa: E402
+from _cold import DEPENDENCY_STACK, REFERENCE_ROADMAP, alternating_medians, ensure_bytecode  # noqa: E402
 
 ASSESS_TARGET_MS = 10.0
 ROADMAP_TARGET_MS = 50.0
@@ -224,16 +223,8 @@ def cold(repeat: int) -> tuple[float, float, float]:
     commands = [[sys.executable, "-m", "mlops_maturity.cli", "roadmap", example, "--format", "json"],
                 [sys.executable, "-c", REFERENCE_ROADMAP, example],
                 [sys.executable, "-c", DEPENDENCY_STACK]]
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
-    for command in commands:
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env)
-    samples: list[list[float]] = [[] for _ in commands]
-    for _ in range(repeat):
-        for command, times in zip(commands, samples, strict=True):
-            start = time.perf_counter()
-            subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env)
-            times.append(time.perf_counter() - start)
-    return tuple(statistics.median(times) for times in samples)  # type: ignore[return-value]
+    rules, reference, bare = alternating_medians(commands, repeat)
+    return rules, reference, bare
 
 
 def main(argv: list[str] | None = None) -> int:

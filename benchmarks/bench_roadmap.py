@@ -27,9 +27,7 @@ measured, not asserted.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -39,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 50.0
 COLD_RATIO_TARGET = 1.6
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from _cold import DEPENDENCY_STACK, MINIMAL_PROGRAM, REFERENCE_ROADMAP, ensure_bytecode  # noqa: E402
+from _cold import DEPENDENCY_STACK, MINIMAL_PROGRAM, REFERENCE_ROADMAP, alternating_medians, ensure_bytecode  # noqa: E402
 
 
 
@@ -52,17 +50,8 @@ def cold(repeat: int) -> tuple[float, float, float, float]:
                 [sys.executable, "-c", DEPENDENCY_STACK],
                 [sys.executable, "-c", REFERENCE_ROADMAP, str(example)],
                 [sys.executable, "-c", MINIMAL_PROGRAM]]
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
     print(ensure_bytecode())
-    for cmd in commands:
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
-    samples: list[list[float]] = [[] for _ in commands]
-    for _ in range(repeat):
-        for cmd, times in zip(commands, samples, strict=True):
-            start = time.perf_counter()
-            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
-            times.append(time.perf_counter() - start)
-    roadmap_s, stack_s, reference_s, minimal_s = (statistics.median(times) for times in samples)
+    roadmap_s, stack_s, reference_s, minimal_s = alternating_medians(commands, repeat)
     return roadmap_s, stack_s, reference_s, minimal_s
 
 
