@@ -137,20 +137,6 @@ def evidence_date(observation: Observation) -> dt.date | None:
     return max(dates) if dates else None
 
 
-def stale_practices(
-    facts: FactFile, limit: int | None, assumptions: Mapping[str, str] | None = None
-) -> dict[str, tuple[dt.date, int]]:
-    """Practices whose evidence is older than ``limit`` days before ``assessed_on``: id -> (date, age in days).
-
-    An assumed practice is never stale (its status is the assumption's); an undated one never is either.
-    """
-    out = {}
-    for pid, observation in facts.practices.items():
-        if pid not in (assumptions or {}) and (found := staleness(observation, facts.assessed_on, limit)) is not None:
-            out[pid] = found
-    return out
-
-
 def staleness(observation: Observation, assessed_on: dt.date, limit: int | None) -> tuple[dt.date, int] | None:
     """When an observation was last seen and how many days before ``assessed_on``, if more than ``limit`` days
     (``None``: not stale, or undated, or no limit)."""
