@@ -10,10 +10,18 @@ every workaround, so the rest of the engine can describe rules as plain data:
   previous phase finished, and negations only look at facts of earlier phases.
 - Join hardening: the engine reads past the end of an ``$and`` group whose last join test is false
   (upstream #381, a SIGSEGV); we repeat the last join test of every group that has one.
-- Facts that no pattern can match (a constant test of every pattern of their kind rejects them, see
-  :meth:`RuleEngine.wanted`) never enter the engine: they would only be stored, and storing costs as much as
-  matching. Working memory is the adapter's own :class:`FactIndex`, which holds every fact. A sink rule stores
-  anything durable would otherwise reject as unmatched (unmatched facts are silently dropped inside actions).
+- Constant tests are decided by the adapter (:meth:`RuleEngine.flags`): the engine indexes a node's tests by
+  field name, not value, so it compared every fact with every ``kind == ...`` test and more (30,000 comparisons
+  per assessment). A fact enters the engine with its id, the fields join tests read, and one flag field per
+  pattern signature whose tests hold on it (two levels: the kind's flag, then the signature's); patterns test the
+  flags and the joins. The decisions are durable_rules' own where it has a well-defined answer (measured: texts
+  with texts, numbers with numbers, booleans with booleans; never on a missing, null, array or object field), and
+  an error where it coerces (a text against a number). ``RuleEngine(..., constants="engine")`` keeps the original
+  compilation, which the tests run beside this one.
+- Facts that no pattern can match (no flag) never enter the engine: they would only be stored, and storing costs
+  as much as matching. Working memory is the adapter's own :class:`FactIndex`, which holds every fact. (With
+  ``constants="engine"``: a sink rule stores what the adapter is unsure any pattern takes, see
+  :meth:`RuleEngine.wanted`; unmatched facts are silently dropped inside actions.)
 - Actions are dispatched by the adapter itself, straight from the engine's C API (``start_action_for_state``,
   ``complete_and_start_action``): durable's Python dispatch loop wraps every action in closures, timers and a
   JSON round trip of the session state, which cost more than the action. Exceptions raised inside an action are
@@ -126,6 +134,9 @@ def _phase_id(phase: str) -> str:
 MAX_PATTERNS = 16
 """A rule joining more facts fails at assert time with error 304 (notes, section 1)."""
 
+MAX_FACT_FIELDS = 64
+"""durable_rules 2.0.28 keeps at most this many fields of a fact (``MAX_OBJECT_PROPERTIES``, src/rules/state.h)."""
+
 MAX_JOIN_TESTS = 28
 """29 join tests per pattern is the engine's limit; hardening adds one, so we allow 28 written ones."""
 
@@ -137,9 +148,45 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+def _key_getter(fields: Sequence[str]) -> Callable[[Fact], tuple[Any, ...]]:
+    """A fact's values of ``fields`` (a marker for a missing one), then their types: a key under which what the
+    engine is given of the fact can be remembered (``1 == 1.0 == True`` as keys, but not as JSON)."""
+    names = tuple(fields)
+    absent = (_ABSENT,) * len(names)
+
+    def read(item: Fact) -> tuple[Any, ...]:
+        values = tuple(map(item.get, names, absent))
+        return values + tuple(map(type, values))
+
+    return read
+
+
 def _same_type(a: Any, b: Any) -> bool:
     """Whether Python's comparison of ``a`` and ``b`` is certainly durable's: both text, or both whole numbers."""
     return (type(a) is str and type(b) is str) or (type(a) is int and type(b) is int)
+
+
+_ABSENT = object()
+
+
+def _constant_holds(item: Fact, field_name: str, op: str, constant: Any) -> bool:
+    """Whether ``item[field_name] OP constant`` holds, as durable_rules 2.0.28 decides it where its answer is
+    well defined (measured, ``tests/test_rules_engine.py``): never on a field that is missing, null, an array or an
+    object (whatever the operator, ``!=`` included); Python's comparison between two texts, two numbers (whole or
+    not, booleans apart) or two booleans.
+
+    Raises:
+        InferenceError: a text compared with a number, or a boolean with anything else. durable_rules coerces
+            those its own way (``"" == 1`` holds, ``"1" == 1.5`` holds), which no rule here means to rely on.
+    """
+    value = item.get(field_name, _ABSENT)
+    if value is _ABSENT or value is None or isinstance(value, (list, dict)):
+        return False
+    kind, other = type(value), type(constant)
+    if kind is other or (kind in (int, float) and other in (int, float)):
+        return _COMPARE[op](value, constant)
+    raise InferenceError(f"fact {item.get('id')!r}: field {field_name!r} holds {value!r}, which a rule compares "
+                         f"with {constant!r} ({op}); a rule compares text with text and numbers with numbers")
 
 
 @dataclass(frozen=True)
@@ -164,6 +211,10 @@ class Test:
         if self.field not in item or not _same_type(item[self.field], self.value):
             return None
         return _COMPARE[self.op](item[self.field], self.value)
+
+    def holds(self, item: Fact) -> bool:
+        """Whether this constant test holds on ``item`` (see :func:`_constant_holds`)."""
+        return _constant_holds(item, self.field, self.op, self.value)
 
     def to_json(self) -> dict[str, Any]:
         """The durable_rules JSON form of the test."""
@@ -209,6 +260,10 @@ class AnyOf:
             return None
         return item[self.field] in self.values
 
+    def holds(self, item: Fact) -> bool:
+        """Whether ``item``'s value equals one of the values (see :func:`_constant_holds`)."""
+        return any(_constant_holds(item, self.field, "==", v) for v in self.values)
+
     def to_json(self) -> dict[str, Any]:
         """The durable_rules JSON form (an ``$or`` of equalities)."""
         if len(self.values) == 1:
@@ -243,6 +298,10 @@ class Either:
                 return True
             doubt = doubt or verdict is None
         return None if doubt else False
+
+    def holds(self, item: Fact) -> bool:
+        """Whether one of the tests holds on ``item``."""
+        return any(t.holds(item) for t in self.tests)
 
     def to_json(self) -> dict[str, Any]:
         """The durable_rules JSON form (an ``$or`` of the tests)."""
@@ -292,6 +351,24 @@ class Pattern:
         parts = [{"kind": self.kind}] + [t.to_json() for t in constants + joins + disjunctions]
         if joins:
             # Workaround for upstream #381: the group must end with a join test; repeat the last one.
+            parts.append(joins[-1].to_json())
+        body = parts[0] if len(parts) == 1 else {"$and": parts}
+        return {f"{self.alias}$not" if self.negated else self.alias: body}
+
+
+    def constant_tests(self) -> tuple[Test | AnyOf | Either, ...]:
+        """The tests that compare a field with a constant (everything but the join tests)."""
+        return tuple(t for t in self.tests if not t.is_join)
+
+    def flagged_json(self, flags: tuple[str, ...]) -> dict[str, Any]:
+        """The durable_rules JSON form when the adapter decides the constant tests: the fact carries ``flags``
+        when its kind and constant tests hold (:meth:`RuleEngine.flags`), and the engine tests the flags and the
+        join tests, the last join test repeated (upstream #381)."""
+        joins = [t for t in self.tests if t.is_join]
+        if len(joins) > MAX_JOIN_TESTS:
+            raise ValueError(f"pattern {self.alias!r} has {len(joins)} join tests (limit {MAX_JOIN_TESTS})")
+        parts: list[dict[str, Any]] = [{flag: 1} for flag in flags] + [t.to_json() for t in joins]
+        if joins:
             parts.append(joins[-1].to_json())
         body = parts[0] if len(parts) == 1 else {"$and": parts}
         return {f"{self.alias}$not" if self.negated else self.alias: body}
@@ -394,30 +471,14 @@ class _Session:
     errors: list[str] = field(default_factory=list)
     hashes: dict[int, str] = field(default_factory=dict)
     sid_json: str = ""
-    pending: list[dict[str, Any]] = field(default_factory=list)
-    """Conclusions (engine copies, with ``sid``) derived by the actions of one dispatch, asserted together when it
+    pending: list[str] = field(default_factory=list)
+    """Conclusions (engine texts, with ``sid``) derived by the actions of one dispatch, asserted together when it
     ends."""
 
     def claim(self, fact_id: str) -> str | None:
         """Reserve ``fact_id``'s hash in this session; the id already holding it if another one does."""
         owner = self.hashes.setdefault(_id_hash(fact_id), fact_id)
         return None if owner == fact_id else owner
-
-
-def _batch_text(session: _Session) -> str | None:
-    """The session's pending conclusions as one JSON array: the text of ``"[" + ",".join(_dumps(c) ...) + "]"``,
-    in one call. None when one cannot be written: each such conclusion is an error of the rule that made it, as
-    it would be if it were written as it is concluded."""
-    try:
-        return _dumps(session.pending)
-    except (TypeError, ValueError):  # what the standard encoder raises (a value it cannot write, a cycle)
-        for copy in session.pending:
-            try:
-                _dumps(copy)
-            except (TypeError, ValueError) as exc:
-                rule = session.derivations[copy["id"]].rule
-                session.errors.append(f"rule {rule}: {type(exc).__name__}: {exc}")
-        return None
 
 
 class _SyncHost(_durable.Host):
@@ -516,6 +577,17 @@ class RuleEngine:
     Args:
         rules: the rules, each in one of ``phases``.
         phases: phase names in order; a rule may only negate facts concluded in earlier phases.
+        constants: who decides the tests that compare a field with a constant. ``"adapter"`` (the default): this
+            adapter, in Python, once per fact (:meth:`flags`); the engine is given each fact's flags and the
+            fields its join tests read, and does the joins, the negations and the agenda. ``"engine"``:
+            durable_rules itself, given the fields tested (the original compilation, kept to check the other
+            against: the tests run both on the shipped rules and compare every conclusion and derivation).
+
+    Why the adapter decides constant tests: durable_rules indexes the tests under a node by the *name* of the
+    field they read, not by its value, so a fact is compared with every test of every field it has: each fact
+    was compared with the 20 ``kind == ...`` tests at the root, and a CMMI practice's fact with 45 more (measured
+    with callgrind: 30,000 comparisons per assessment, the largest cost inside durable_rules). A flag is a field
+    of its own name, so a fact meets only the tests of the flags it carries, each of which holds.
     """
 
     _host: _SyncHost | None = None
@@ -523,7 +595,10 @@ class RuleEngine:
     _registered: set[str] = set()
     _sid_counter = 0
 
-    def __init__(self, rules: Sequence[Rule], phases: Sequence[str]) -> None:
+    def __init__(self, rules: Sequence[Rule], phases: Sequence[str], constants: str = "adapter") -> None:
+        if constants not in ("adapter", "engine"):
+            raise ValueError(f"constants must be 'adapter' or 'engine', not {constants!r}")
+        self.decides_constants = constants == "adapter"
         unknown = sorted({r.phase for r in rules} - set(phases))
         if unknown:
             raise ValueError(f"rules in unknown phases: {unknown}")
@@ -559,11 +634,139 @@ class RuleEngine:
             tested = sorted({f for p in patterns for t in p.tests if not t.is_join for f in _fields(t)})
             self._wanted[kind] = (operator.itemgetter(*tested) if tested else None, {})
         self._keyed = {kind: _KeyedPatterns.of(patterns) for kind, patterns in self._patterns.items()}
+        self._init_flags()
         self._session: _Session | None = None
         definition = self._definition()
         digest = hashlib.sha256(_sorted_text(definition)).hexdigest()[:16]
         self.name = f"mm_{digest}"
         self._register(definition)
+
+    def _init_flags(self) -> None:
+        """The flags (adapter-decided constant tests), in two levels: one per kind (``~KIND``), which a pattern
+        tests first, then one per distinct kind and constant tests among the patterns (``~N``, numbered in the
+        order the rules first use them; a pattern with no constant test has its kind's flag only). A phase is a
+        pattern of kind ``phase`` testing its name.
+
+        Two levels because durable_rules keeps a node's tests in a table of 512 slots whose probes all start in
+        the first 32 and go on to the first empty slot: each field of each fact that reaches a node walks past
+        most of that node's tests, so no node should have many (measured: one flag per signature straight under
+        the root, 114 tests there, made the walk 7 times longer than the comparisons it saved).
+        """
+        signatures: dict[tuple[str, tuple[Test | AnyOf | Either, ...]], str] = {}
+        self._flag: dict[tuple[str, str], tuple[str, ...]] = {}
+        kind_names = {p.kind for r in self.rules for p in r.patterns} | {"phase"}
+        bad = sorted(k for k in kind_names if not k or k.isdigit() or k.startswith("~"))
+        if bad:
+            raise ValueError(f"fact kinds the adapter cannot name a flag after: {bad}")
+        for rule in self.rules:
+            for pattern in rule.patterns:
+                tests = pattern.constant_tests()
+                if not tests:
+                    self._flag[(rule.name, pattern.alias)] = (f"~{pattern.kind}",)
+                    continue
+                flag = signatures.setdefault((pattern.kind, tests), f"~{len(signatures)}")
+                self._flag[(rule.name, pattern.alias)] = (f"~{pattern.kind}", flag)
+        self._phase_flag = {phase: ("~phase", f"~phase_{phase}") for phase in self.phases}
+        by_kind: dict[str, list[tuple[str, tuple[Test | AnyOf | Either, ...]]]] = {}
+        for rule in self.rules:
+            for pattern in rule.patterns:
+                by_kind.setdefault(pattern.kind, [])
+        for (kind, tests), flag in signatures.items():
+            by_kind[kind].append((flag, tests))
+        # A kind some pattern names without a constant test: every fact of it carries the kind's flag.
+        self._bare_kinds = frozenset(p.kind for r in self.rules for p in r.patterns if not p.constant_tests())
+        self._signatures = {kind: tuple(entries) for kind, entries in by_kind.items()}
+        # The fields the engine reads of each kind when flags stand for the constant tests: those of join tests.
+        joined: dict[str, set[str]] = {}
+        for rule in self.rules:
+            kinds = {p.alias: p.kind for p in rule.patterns}
+            for pattern in rule.patterns:
+                for t in pattern.tests:
+                    if isinstance(t, Test) and t.ref is not None:
+                        joined.setdefault(pattern.kind, set()).add(t.field)
+                        if t.ref[0] in kinds:
+                            joined.setdefault(kinds[t.ref[0]], set()).add(t.ref[1])
+        self._joined = {kind: tuple(sorted(fields - {"id"})) for kind, fields in joined.items()}
+        # Per kind: how to read the values (and their types) of the fields its flags test and its joins read, and
+        # the engine text after the id made so far for those values (None: the fact stays out).
+        self._rests: dict[str, tuple[Callable[[Fact], Any], dict[Any, str | None]]] = {}
+        for kind, entries in self._signatures.items():
+            fields = {f for _, tests in entries for t in tests for f in _fields(t)} | set(self._joined.get(kind, ()))
+            self._rests[kind] = (_key_getter(sorted(fields - {"id"})), {})
+
+    def flags(self, item: Fact) -> tuple[str, ...]:
+        """The flags ``item`` carries into the engine: its kind's, then one per pattern signature of its kind
+        whose constant tests all hold on it (:meth:`Test.holds`). Empty: the fact can neither fire nor block a
+        rule, and stays out of the engine (working memory, the adapter's own, holds it).
+
+        Raises:
+            InferenceError: a tested field holds a text where a rule compares it with a number, or the like.
+        """
+        return self._flags_of(item) if item["kind"] in self._signatures else ()
+
+    def _flags_of(self, item: Fact) -> tuple[str, ...]:
+        kind = item["kind"]
+        held = [flag for flag, tests in self._signatures[kind] if all(t.holds(item) for t in tests)]
+        if not held and kind not in self._bare_kinds:
+            return ()
+        return (f"~{kind}", *held)
+
+    def _flagged_copy(self, item: Fact, flags: tuple[str, ...]) -> dict[str, Any]:
+        """What the engine is given of ``item`` when the adapter decides constant tests: its id, the fields join
+        tests read, and its flags."""
+        copy: dict[str, Any] = {"id": item["id"]}
+        for name in self._joined.get(item["kind"], ()):
+            if name in item:
+                copy[name] = item[name]
+        for flag in flags:
+            copy[flag] = 1
+        if len(copy) >= MAX_FACT_FIELDS:  # the session id makes one more
+            raise InferenceError(f"fact {item['id']}: {len(copy) + 1} fields for the engine (limit {MAX_FACT_FIELDS})")
+        return copy
+
+    def _rest(self, item: Fact) -> str | None:
+        """``item``'s engine text after its id, without the closing brace (``,"pa":"PP","~pa":1``); None when it
+        stays out. Remembered per kind for the values (and types: ``1``, ``1.0`` and ``True`` are equal keys) of
+        the fields that decide it."""
+        entry = self._rests.get(item["kind"])
+        if entry is None:
+            return None
+        read, seen = entry
+        try:
+            key = read(item)
+            known = seen.get(key, _ABSENT)
+        except TypeError:  # a value that is not hashable: no remembering
+            return self._rest_of(item)
+        if known is _ABSENT:
+            if len(seen) >= _HASH_CACHE_LIMIT:
+                seen.clear()
+            known = seen[key] = self._rest_of(item)
+        return known  # type: ignore[return-value]
+
+    def _rest_of(self, item: Fact) -> str | None:
+        flags = self._flags_of(item)
+        if not flags:
+            return None
+        rest = self._flagged_copy(item, flags)
+        del rest["id"]  # the first field: written apart, since ids differ where the rest is the same
+        return "," + _dumps(rest)[1:-1]
+
+    def text(self, item: Fact) -> str | None:
+        """What the engine is given of ``item`` as JSON text without the closing brace (the session id follows),
+        or None when it stays out."""
+        if self.decides_constants:
+            rest = self._rest(item)
+            return None if rest is None else '{"id":' + _dumps(item["id"]) + rest
+        verdict = self.wanted(item)
+        return _dumps(self._engine_copy(item, verdict))[:-1] if verdict else None
+
+    def engine_copy(self, item: Fact) -> dict[str, Any] | None:
+        """What the engine is given of ``item`` (without the session id), or None when it stays out."""
+        if self.decides_constants:
+            flags = self.flags(item)
+            return self._flagged_copy(item, flags) if flags else None
+        verdict = self.wanted(item)
+        return self._engine_copy(item, verdict) if verdict else None
 
     def wanted(self, item: Fact) -> int:
         """Whether ``item`` enters the engine: :data:`SKIP`, :data:`ASSERT`, or :data:`ASSERT_STORED`.
@@ -624,12 +827,8 @@ class RuleEngine:
         fid = item["id"]
         if "sid" in item:
             raise InferenceError(f"fact {fid} carries 'sid', which the adapter sets")
-        verdict = self.wanted(item)
-        if verdict == SKIP:
-            prepared: tuple[str, str | None, int] = (fid, None, 0)
-        else:
-            text = _dumps(self._engine_copy(item, verdict))[:-1]
-            prepared = (fid, text, _id_hash(fid))
+        text = self.text(item)
+        prepared: tuple[str, str | None, int] = (fid, text, 0 if text is None else _id_hash(fid))
         if frozen:
             if len(self._prepared) >= _HASH_CACHE_LIMIT:
                 self._prepared.clear()
@@ -638,6 +837,14 @@ class RuleEngine:
 
     def _definition(self) -> dict[str, Any]:
         rules: dict[str, Any] = {}
+        if self.decides_constants:
+            for rule in self.rules:
+                flagged_phase = {"ph": {"$and": [{flag: 1} for flag in self._phase_flag[rule.phase]]}}
+                rules[rule.name] = {"all": [flagged_phase] + [p.flagged_json(self._flag[(rule.name, p.alias)])
+                                                      for p in rule.patterns]}
+            # No sink: every fact given to the engine carries a flag, which a pattern's node takes.
+            rules["__open"] = {"all": [{"o": {"kind": _OPEN_KIND}}]}
+            return rules
         for rule in self.rules:
             phase = {"ph": {"$and": [{"kind": "phase"}, {"name": rule.phase}]}}
             rules[rule.name] = {"all": [phase] + [p.to_json() for p in rule.patterns]}
@@ -706,10 +913,9 @@ class RuleEngine:
         if session is not None and session.pending and not session.errors:
             # One batch per dispatch: asserting the conclusions together costs about half of asserting each from
             # inside its action, and changes nothing within a phase (negations only see earlier phases).
-            batch = _batch_text(session)
+            batch = "[" + ",".join(session.pending) + "]"
             session.pending.clear()
-            if batch is not None:
-                self._assert(handle, batch, "asserting conclusions")
+            self._assert(handle, batch, "asserting conclusions")
 
     def _fire(self, rule_name: str, m: dict[str, Any]) -> None:
         session = self._session
@@ -736,16 +942,14 @@ class RuleEngine:
             if "sid" in conclusion:
                 raise ValueError("a conclusion may not carry 'sid'")
             premises = tuple(ids) if rule.support is None else _premises(ids, rule.support(bound, index))
-            verdict = self.wanted(conclusion)
-            if verdict:
+            text = self.text(conclusion)
+            if text is not None:
                 fid_hash = _HASHES.get(fid)  # _Session.claim, inline (one call per conclusion)
                 owner = session.hashes.setdefault(_id_hash(fid) if fid_hash is None else fid_hash, fid)
                 if owner != fid:
                     session.errors.append(f"fact id collision: {fid} has the 32-bit hash of {owner}")
                     return
-                copy = self._engine_copy(conclusion, verdict)
-                copy["sid"] = session.sid
-                session.pending.append(copy)
+                session.pending.append(text + session.sid_json)
             by_id[fid] = conclusion  # FactIndex.add, inline
             session.derivations[fid] = _new_tuple(Derivation, (fid, rule_name, premises))
         except Exception as exc:  # noqa: BLE001 - surfaced after the run
@@ -795,7 +999,8 @@ class RuleEngine:
                 for phase in self.phases:
                     if phase not in self._ruled_phases:  # nothing can fire, and nothing would take the fact
                         continue
-                    phase_fact = {"kind": "phase", "name": phase, "id": _phase_id(phase)}
+                    phase_fact: dict[str, Any] = ({"id": _phase_id(phase), **dict.fromkeys(self._phase_flag[phase], 1)}
+                                  if self.decides_constants else {"kind": "phase", "name": phase, "id": _phase_id(phase)})
                     holder = session.claim(phase_fact["id"])
                     if holder is not None:
                         raise InferenceError(f"fact id collision: {phase_fact['id']} has the 32-bit hash of {holder}")

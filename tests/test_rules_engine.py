@@ -210,21 +210,28 @@ def test_working_memory_holds_exactly_the_facts_the_run_reports(kb: KnowledgeBas
     cases = [{p: f.practices[p].status.value for p in f.practices} | {p: "NO" for p in kb.practices
              if p not in f.practices} for f in (load_fact_file(e, kb) for e in examples)]
     cases += [{p: rng.choice(["FI", "LI", "PI", "NI", "NY", "NA", "NO"]) for p in kb.practices} for _ in range(20)]
-    unfiltered = RuleEngine(engine.rules, engine.phases)  # the same rule set, given (and storing) every fact
+    # The same rule set compiled for durable_rules to decide the constant tests itself, given (and storing) every
+    # fact: the original compilation, against which the adapter's flags are checked.
+    unfiltered = RuleEngine(engine.rules, engine.phases, constants="engine")
     unfiltered.wanted = lambda item: ASSERT_STORED  # type: ignore[method-assign]
+    filtered = RuleEngine(engine.rules, engine.phases, constants="engine")
+    assert engine.decides_constants and not unfiltered.decides_constants
     left_out = 0
     for statuses in cases:
         facts = inference.build_facts(kb, statuses, {"team_size": 5, "cloud": "aws"})
         run = engine.run(facts)
         ids = stored[-1] - {_OPEN_KIND} - {f"phase:{p}" for p in inference.PHASES}
         ids = {i for i in ids if not i.startswith("sid-")}
-        assert ids == {f["id"] for f in run.facts if engine.wanted(f)}
+        assert ids == {f["id"] for f in run.facts if engine.flags(f)}
         left_out += len(run.facts) - len(ids)
-        # Leaving out the facts no pattern can match changes nothing: same working memory, same trace.
+        # Leaving out the facts no pattern can match, and deciding constant tests in the adapter, change nothing:
+        # same working memory, same trace as durable_rules deciding every test on every fact.
         everything = unfiltered.run(facts)
         assert stored[-1] >= {f["id"] for f in everything.facts}
         assert everything.facts == run.facts
         assert everything.derivations == run.derivations
+        by_engine = filtered.run(facts)
+        assert by_engine.facts == run.facts and by_engine.derivations == run.derivations
     assert left_out > 1000  # the filter does leave facts out
 
 
@@ -245,7 +252,8 @@ def test_facts_no_pattern_can_match_stay_out_and_doubtful_ones_are_stored() -> N
     from mlops_maturity.engine.rules_engine import ASSERT, ASSERT_STORED, SKIP
 
     engine = RuleEngine([Rule("one_v", "one", (fact("x", "thing", eq("v", 1)),),
-                              lambda m, index: {"kind": "seen", "id": f"seen:{m['x']['id']}"})], ["one"])
+                              lambda m, index: {"kind": "seen", "id": f"seen:{m['x']['id']}"})], ["one"],
+                        constants="engine")
     assert engine.wanted({"kind": "thing", "id": "a", "v": 1}) == ASSERT
     assert engine.wanted({"kind": "thing", "id": "b", "v": 2}) == SKIP  # rejected by the only pattern
     assert engine.wanted({"kind": "other", "id": "c"}) == SKIP  # no pattern names the kind
@@ -280,7 +288,7 @@ def test_patterns_grouped_by_a_tested_text_give_the_verdicts_of_all_patterns() -
              for i, (name, tests) in enumerate([("a", ()), ("b", (eq("v", 1),)), ("b", (eq("name", "c"),))])]
     rules.append(Rule("any_name", "one", (fact("x", "thing", eq("v", 2)),),
                       lambda m, index: {"kind": "seen", "id": f"seen:{m['x']['id']}"}))
-    engine = RuleEngine(rules, ["one"])
+    engine = RuleEngine(rules, ["one"], constants="engine")
     assert engine._keyed["thing"].field == "name"
     cases = {"a": ({"name": "a"}, ASSERT), "b": ({"name": "b", "v": 1}, ASSERT), "c": ({"name": "c", "v": 3}, SKIP),
              "d": ({"name": "b", "v": 3}, SKIP), "e": ({"name": "z", "v": 2}, ASSERT), "f": ({"v": 1}, ASSERT_STORED),
@@ -298,16 +306,25 @@ def test_the_shipped_rules_decide_every_fact_and_conclusion_as_all_their_pattern
     from mlops_maturity.engine.facts import load_fact_file
     from mlops_maturity.engine.inference import build_facts, rule_engine
 
+    from mlops_maturity.engine.rules_engine import ASSERT, SKIP
+
     engine = rule_engine(kb)
+    by_engine = RuleEngine(engine.rules, engine.phases, constants="engine")
     seen = 0
     for path in sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.yaml")):
         facts = load_fact_file(path, kb)
         run = engine.run(build_facts(kb, effective_statuses(kb, facts, {}), dict(facts.context),
                                      direct_statuses(facts), sorted(facts.out_of_scope)))
         for item in run.index.by_id.values():
-            if item["kind"] not in engine._patterns:
+            if item["kind"] not in by_engine._patterns:
+                assert engine.flags(item) == (), item["id"]
                 continue
-            assert engine._verdict(item) == _every_pattern_verdict(engine, item), item["id"]
+            verdict = by_engine._verdict(item)
+            assert verdict == _every_pattern_verdict(by_engine, item), item["id"]
+            # No fact of the shipped rules leaves a test in doubt; it carries a flag exactly when some pattern
+            # takes it, and its flags (remembered per value) are those of its signatures whose tests hold.
+            assert verdict in (ASSERT, SKIP) and bool(engine.flags(item)) == (verdict == ASSERT), item["id"]
+            assert engine._rest(item) == engine._rest_of(item), item["id"]  # remembered as made
             seen += 1
     assert seen > 3000
 
@@ -368,7 +385,7 @@ def test_premises_are_the_bound_facts_then_the_support_without_them_duplicates_k
 
 def test_the_engine_copy_of_a_fact_is_the_fields_rules_read_in_the_fact_s_order() -> None:
     engine = RuleEngine([Rule("r", "one", (fact("x", "thing", eq("v", 1)),),
-                              lambda m, index: {"kind": "copy", "id": "c"})], ["one"])
+                              lambda m, index: {"kind": "copy", "id": "c"})], ["one"], constants="engine")
     every_field_read = {"v": 1, "id": "a", "kind": "thing"}
     some_fields_read = {"kind": "thing", "note": "x", "id": "b", "v": 1}
     for item in (every_field_read, some_fields_read):
@@ -395,13 +412,99 @@ def test_facts_built_again_for_the_same_statuses_are_the_same_facts_in_a_new_lis
     assert anew == again  # made from the fact table again: equal facts
 
 
+def test_the_adapter_s_copy_of_a_fact_is_its_id_the_fields_joins_read_and_its_flags() -> None:
+    engine = RuleEngine([Rule("r", "one", (fact("x", "thing", eq("v", 1)), fact("y", "other", join("t", "x", "w"))),
+                              lambda m, index: {"kind": "copy", "id": "c"}),
+                         Rule("s", "one", (fact("x", "thing", eq("v", 1), eq("u", "a")),),
+                              lambda m, index: {"kind": "copy", "id": "d"})], ["one"])
+    item = {"kind": "thing", "note": "x", "id": "b", "w": 3, "v": 1, "u": "a"}
+    assert engine.flags(item) == ("~thing", "~0", "~1")  # its kind's flag, then one per signature that holds
+    assert engine.engine_copy(item) == {"id": "b", "w": 3, "~thing": 1, "~0": 1, "~1": 1}
+    assert list(engine.engine_copy(item)) == ["id", "w", "~thing", "~0", "~1"]
+    assert engine.engine_copy({"kind": "other", "id": "o", "t": 3, "z": 1}) == {"id": "o", "t": 3, "~other": 1}
+    assert engine.flags({**item, "u": "b"}) == ("~thing", "~0")
+    assert engine.engine_copy({**item, "v": 2}) is None  # no pattern takes it: it stays out
+    run = engine.run([item, {"kind": "other", "id": "o", "t": 3}, {"kind": "other", "id": "p", "t": 4}])
+    assert run.derivations["c"].premises == ("b", "o") and run.derivations["d"].premises == ("b",)
+
+
+def test_the_engine_text_of_a_fact_is_remembered_per_value_and_type() -> None:
+    """What the engine is given is remembered per kind for the values of the fields that decide it: 1, 1.0 and
+    True (equal as keys), a missing field and null are each written as they are; ids are written apart."""
+    engine = RuleEngine([Rule("r", "one", (fact("x", "thing"), fact("y", "other", join("t", "x", "w"))),
+                              lambda m, index: {"kind": "copy", "id": "c"})], ["one"])
+    items = [{"w": 1}, {"w": True}, {"w": 1.0}, {}, {"w": None}, {"w": 1}]
+    texts = [engine.text({"kind": "thing", "id": f"a{i}", **fields}) for i, fields in enumerate(items)]
+    assert texts == ['{"id":"a0","w":1,"~thing":1', '{"id":"a1","w":true,"~thing":1', '{"id":"a2","w":1.0,"~thing":1',
+                     '{"id":"a3","~thing":1', '{"id":"a4","w":null,"~thing":1', '{"id":"a5","w":1,"~thing":1']
+    assert engine.text({"kind": "thing", "id": 'a,"b', "w": 1}) == '{"id":"a,\\"b","w":1,"~thing":1'
+    assert engine.text({"kind": "thing", "id": "l", "w": [1]}) == '{"id":"l","w":[1],"~thing":1'  # not remembered
+    assert engine.text({"kind": "nothing", "id": "n"}) is None
+
+
+def test_the_adapter_decides_constant_tests_as_durable_rules_does() -> None:
+    """Every operator, on texts, numbers (whole or not), booleans, and fields missing, null, an array or an object:
+    the adapter's :meth:`Test.holds` against durable_rules' own comparison (the rule set compiled for the engine
+    to decide, given every fact). A text compared with a number, or a boolean with another type, is an error
+    (durable_rules coerces those its own way)."""
+    import itertools
+
+    from mlops_maturity.engine.rules_engine import cmp
+
+    constants = [1, 2, 1.5, "1", "a", "", True, False]
+    values = [1, 2, 0, 1.0, 1.5, -3, "1", "a", "b", "", "é", True, False, None, [1], {"a": 1}, "missing"]
+    ops = ["==", "!=", "<", "<=", ">", ">="]
+    cases = list(itertools.product(ops, constants))
+    rules = [Rule(f"r{i}", "one", (fact("x", "thing", cmp("v", op, c)),),
+                  (lambda i: lambda m, index: {"kind": "seen", "id": f"seen:{i}:{m['x']['id']}"})(i))
+             for i, (op, c) in enumerate(cases)]
+    by_engine = RuleEngine(rules, ["one"], constants="engine")
+    by_engine.wanted = lambda item: ASSERT_STORED  # type: ignore[method-assign]
+    facts = [{"kind": "thing", "id": f"f{j}", **({} if v == "missing" else {"v": v})} for j, v in enumerate(values)]
+    run = by_engine.run(facts)
+    compared = 0
+    for i, (op, c) in enumerate(cases):
+        for item in facts:
+            test = cmp("v", op, c)
+            value = item.get("v")
+            comparable = (value is None or isinstance(value, (list, dict)) or type(value) is type(c)
+                          or (type(value) in (int, float) and type(c) in (int, float)))
+            if not comparable:
+                with pytest.raises(InferenceError, match="compares text with text"):
+                    test.holds(item)
+                continue
+            assert test.holds(item) == (f"seen:{i}:{item['id']}" in run.derivations), (item, op, c)
+            compared += 1
+    assert compared > 300
+
+
 def test_a_conclusion_the_engine_cannot_be_given_is_an_error_of_its_rule() -> None:
     engine = RuleEngine([
         Rule("fine", "one", (fact("x", "thing"),), lambda m, index: {"kind": "copy", "id": "c:" + m["x"]["id"]}),
         Rule("odd", "one", (fact("x", "thing"),), lambda m, index: {"kind": "copy", "id": "o:" + m["x"]["id"],
                                                                   "v": {1}}),
+        Rule("read", "two", (fact("t", "thing"), fact("c", "copy", join("v", "t", "v"))),
+             lambda m, index: {"kind": "seen", "id": "seen"}),
+    ], ["one", "two"])
+    with pytest.raises(InferenceError, match=r"^inference failed in phase one: rule odd: TypeError: Object of type set is not JSON serializable$"):
+        engine.run([{"kind": "thing", "id": "t1"}])
+    engine = RuleEngine([
+        Rule("odd", "one", (fact("x", "thing"),), lambda m, index: {"kind": "copy", "id": "o:" + m["x"]["id"],
+                                                                  "v": {1}}),
         Rule("read", "two", (fact("c", "copy", eq("v", 1)),), lambda m, index: {"kind": "seen", "id": "seen"}),
     ], ["one", "two"])
+    with pytest.raises(InferenceError, match=r"^inference failed in phase one: rule odd: InferenceError: fact 'o:t1': field 'v' holds \{1\}, which a rule compares with 1"):
+        engine.run([{"kind": "thing", "id": "t1"}])
+
+
+def test_a_conclusion_durable_rules_cannot_be_given_is_an_error_of_its_rule() -> None:
+    """The same with durable_rules deciding the constant tests (it is then given every field tested)."""
+    engine = RuleEngine([
+        Rule("fine", "one", (fact("x", "thing"),), lambda m, index: {"kind": "copy", "id": "c:" + m["x"]["id"]}),
+        Rule("odd", "one", (fact("x", "thing"),), lambda m, index: {"kind": "copy", "id": "o:" + m["x"]["id"],
+                                                                  "v": {1}}),
+        Rule("read", "two", (fact("c", "copy", eq("v", 1)),), lambda m, index: {"kind": "seen", "id": "seen"}),
+    ], ["one", "two"], constants="engine")
     with pytest.raises(InferenceError, match=r"^inference failed in phase one: rule odd: TypeError: Object of type set is not JSON serializable$"):
         engine.run([{"kind": "thing", "id": "t1"}])
 
@@ -412,6 +515,6 @@ def test_a_conclusion_the_engine_cannot_be_given_is_an_error_of_its_rule() -> No
 
     engine = RuleEngine([Rule("odd", "one", (fact("x", "thing"),), cycle),
                          Rule("read", "two", (fact("c", "copy", eq("v", 1)),), lambda m, index: {"kind": "seen", "id": "seen"})],
-                        ["one", "two"])
+                        ["one", "two"], constants="engine")
     with pytest.raises(InferenceError, match=r"^inference failed in phase one: rule odd: ValueError: Circular reference detected$"):
         engine.run([{"kind": "thing", "id": "t1"}])
