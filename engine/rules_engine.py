@@ -107,6 +107,19 @@ def _id_hash(fact_id: str) -> int:
     return h
 
 
+_ID_TEXTS: dict[str, str] = {}
+
+
+def _id_text(fact_id: str) -> str:
+    """``_dumps(fact_id)``, remembered (ids repeat from run to run)."""
+    text = _ID_TEXTS.get(fact_id)
+    if text is None:
+        if len(_ID_TEXTS) >= _HASH_CACHE_LIMIT:
+            _ID_TEXTS.clear()
+        text = _ID_TEXTS[fact_id] = _dumps(fact_id)
+    return text
+
+
 def id_hashes(fact_ids: Iterable[str]) -> dict[str, int]:
     """The id hash (:func:`fact_id_hash`) of each of ``fact_ids``: to be kept where a later process can hand it
     to :func:`remember_id_hashes` (the hashes are a pure function of the ids)."""
@@ -133,6 +146,10 @@ def _phase_id(phase: str) -> str:
 
 MAX_PATTERNS = 16
 """A rule joining more facts fails at assert time with error 304 (notes, section 1)."""
+
+ACTION_BATCH = 1000
+"""How many matches of one rule durable_rules hands the adapter in one action (the rule's ``cap``): one call and
+one message for all of a rule's pending matches instead of one each; they come in the same order (tests)."""
 
 MAX_FACT_FIELDS = 64
 """durable_rules 2.0.28 keeps at most this many fields of a fact (``MAX_OBJECT_PROPERTIES``, src/rules/state.h)."""
@@ -756,7 +773,7 @@ class RuleEngine:
         or None when it stays out."""
         if self.decides_constants:
             rest = self._rest(item)
-            return None if rest is None else '{"id":' + _dumps(item["id"]) + rest
+            return None if rest is None else '{"id":' + _id_text(item["id"]) + rest
         verdict = self.wanted(item)
         return _dumps(self._engine_copy(item, verdict))[:-1] if verdict else None
 
@@ -841,7 +858,7 @@ class RuleEngine:
             for rule in self.rules:
                 flagged_phase = {"ph": {"$and": [{flag: 1} for flag in self._phase_flag[rule.phase]]}}
                 rules[rule.name] = {"all": [flagged_phase] + [p.flagged_json(self._flag[(rule.name, p.alias)])
-                                                      for p in rule.patterns]}
+                                                      for p in rule.patterns], "cap": ACTION_BATCH}
             # No sink: every fact given to the engine carries a flag, which a pattern's node takes.
             rules["__open"] = {"all": [{"o": {"kind": _OPEN_KIND}}]}
             return rules
@@ -895,7 +912,8 @@ class RuleEngine:
         self._dispatch(handle, 0 if code == 3 else state_offset)
 
     def _dispatch(self, handle: int, state_offset: int) -> None:
-        """Run the session's pending actions one by one, as durable's ``Ruleset.do_actions`` would."""
+        """Run the session's pending actions one by one, as durable's ``Ruleset.do_actions`` would (an action of a
+        rule with a ``cap`` holds a list of its matches)."""
         result = _C.start_action_for_state(handle, state_offset)
         if not result:
             return
@@ -903,7 +921,7 @@ class RuleEngine:
         try:
             while message:
                 for rule_name, bound in orjson.loads(message).items():
-                    self._fire(rule_name, bound)
+                    self._fire(rule_name, bound if type(bound) is list else (bound,))
                     break
                 message = _C.complete_and_start_action(handle, state_offset)
         except BaseException:
@@ -917,43 +935,53 @@ class RuleEngine:
             session.pending.clear()
             self._assert(handle, batch, "asserting conclusions")
 
-    def _fire(self, rule_name: str, m: dict[str, Any]) -> None:
+    def _fire(self, rule_name: str, frames: Sequence[dict[str, Any]]) -> None:
+        """Conclude what ``rule_name`` concludes from each of ``frames`` (its matches, as the engine sends them)."""
         session = self._session
         assert session is not None
         entry = self._firing.get(rule_name)
         if entry is None:  # the sink or the session's opening rule
             return
         rule, aliases = entry
-        try:
-            # The bound facts as the adapter holds them (the engine's copies carry ``sid`` and maybe the sink mark):
-            # every copy carries its fact's id, and every fact the engine holds is in working memory.
-            index = session.index
-            by_id = index.by_id
-            bound = {}
-            ids = []
-            for alias in aliases:
-                bound_id = m[alias]["id"]
-                bound[alias] = by_id[bound_id]
-                ids.append(bound_id)
-            conclusion = rule.conclude(bound, index)
-            fid = conclusion["id"]
-            if fid in by_id:  # derived already (or given): the same conclusion by another path
-                return
-            if "sid" in conclusion:
-                raise ValueError("a conclusion may not carry 'sid'")
-            premises = tuple(ids) if rule.support is None else _premises(ids, rule.support(bound, index))
-            text = self.text(conclusion)
-            if text is not None:
-                fid_hash = _HASHES.get(fid)  # _Session.claim, inline (one call per conclusion)
-                owner = session.hashes.setdefault(_id_hash(fid) if fid_hash is None else fid_hash, fid)
-                if owner != fid:
-                    session.errors.append(f"fact id collision: {fid} has the 32-bit hash of {owner}")
-                    return
-                session.pending.append(text + session.sid_json)
-            by_id[fid] = conclusion  # FactIndex.add, inline
-            session.derivations[fid] = _new_tuple(Derivation, (fid, rule_name, premises))
-        except Exception as exc:  # noqa: BLE001 - surfaced after the run
-            session.errors.append(f"rule {rule_name}: {type(exc).__name__}: {exc}")
+        index = session.index
+        by_id = index.by_id
+        conclude, support = rule.conclude, rule.support
+        derivations, pending, hashes, sid_json = session.derivations, session.pending, session.hashes, session.sid_json
+        adapter = self.decides_constants
+        for m in frames:
+            try:
+                # The bound facts as the adapter holds them (the engine's copies carry ``sid``, and flags or maybe
+                # the sink mark): every copy carries its fact's id, and every fact the engine holds is in working
+                # memory.
+                bound = {}
+                ids = []
+                for alias in aliases:
+                    bound_id = m[alias]["id"]
+                    bound[alias] = by_id[bound_id]
+                    ids.append(bound_id)
+                conclusion = conclude(bound, index)
+                fid = conclusion["id"]
+                if fid in by_id:  # derived already (or given): the same conclusion by another path
+                    continue
+                if "sid" in conclusion:
+                    raise ValueError("a conclusion may not carry 'sid'")
+                premises = tuple(ids) if support is None else _premises(ids, support(bound, index))
+                if adapter:
+                    rest = self._rest(conclusion)
+                    text = None if rest is None else '{"id":' + _id_text(fid) + rest
+                else:
+                    text = self.text(conclusion)
+                if text is not None:
+                    fid_hash = _HASHES.get(fid)  # _Session.claim, inline (one call per conclusion)
+                    owner = hashes.setdefault(_id_hash(fid) if fid_hash is None else fid_hash, fid)
+                    if owner != fid:
+                        session.errors.append(f"fact id collision: {fid} has the 32-bit hash of {owner}")
+                        continue
+                    pending.append(text + sid_json)
+                by_id[fid] = conclusion  # FactIndex.add, inline
+                derivations[fid] = _new_tuple(Derivation, (fid, rule_name, premises))
+            except Exception as exc:  # noqa: BLE001 - surfaced after the run
+                session.errors.append(f"rule {rule_name}: {type(exc).__name__}: {exc}")
 
     def run(self, facts: Iterable[Fact]) -> RunResult:
         """Assert ``facts``, run every phase in order, and return working memory and the trace.
