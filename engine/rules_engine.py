@@ -165,15 +165,26 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def _key_getter(fields: Sequence[str]) -> Callable[[Fact], tuple[Any, ...]]:
-    """A fact's values of ``fields`` (a marker for a missing one), then their types: a key under which what the
-    engine is given of the fact can be remembered (``1 == 1.0 == True`` as keys, but not as JSON)."""
+def _key_getter(fields: Sequence[str]) -> Callable[[Fact], Any]:
+    """A key under which what the engine is given of a fact can be remembered: its values of ``fields`` as JSON
+    text (``1``, ``1.0`` and ``true`` are equal as Python keys, not as text), or, when one is missing, the values
+    (a marker for a missing one) then their types. Raises TypeError for a value JSON cannot hold.
+
+    NaN is written ``null``, as in the engine's copy of the fact; no test holds on it, as on null
+    (:func:`_constant_holds`), so the two may share a key."""
     names = tuple(fields)
     absent = (_ABSENT,) * len(names)
+    if not names:
+        return lambda item: b""
+    values_of = operator.itemgetter(*names)
+    dumps = orjson.dumps
 
-    def read(item: Fact) -> tuple[Any, ...]:
-        values = tuple(map(item.get, names, absent))
-        return values + tuple(map(type, values))
+    def read(item: Fact) -> Any:
+        try:
+            return dumps(values_of(item))
+        except KeyError:
+            values = tuple(map(item.get, names, absent))
+            return values + tuple(map(type, values))
 
     return read
 
@@ -188,8 +199,8 @@ _ABSENT = object()
 
 def _constant_holds(item: Fact, field_name: str, op: str, constant: Any) -> bool:
     """Whether ``item[field_name] OP constant`` holds, as durable_rules 2.0.28 decides it where its answer is
-    well defined (measured, ``tests/test_rules_engine.py``): never on a field that is missing, null, an array or an
-    object (whatever the operator, ``!=`` included); Python's comparison between two texts, two numbers (whole or
+    well defined (measured, ``tests/test_rules_engine.py``): never on a field that is missing, null (or NaN, which
+    the engine is given as null), an array or an object (whatever the operator, ``!=`` included); Python's comparison between two texts, two numbers (whole or
     not, booleans apart) or two booleans.
 
     Raises:
@@ -197,8 +208,8 @@ def _constant_holds(item: Fact, field_name: str, op: str, constant: Any) -> bool
             those its own way (``"" == 1`` holds, ``"1" == 1.5`` holds), which no rule here means to rely on.
     """
     value = item.get(field_name, _ABSENT)
-    if value is _ABSENT or value is None or isinstance(value, (list, dict)):
-        return False
+    if value is _ABSENT or value is None or isinstance(value, (list, dict)) or value != value:
+        return False  # (value != value: NaN, which the engine is given as null)
     kind, other = type(value), type(constant)
     if kind is other or (kind in (int, float) and other in (int, float)):
         return _COMPARE[op](value, constant)
@@ -752,7 +763,7 @@ class RuleEngine:
         try:
             key = read(item)
             known = seen.get(key, _ABSENT)
-        except TypeError:  # a value that is not hashable: no remembering
+        except TypeError:  # a value that is not hashable, or that JSON cannot hold: no remembering
             return self._rest_of(item)
         if known is _ABSENT:
             if len(seen) >= _HASH_CACHE_LIMIT:

@@ -453,7 +453,8 @@ def test_the_adapter_decides_constant_tests_as_durable_rules_does() -> None:
     from mlops_maturity.engine.rules_engine import cmp
 
     constants = [1, 2, 1.5, "1", "a", "", True, False]
-    values = [1, 2, 0, 1.0, 1.5, -3, "1", "a", "b", "", "é", True, False, None, [1], {"a": 1}, "missing"]
+    values = [1, 2, 0, 1.0, 1.5, -3, "1", "a", "b", "", "é", True, False, None, float("nan"), [1], {"a": 1},
+              "missing"]
     ops = ["==", "!=", "<", "<=", ">", ">="]
     cases = list(itertools.product(ops, constants))
     rules = [Rule(f"r{i}", "one", (fact("x", "thing", cmp("v", op, c)),),
@@ -468,7 +469,7 @@ def test_the_adapter_decides_constant_tests_as_durable_rules_does() -> None:
         for item in facts:
             test = cmp("v", op, c)
             value = item.get("v")
-            comparable = (value is None or isinstance(value, (list, dict)) or type(value) is type(c)
+            comparable = (value is None or isinstance(value, (list, dict)) or value != value or type(value) is type(c)
                           or (type(value) in (int, float) and type(c) in (int, float)))
             if not comparable:
                 with pytest.raises(InferenceError, match="compares text with text"):
