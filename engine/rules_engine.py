@@ -160,8 +160,7 @@ MAX_JOIN_TESTS = 28
 _OPERATORS = {"==": None, "!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
 }
 
 
@@ -208,9 +207,12 @@ def _constant_holds(item: Fact, field_name: str, op: str, constant: Any) -> bool
             those its own way (``"" == 1`` holds, ``"1" == 1.5`` holds), which no rule here means to rely on.
     """
     value = item.get(field_name, _ABSENT)
+    kind = type(value)
+    if kind is type(constant) and (kind is str or kind is int):  # the usual case, first
+        return _COMPARE[op](value, constant)  # type: ignore[no-any-return]
     if value is _ABSENT or value is None or isinstance(value, (list, dict)) or value != value:
         return False  # (value != value: NaN, which the engine is given as null)
-    kind, other = type(value), type(constant)
+    other = type(constant)
     if kind is other or (kind in (int, float) and other in (int, float)):
         return _COMPARE[op](value, constant)
     raise InferenceError(f"fact {item.get('id')!r}: field {field_name!r} holds {value!r}, which a rule compares "
@@ -590,6 +592,50 @@ class _KeyedPatterns(NamedTuple):
         return self.others + self.by_value.get(value, ())
 
 
+_Signature = tuple[str, tuple["Test | AnyOf | Either", ...]]
+
+
+class _KeyedSignatures(NamedTuple):
+    """One kind's pattern signatures (flag, constant tests), grouped as :class:`_KeyedPatterns` groups patterns:
+    by the field most of them test for equality with a text. A fact whose value of that field is a text meets only
+    the signatures that value can pass (a signature testing ``field == "X"`` cannot hold on another text, nor on
+    a missing or null field), in their order; a fact with a value of another type meets every signature. A
+    signature that cannot hold is not tested at all."""
+
+    field: str | None
+    by_value: dict[str, tuple[_Signature, ...]]
+    others: tuple[_Signature, ...]
+    every: tuple[_Signature, ...]
+
+    @classmethod
+    def of(cls, entries: Sequence[_Signature]) -> _KeyedSignatures:
+        counts: dict[str, int] = {}
+        for _, tests in entries:
+            for name in {t.field for t in tests if _text_equality(t)}:
+                counts[name] = counts.get(name, 0) + 1
+        every = tuple(entries)
+        if not counts:
+            return cls(None, {}, every, every)
+        key = min(counts, key=lambda name: (-counts[name], name))
+        values: dict[Any, str | None] = {}
+        for entry in entries:
+            values[entry] = next((t.value for t in entry[1] if _text_equality(t) and t.field == key), None)
+        others = tuple(e for e in every if values[e] is None)
+        by_value = {v: tuple(e for e in every if values[e] in (None, v)) for v in set(values.values()) if v is not None}
+        return cls(key, by_value, others, every)
+
+    def candidates(self, item: Fact) -> tuple[_Signature, ...]:
+        """The signatures that may hold on ``item``, in their order."""
+        if self.field is None:
+            return self.every
+        value = item.get(self.field)
+        if value is None:
+            return self.others
+        if type(value) is not str:
+            return self.every
+        return self.by_value.get(value, self.others)
+
+
 def _text_equality(test: Test | AnyOf | Either) -> TypeGuard[Test]:
     return isinstance(test, Test) and test.op == "==" and test.ref is None and type(test.value) is str
 
@@ -704,6 +750,7 @@ class RuleEngine:
         # A kind some pattern names without a constant test: every fact of it carries the kind's flag.
         self._bare_kinds = frozenset(p.kind for r in self.rules for p in r.patterns if not p.constant_tests())
         self._signatures = {kind: tuple(entries) for kind, entries in by_kind.items()}
+        self._keyed_signatures = {kind: _KeyedSignatures.of(entries) for kind, entries in self._signatures.items()}
         # The fields the engine reads of each kind when flags stand for the constant tests: those of join tests.
         joined: dict[str, set[str]] = {}
         for rule in self.rules:
@@ -718,9 +765,14 @@ class RuleEngine:
         # Per kind: how to read the values (and their types) of the fields its flags test and its joins read, and
         # the engine text after the id made so far for those values (None: the fact stays out).
         self._rests: dict[str, tuple[Callable[[Fact], Any], dict[Any, str | None]]] = {}
+        # And the flags made so far for the values of the fields the flags test alone (shared by every fact with
+        # those values: the first run of a process meets each combination once, not each fact).
+        self._flag_memo: dict[str, tuple[Callable[[Fact], Any], dict[Any, tuple[str, ...]]]] = {}
         for kind, entries in self._signatures.items():
-            fields = {f for _, tests in entries for t in tests for f in _fields(t)} | set(self._joined.get(kind, ()))
+            tested = {f for _, tests in entries for t in tests for f in _fields(t)}
+            fields = tested | set(self._joined.get(kind, ()))
             self._rests[kind] = (_key_getter(sorted(fields - {"id"})), {})
+            self._flag_memo[kind] = (_key_getter(sorted(tested)), {})
 
     def flags(self, item: Fact) -> tuple[str, ...]:
         """The flags ``item`` carries into the engine: its kind's, then one per pattern signature of its kind
@@ -734,7 +786,13 @@ class RuleEngine:
 
     def _flags_of(self, item: Fact) -> tuple[str, ...]:
         kind = item["kind"]
-        held = [flag for flag, tests in self._signatures[kind] if all(t.holds(item) for t in tests)]
+        held = []
+        for flag, tests in self._keyed_signatures[kind].candidates(item):
+            for test in tests:
+                if not test.holds(item):
+                    break
+            else:
+                held.append(flag)
         if not held and kind not in self._bare_kinds:
             return ()
         return (f"~{kind}", *held)
@@ -771,8 +829,21 @@ class RuleEngine:
             known = seen[key] = self._rest_of(item)
         return known  # type: ignore[return-value]
 
+    def _remembered_flags(self, item: Fact) -> tuple[str, ...]:
+        read, seen = self._flag_memo[item["kind"]]
+        try:
+            key = read(item)
+            known = seen.get(key)
+        except TypeError:
+            return self._flags_of(item)
+        if known is None:
+            if len(seen) >= _HASH_CACHE_LIMIT:
+                seen.clear()
+            known = seen[key] = self._flags_of(item)
+        return known
+
     def _rest_of(self, item: Fact) -> str | None:
-        flags = self._flags_of(item)
+        flags = self._remembered_flags(item)
         if not flags:
             return None
         rest = self._flagged_copy(item, flags)
