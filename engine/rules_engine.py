@@ -209,7 +209,7 @@ def _constant_holds(item: Fact, field_name: str, op: str, constant: Any) -> bool
     value = item.get(field_name, _ABSENT)
     kind = type(value)
     if kind is type(constant) and (kind is str or kind is int):  # the usual case, first
-        return _COMPARE[op](value, constant)  # type: ignore[no-any-return]
+        return _COMPARE[op](value, constant)
     if value is _ABSENT or value is None or isinstance(value, (list, dict)) or value != value:
         return False  # (value != value: NaN, which the engine is given as null)
     other = type(constant)
