@@ -4,9 +4,11 @@ command costs with the rules engine taken out, measured in the same run as the f
 Run:  python benchmarks/bench_floor.py               (15 timed runs per figure, 5 per cold command)
       python benchmarks/bench_floor.py --repeat 5    (quicker)
 
-The *engine floor* of a figure is the time spent inside durable_rules (its C extension, and deleting a session),
-which no change to this project's code can remove without giving the engine fewer facts than the v2 model has (its
-167 specific practices, each process area's generic goals, every conclusion traced). The rest of a figure is ours;
+The *engine floor* of a figure is the time spent inside durable_rules (its C extension, and deleting a session)
+with the rule set compiled as the adapter compiles it today. It is not a law: how the adapter hands facts and
+patterns to the engine moves it (deciding constant tests in the adapter halved it), but each fact the v2 model
+needs (its 167 specific practices, each process area's generic goals, every conclusion traced) costs the engine
+the storing of one fixed-size record and a share of the session's set-up. The rest of a figure is ours;
 where the reference evaluator's path shows what that rest costs without durable_rules, it is printed beside.
 
 1. durable_rules alone: a rule set of one rule; N facts of three fields (``kind``, ``id``, ``sid``) asserted in one
