@@ -63,3 +63,12 @@ def test_plain_fields_leaves_out_what_is_excluded() -> None:
     data = plain_fields(_Odd.model_construct(when=None, count=3), {"when"})  # type: ignore[arg-type]
     assert data == {"count": 3}
     assert plain({"a": (1, 2.5, float("inf"))}) == {"a": [1, 2.5, None]}
+
+
+def test_the_formats_are_the_modules_pkgutil_lists() -> None:
+    import pkgutil
+
+    from mlops_maturity.engine import formats
+
+    listed = sorted(m.name for m in pkgutil.iter_modules(formats.__path__) if not m.name.startswith("_"))
+    assert list(formats.names()) == listed and "json" in listed
