@@ -14,13 +14,16 @@ from typing import Any
 
 import orjson
 from mlops_maturity.engine.formats import RenderOptions
-from mlops_maturity.engine.results import NotPlain, plain_fields
 
 KINDS = frozenset({"assessment", "roadmap", "explanation", "crosswalk"})
 
 
 def dumps(document: Any, *, exclude: set[str] | None = None) -> str:
     """Canonical JSON of any result model."""
+    # Imported here: every command line lists the formats (imports this module), and the results module is a
+    # pydantic module, which a command that prints its help never needs.
+    from mlops_maturity.engine.results import NotPlain, plain_fields
+
     try:
         text = orjson.dumps(plain_fields(document, exclude or ()), option=orjson.OPT_INDENT_2).decode()
     except (NotPlain, orjson.JSONEncodeError):
