@@ -470,6 +470,11 @@ def read(path: Path) -> Document:
 
 def read_text(path: Path) -> str:
     """A file's text; a missing, unreadable or non-UTF-8 file is a :class:`UserInputError`."""
+    return decode_text(read_bytes(path), str(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's content (at most ``MAX_BYTES``); a missing or unreadable file is a :class:`UserInputError`."""
     name = str(path)
     try:
         with open(path, "rb") as stream:
@@ -482,15 +487,21 @@ def read_text(path: Path) -> str:
         if len(content) > MAX_BYTES:
             size = path.stat().st_size if path.is_file() else len(content)
             raise UserInputError([_too_large(name, max(size, len(content)))])
-        return content.decode("utf-8")
+        return content
     except FileNotFoundError:
         raise UserInputError([Problem(name, "", "file not found")]) from None
     except IsADirectoryError:
         raise UserInputError([Problem(name, "", "is a directory, expected a YAML or JSON file")]) from None
-    except UnicodeDecodeError as exc:
-        raise UserInputError([Problem(name, "", f"not UTF-8 text ({exc.reason})")]) from None
     except OSError as exc:
         raise UserInputError([Problem(name, "", f"cannot be read: {exc.strerror}")]) from None
+
+
+def decode_text(content: bytes, name: str) -> str:
+    """The text of a file's content (:func:`read_bytes`); content that is not UTF-8 is a :class:`UserInputError`."""
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserInputError([Problem(name, "", f"not UTF-8 text ({exc.reason})")]) from None
 
 
 def validation_problems(doc: Document, error: ValidationError, prefix: Path_ = ()) -> list[Problem]:

@@ -358,10 +358,14 @@ def _load(
     overlay: Path | None, base: Path | None = None, *, disk_cache: bool = False
 ) -> tuple[KnowledgeBase, list[Issue]]:
     files = collect_files(overlay, base)
-    texts = {rel: documents.read_text(path) for rel, path in files.items()}
+    # The fingerprint is of each file's path and text (its UTF-8 bytes, read as such: a cached knowledge base
+    # needs no decoding; a file that is not UTF-8 was never cached, and fails below as it always did).
+    contents = {rel: documents.read_bytes(path) for rel, path in files.items()}
     digest = hashlib.sha256()
-    for rel, text in texts.items():
-        digest.update(rel.encode() + b"\0" + text.encode() + b"\0")
+    for rel, content in contents.items():
+        digest.update(rel.encode() + b"\0")
+        digest.update(content)
+        digest.update(b"\0")
     fingerprint = digest.hexdigest()[:16]
     key = (fingerprint,)
     if key in _CACHE:
@@ -372,6 +376,7 @@ def _load(
         if cached is not None:
             _CACHE[key] = cached
             return cached
+    texts = {rel: documents.decode_text(contents[rel], str(path)) for rel, path in files.items()}
     sections: dict[str, list[tuple[str, Any]]] = {k: [] for k in _SECTIONS}
     problems: list[Problem] = []
     for rel, path in files.items():
