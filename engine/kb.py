@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from mlops_maturity.engine import documents
 from mlops_maturity.engine import knowledge as _knowledge
@@ -116,6 +116,10 @@ ID_HASHES_MEMO = "inference.id_hashes"
 pure function of them, but costs a fresh process a few milliseconds; the disk cache saves it with the rest."""
 
 
+INTERVIEW_PICKLE = "_interview_pickle"
+"""Where a pickled knowledge base keeps its interview entries, pickled apart, until they are first read."""
+
+
 @dataclass
 class KnowledgeBase:
     """The loaded knowledge, indexed for the engine. Build with :func:`load_knowledge_base`."""
@@ -144,7 +148,25 @@ class KnowledgeBase:
 
     def __getstate__(self) -> dict[str, Any]:
         kept = {ID_HASHES_MEMO: self.memo[ID_HASHES_MEMO]} if ID_HASHES_MEMO in self.memo else {}
-        return {**self.__dict__, "memo": kept}
+        state = {**self.__dict__, "memo": kept}
+        # The interview entries, a quarter of the knowledge base's bytes, are pickled apart and read back when first
+        # asked for (__getattr__): every command reads the cached knowledge base, only a few read the interview.
+        interview = state.pop("interview", None)
+        if interview is not None:
+            state[INTERVIEW_PICKLE] = pickle.dumps(interview, protocol=pickle.HIGHEST_PROTOCOL)
+        return state
+
+    if not TYPE_CHECKING:  # (for type checkers, a misspelt attribute stays an error)
+
+        def __getattr__(self, name: str) -> Any:
+            """Only for an attribute not found: the interview entries of a knowledge base read back from a pickle,
+            unpickled when first asked for (see :meth:`__getstate__`)."""
+            if name == "interview":
+                blob = self.__dict__.pop(INTERVIEW_PICKLE, None)
+                if blob is not None:
+                    interview = self.__dict__["interview"] = _Unpickler(io.BytesIO(blob)).load()
+                    return interview
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @cached_property
     def process_area(self) -> dict[str, ProcessArea]:
@@ -574,7 +596,8 @@ class _DiskCache:
         kb, issues = loaded
         if not (isinstance(kb, KnowledgeBase) and kb.fingerprint == fingerprint and tuple(kb.files) == self.files
                 and isinstance(issues, list) and all(isinstance(i, Issue) and i.severity != "error" for i in issues)
-                and _plain_memo(kb.memo)):
+                and _plain_memo(kb.memo) and type(vars(kb).get(INTERVIEW_PICKLE, b"")) is bytes
+                and ("interview" in vars(kb)) != (INTERVIEW_PICKLE in vars(kb))):
             return None
         return kb, issues
 

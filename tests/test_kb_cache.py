@@ -108,6 +108,20 @@ def test_entities_read_back_keep_the_fields_they_set(
     assert copied.model_fields_set is not practice.model_fields_set and practice.name != "x"
 
 
+def test_the_interview_entries_are_read_back_when_first_asked_for(
+    shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    validated = fresh_load(monkeypatch)
+    no_parsing(monkeypatch)
+    cached = fresh_load(monkeypatch)
+    assert kbmod.INTERVIEW_PICKLE in vars(cached) and "interview" not in vars(cached)  # still pickled
+    assert cached.interview == validated.interview and len(cached.interview) == len(cached.practices)
+    assert "interview" in vars(cached) and kbmod.INTERVIEW_PICKLE not in vars(cached)  # read once, kept
+    assert pickle.loads(pickle.dumps(cached)) == validated == pickle.loads(pickle.dumps(fresh_load(monkeypatch)))
+    with pytest.raises(AttributeError, match="no attribute 'interviews'"):
+        cached.interviews  # noqa: B018 - any other missing attribute is missing
+
+
 def test_a_changed_file_is_a_new_key(shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = fresh_load(monkeypatch)
     target = sorted(shipped.rglob("*.yaml"))[0]
