@@ -622,8 +622,10 @@ _COMMENT_AFTER_BLOCK_HEADER = re.compile(r"[|>][-+0-9]*#")  # libyaml takes it, 
 def _unusual_text(text: str) -> bool:
     """Whether ``text`` holds what the fast path does not read as :func:`parse` does: tabs, carriage returns,
     controls, a BOM, ...; escapes; anchors, aliases and tags; directives (``%YAML 1.1`` changes how ruamel.yaml
-    reads scalars); a comment right after a block scalar's header."""
+    reads scalars); a comment right after a block scalar's header; a second document end marker (``...``: libyaml
+    takes it, ruamel.yaml does not)."""
     return bool(_UNUSUAL_CHARACTER.search(text) or text.startswith("%") or "\n%" in text
+                or text.startswith("...") + text.count("\n...") > 1
                 or _COMMENT_AFTER_BLOCK_HEADER.search(text)
                 or (_ANCHOR_OR_TAG_CHARACTER.search(text) and _ANCHOR_OR_TAG.search(text)))
 
