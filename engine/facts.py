@@ -144,7 +144,10 @@ class FactFile(BaseModel):
         default={}, description="Process areas declared out of scope, with the reason (only those the model "
         "allows: SAM)."
     )
-    _warnings: list[str] = PrivateAttr(default_factory=list)
+    # An empty default that pydantic copies for each file, rather than ``default_factory=list``: pydantic inspects a
+    # factory's signature on first use, and the signature of the builtin ``list`` is parsed from its text by the
+    # tokenizer (~2 ms of a cold command, its regular expressions compiled).
+    _warnings: list[str] = PrivateAttr(default=[])
 
     @property
     def warnings(self) -> list[str]:

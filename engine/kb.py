@@ -18,9 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from mlops_maturity.engine import documents
 from mlops_maturity.engine import knowledge as _knowledge
@@ -117,6 +116,10 @@ ID_HASHES_MEMO = "inference.id_hashes"
 pure function of them, but costs a fresh process a few milliseconds; the disk cache saves it with the rest."""
 
 
+INTERVIEW_PICKLE = "_interview_pickle"
+"""Where a pickled knowledge base keeps its interview entries, pickled apart, until they are first read."""
+
+
 @dataclass
 class KnowledgeBase:
     """The loaded knowledge, indexed for the engine. Build with :func:`load_knowledge_base`."""
@@ -145,7 +148,25 @@ class KnowledgeBase:
 
     def __getstate__(self) -> dict[str, Any]:
         kept = {ID_HASHES_MEMO: self.memo[ID_HASHES_MEMO]} if ID_HASHES_MEMO in self.memo else {}
-        return {**self.__dict__, "memo": kept}
+        state = {**self.__dict__, "memo": kept}
+        # The interview entries, a quarter of the knowledge base's bytes, are pickled apart and read back when first
+        # asked for (__getattr__): every command reads the cached knowledge base, only a few read the interview.
+        interview = state.pop("interview", None)
+        if interview is not None:
+            state[INTERVIEW_PICKLE] = pickle.dumps(interview, protocol=pickle.HIGHEST_PROTOCOL)
+        return state
+
+    if not TYPE_CHECKING:  # (for type checkers, a misspelt attribute stays an error)
+
+        def __getattr__(self, name: str) -> Any:
+            """Only for an attribute not found: the interview entries of a knowledge base read back from a pickle,
+            unpickled when first asked for (see :meth:`__getstate__`)."""
+            if name == "interview":
+                blob = self.__dict__.pop(INTERVIEW_PICKLE, None)
+                if blob is not None:
+                    interview = self.__dict__["interview"] = _Unpickler(io.BytesIO(blob)).load()
+                    return interview
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @cached_property
     def process_area(self) -> dict[str, ProcessArea]:
@@ -278,8 +299,12 @@ class KnowledgeBase:
 
 
 def shipped_directory() -> Path:
-    """Where the shipped knowledge base lives (inside the installed package)."""
-    return Path(str(resources.files("mlops_maturity.knowledge_base")))
+    """Where the shipped knowledge base lives (inside the installed package): the package's directory, which is what
+    ``importlib.resources.files`` gives for a package installed as files, without importing ``importlib.resources``
+    (and with it ``zipfile``), ~3 ms of every cold command."""
+    from mlops_maturity import knowledge_base
+
+    return Path(knowledge_base.__file__).parent
 
 
 def _yaml_files(root: Path) -> dict[str, Path]:
@@ -355,10 +380,14 @@ def _load(
     overlay: Path | None, base: Path | None = None, *, disk_cache: bool = False
 ) -> tuple[KnowledgeBase, list[Issue]]:
     files = collect_files(overlay, base)
-    texts = {rel: documents.read_text(path) for rel, path in files.items()}
+    # The fingerprint is of each file's path and text (its UTF-8 bytes, read as such: a cached knowledge base
+    # needs no decoding; a file that is not UTF-8 was never cached, and fails below as it always did).
+    contents = {rel: documents.read_bytes(path) for rel, path in files.items()}
     digest = hashlib.sha256()
-    for rel, text in texts.items():
-        digest.update(rel.encode() + b"\0" + text.encode() + b"\0")
+    for rel, content in contents.items():
+        digest.update(rel.encode() + b"\0")
+        digest.update(content)
+        digest.update(b"\0")
     fingerprint = digest.hexdigest()[:16]
     key = (fingerprint,)
     if key in _CACHE:
@@ -369,6 +398,7 @@ def _load(
         if cached is not None:
             _CACHE[key] = cached
             return cached
+    texts = {rel: documents.decode_text(contents[rel], str(path)) for rel, path in files.items()}
     sections: dict[str, list[tuple[str, Any]]] = {k: [] for k in _SECTIONS}
     problems: list[Problem] = []
     for rel, path in files.items():
@@ -504,18 +534,21 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not part of a knowledge base")
 
 
-@dataclass(frozen=True)
 class _DiskCache:
     """One cache file: the shipped knowledge base as validated, for these files, this engine code and these versions.
 
     The file holds a header, the SHA-256 of the pickled ``(KnowledgeBase, issues)`` and the pickle. Anything
     unexpected while reading (no file, another key, a wrong checksum, a foreign class, another fingerprint or file
     list) is a miss, and the knowledge base is loaded in full; anything that goes wrong while writing is ignored.
+    (A plain class: making a dataclass costs ~0.8 ms at import.)
     """
 
-    path: Path
-    header: bytes
-    files: tuple[str, ...]
+    __slots__ = ("path", "header", "files")
+
+    def __init__(self, path: Path, header: bytes, files: tuple[str, ...]) -> None:
+        self.path = path
+        self.header = header
+        self.files = files
 
     @classmethod
     def open(cls, files: dict[str, Path], content: str) -> _DiskCache | None:
@@ -563,7 +596,8 @@ class _DiskCache:
         kb, issues = loaded
         if not (isinstance(kb, KnowledgeBase) and kb.fingerprint == fingerprint and tuple(kb.files) == self.files
                 and isinstance(issues, list) and all(isinstance(i, Issue) and i.severity != "error" for i in issues)
-                and _plain_memo(kb.memo)):
+                and _plain_memo(kb.memo) and type(vars(kb).get(INTERVIEW_PICKLE, b"")) is bytes
+                and ("interview" in vars(kb)) != (INTERVIEW_PICKLE in vars(kb))):
             return None
         return kb, issues
 

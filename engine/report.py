@@ -32,13 +32,11 @@ import contextvars
 import datetime as dt
 import io
 import json
-import math
 import re
 import time
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from enum import Enum
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
@@ -57,6 +55,8 @@ from mlops_maturity.engine.knowledge import Dimension
 from mlops_maturity.engine.levels import next_level
 from mlops_maturity.engine.rating import required_capability
 from mlops_maturity.engine.results import Assessment, Assumption, Coverage, Finding, GoalResult, made
+from mlops_maturity.engine.results import NotPlain as _NotPlain
+from mlops_maturity.engine.results import plain as _plain
 from mlops_maturity.engine.roadmap import Roadmap, Target, TargetSpec
 from mlops_maturity.engine.session import Session
 from mlops_maturity.engine.summary import Summary, summarize
@@ -417,69 +417,17 @@ class ReportContext(ContextModel):
     def template_data(self) -> dict[str, Any]:
         """The context as templates see it: plain JSON data, what ``model_dump(mode="json")`` gives.
 
-        Made by :func:`_plain` from the models' own values: pydantic builds the serializer of the whole context
+        Made by :func:`~mlops_maturity.engine.results.plain` from the models' own values: pydantic builds the serializer of the whole context
         the first time it dumps one (a schema of some 60 nested models: ~30 ms, the largest single cost of a cold
         report after the imports) to give the same dicts, lists, strings and numbers. Once built, pydantic's dump
         is quicker (~4 ms against ~7 ms on the largest example), which a process making many reports pays.
-        Anything :func:`_plain` does not know is left to pydantic. tests/test_report.py holds the two equal, key
+        Anything it does not know is left to pydantic. tests/test_report.py holds the two equal, key
         order and types included, on every shipped example, target and layout.
         """
         try:
             return _plain(self)
         except _NotPlain:
             return self.model_dump(mode="json")
-
-
-class _NotPlain(Exception):
-    """A value :func:`_plain` leaves to pydantic's serializer."""
-
-
-_AS_IS = frozenset({str, int, bool, type(None)})
-"""Types whose values are their own JSON form."""
-
-
-def _plain_model(value: BaseModel) -> dict[str, Any]:
-    if value.__pydantic_extra__:
-        raise _NotPlain(type(value).__name__)
-    return {name: item if type(item) in _AS_IS else _plain(item) for name, item in value.__dict__.items()}
-
-
-def _plain_list(value: list[Any] | tuple[Any, ...]) -> list[Any]:
-    return [item if type(item) in _AS_IS else _plain(item) for item in value]
-
-
-def _plain_dict(value: dict[Any, Any]) -> dict[str, Any]:
-    return {key if type(key) is str else _plain_key(key): item if type(item) in _AS_IS else _plain(item)
-            for key, item in value.items()}
-
-
-def _plain_float(value: float) -> float | None:
-    return value if math.isfinite(value) else None  # JSON has no infinity: pydantic's default gives null
-
-
-def _plain_key(key: Any) -> str:
-    raise _NotPlain(f"a dict key of type {type(key).__name__}")
-
-
-_PLAIN: dict[type, Callable[[Any], Any]] = {
-    str: lambda v: v, int: lambda v: v, bool: lambda v: v, type(None): lambda v: v, float: _plain_float,
-    list: _plain_list, tuple: _plain_list, dict: _plain_dict, dt.date: dt.date.isoformat,
-}
-"""How :func:`_plain` turns a value of each exact type into its JSON form (models and str enums apart)."""
-
-
-def _plain(value: Any) -> Any:
-    """``value`` in its JSON form as pydantic's ``mode="json"`` gives it for the context's types: a model's fields
-    in their order, tuples as lists, dates in ISO form, str enums as their value (``_NotPlain``: another type)."""
-    convert = _PLAIN.get(type(value))
-    if convert is not None:
-        return convert(value)
-    if isinstance(value, BaseModel):
-        _PLAIN[type(value)] = _plain_model  # a model class's instances all take this way
-        return _plain_model(value)
-    if isinstance(value, Enum) and isinstance(value.value, str):
-        return value.value
-    raise _NotPlain(type(value).__name__)
 
 
 _CAPABILITY_LEVELS = [

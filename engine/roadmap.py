@@ -44,7 +44,6 @@ import heapq
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -490,29 +489,38 @@ def _reached(target: Target, maturity_level: int, framework_levels: Mapping[str,
 # ----------------------------------------------------------------------------------------------- the planner
 
 
-@dataclass(frozen=True)
 class _Need:
-    """Something the target needs that is not satisfied: a CMMI practice or a framework requirement."""
+    """Something the target needs that is not satisfied: a CMMI practice or a framework requirement.
 
-    key: str  # CMMI practice id, or FRAMEWORK:LEVEL#N for a framework requirement
-    kind: Literal["cmmi_practice", "framework_requirement"]
-    of: str  # CMMI practice id or FRAMEWORK:LEVEL
-    requirement: int | None
-    label: str
-    candidates: tuple[tuple[str | None, tuple[str, ...]], ...]  # (alternative id, members)
-    reconsider: bool = False  # every alternative is NA: the NA characterizations are to be reconsidered
+    The planner's own records (``_Need``, ``_Costs``, ``_Static``) are plain classes, not dataclasses: making a
+    dataclass costs ~0.8 ms at import, which every cold command paid for these three."""
+
+    __slots__ = ("key", "kind", "of", "requirement", "label", "candidates", "reconsider")
+
+    def __init__(self, key: str, kind: Literal["cmmi_practice", "framework_requirement"], of: str,
+                 requirement: int | None, label: str, candidates: tuple[tuple[str | None, tuple[str, ...]], ...],
+                 reconsider: bool = False) -> None:
+        self.key = key  # CMMI practice id, or FRAMEWORK:LEVEL#N for a framework requirement
+        self.kind = kind
+        self.of = of  # CMMI practice id or FRAMEWORK:LEVEL
+        self.requirement = requirement
+        self.label = label
+        self.candidates = candidates  # (alternative id, members)
+        self.reconsider = reconsider  # every alternative is NA: the NA characterizations are to be reconsidered
 
 
-@dataclass(frozen=True)
 class _Costs:
     """Each practice's effort in this organization: the knowledge base's figure scaled by size and status."""
 
-    kb: KnowledgeBase
-    statuses: Mapping[str, str]
-    size: Size
-    _bounds: dict[str, tuple[float, float]] = field(default_factory=dict, compare=False, repr=False)
-    """Practice -> (min, max), worked out once: the planner asks for the same practice's cost many times."""
-    _mids: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+    __slots__ = ("kb", "statuses", "size", "_bounds", "_mids")
+
+    def __init__(self, kb: KnowledgeBase, statuses: Mapping[str, str], size: Size) -> None:
+        self.kb = kb
+        self.statuses = statuses
+        self.size = size
+        self._bounds: dict[str, tuple[float, float]] = {}
+        """Practice -> (min, max), worked out once: the planner asks for the same practice's cost many times."""
+        self._mids: dict[str, float] = {}
 
     def _working(self, p: str) -> tuple[EffortScope | None, int, bool, str | None, float, float]:
         """(scope, units, units known, sizing attribute, size factor, status factor) of one practice."""
@@ -554,14 +562,17 @@ class _Costs:
         return found
 
 
-@dataclass(frozen=True)
 class _Static:
     """What the planner looks up in a knowledge base, indexed once per knowledge base (kept in ``kb.memo``)."""
 
-    area_names: dict[str, str]
-    model_practice_index: dict[str, int]
-    framework_level_names: dict[str, dict[int, str]]
-    insights: dict[str, InsightRule]
+    __slots__ = ("area_names", "model_practice_index", "framework_level_names", "insights")
+
+    def __init__(self, *, area_names: dict[str, str], model_practice_index: dict[str, int],
+                 framework_level_names: dict[str, dict[int, str]], insights: dict[str, InsightRule]) -> None:
+        self.area_names = area_names
+        self.model_practice_index = model_practice_index
+        self.framework_level_names = framework_level_names
+        self.insights = insights
 
 
 def _static(kb: KnowledgeBase) -> _Static:

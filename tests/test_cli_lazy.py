@@ -145,3 +145,31 @@ def test_the_command_line_skips_pydantic_plugins_unless_told_otherwise(given: st
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip().splitlines()[-1] == expected  # the scan ran (plugins looked up) only when allowed
+
+
+STAND_IN = """
+import os, sys
+from mlops_maturity.cli import PLUGIN_LOADER, main
+sys.argv = ["maturity", "roadmap", sys.argv[1], "--format", "json"]
+try:
+    main()
+finally:
+    loader = sys.modules.get(PLUGIN_LOADER)
+    print("entry_points" in vars(loader), "importlib.metadata" in sys.modules, loader.get_plugins() == (),
+          file=sys.stderr)
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "x"  # plugins turned back on: the real loader answers, and stays
+    loader.get_plugins()
+    print(sys.modules[PLUGIN_LOADER] is not loader, "entry_points" in vars(sys.modules[PLUGIN_LOADER]),
+          loader._plugins is not None, file=sys.stderr)
+"""
+
+
+def test_with_plugins_off_the_command_line_does_not_import_pydantics_loader() -> None:
+    env = {k: v for k, v in ENV.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    result = subprocess.run([sys.executable, "-c", STAND_IN, str(EXAMPLE)], capture_output=True, text=True, env=env,
+                            cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["target"]  # the command ran, validators and all
+    # A stand-in answered (no plugins) and importlib.metadata was never imported; then, plugins on, the real loader
+    # replaced it and looked them up (its _plugins is filled in).
+    assert result.stderr.strip().splitlines()[-2:] == ["False False True", "True True True"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,7 @@ GIVE_UP = [
     "{a:b}\n", "[a:b]\n",
     "", "# only a comment\n", "---\n---\n", "- a\n", "text\n", ">\n#\n",
     "a: [1, 2\n", "a: b: c\n", "a: @x\n",
+    "a: a\n...\n...\n", "...\n...\n",  # a second document end marker (libyaml takes it, ruamel.yaml does not)
 ]
 
 
@@ -296,3 +298,28 @@ def test_json_lines_are_recorded() -> None:
 @pytest.mark.parametrize("text", ['{"a": NaN}', '{"a": 1, "a": 2}', '{"a": "\\ud800"}', '{"a": 1} x', "[1]", "{'a': 1}"])
 def test_json_the_fast_path_leaves_to_the_full_reader(text: str) -> None:
     assert documents.fast_parse(text, "f.json") is None
+
+
+# What _unusual_text finds, as the one expression it was first written as (each part is now searched for alone),
+# with the second document end marker it gives up on since.
+UNUSUAL_AS_ONE_EXPRESSION = re.compile(
+    r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]|\\|(?:^|[\s\[\]{},:])(?:[&*]\S|!)"
+    r"|^%|[|>][-+0-9]*#|^\.\.\.(?s:.*)^\.\.\.",
+    re.MULTILINE,
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab :-#.\n\t\r\\&*!%|>[]{},0+~") + ["\u2028", "\ufeff", "\x7f", "é"]),
+               max_size=16))
+def test_unusual_text_is_the_one_expression(text: str) -> None:
+    assert documents._unusual_text(text) == bool(UNUSUAL_AS_ONE_EXPRESSION.search(text))
+
+
+@pytest.mark.parametrize("path", sorted(Path(__file__).resolve().parent.parent.glob("examples/*.yaml")),
+                         ids=lambda p: p.stem)
+def test_unusual_text_of_every_example_is_the_one_expression(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    for piece in (text, text + "\n&anchor x", text + "\n%YAML 1.1", text.replace(": >", ": > #"), "!" + text,
+                  text + "...\n"):
+        assert documents._unusual_text(piece) == bool(UNUSUAL_AS_ONE_EXPRESSION.search(piece))

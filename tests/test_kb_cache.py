@@ -84,6 +84,44 @@ def test_the_second_process_reads_the_cache_and_gets_the_same_knowledge_base(
     same(second, load_knowledge_base(base=SHIPPED))  # and the same as a full load of the real files
 
 
+def test_entities_read_back_keep_the_fields_they_set(
+    shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entities are pickled as (values, fields set) (knowledge.Strict.__getstate__): read back, each has the fields
+    set it was validated with, one set shared by the entities that set the same fields, and no private or extra."""
+    validated = fresh_load(monkeypatch)
+    no_parsing(monkeypatch)
+    cached = fresh_load(monkeypatch)
+    pairs = [(a, b) for name in ("process_areas", "insights", "maturity_levels", "characterizations")
+             for a, b in zip(getattr(validated, name), getattr(cached, name), strict=True)]
+    pairs += [(a, cached.practices[pid]) for pid, a in validated.practices.items()]
+    pairs += [(a, cached.interview[pid]) for pid, a in validated.interview.items()]
+    for a, b in pairs:
+        assert b is not a and b == a
+        assert b.model_fields_set == a.model_fields_set, type(a).__name__
+        assert b.model_dump(exclude_unset=True) == a.model_dump(exclude_unset=True)
+        assert b.__pydantic_extra__ is None and b.__pydantic_private__ is None
+    assert len({id(b.model_fields_set) for _, b in pairs}) < len(pairs) / 5
+    # A copy of one is its own, with a set of its own.
+    practice = next(iter(cached.practices.values()))
+    copied = practice.model_copy(update={"name": "x"})
+    assert copied.model_fields_set is not practice.model_fields_set and practice.name != "x"
+
+
+def test_the_interview_entries_are_read_back_when_first_asked_for(
+    shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    validated = fresh_load(monkeypatch)
+    no_parsing(monkeypatch)
+    cached = fresh_load(monkeypatch)
+    assert kbmod.INTERVIEW_PICKLE in vars(cached) and "interview" not in vars(cached)  # still pickled
+    assert cached.interview == validated.interview and len(cached.interview) == len(cached.practices)
+    assert "interview" in vars(cached) and kbmod.INTERVIEW_PICKLE not in vars(cached)  # read once, kept
+    assert pickle.loads(pickle.dumps(cached)) == validated == pickle.loads(pickle.dumps(fresh_load(monkeypatch)))
+    with pytest.raises(AttributeError, match="no attribute 'interviews'"):
+        cached.interviews  # noqa: B018 - any other missing attribute is missing
+
+
 def test_a_changed_file_is_a_new_key(shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = fresh_load(monkeypatch)
     target = sorted(shipped.rglob("*.yaml"))[0]

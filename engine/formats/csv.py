@@ -8,7 +8,6 @@ effort they would cost if missing."""
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -27,6 +26,8 @@ def _codes(item: Any) -> str:
 
 
 def render(document: Any, kind: str, options: RenderOptions) -> str:
+    import csv  # here, not at the top: every command lists the formats (imports this module), few write CSV (~1 ms)
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
