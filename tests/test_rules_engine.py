@@ -520,3 +520,34 @@ def test_a_conclusion_durable_rules_cannot_be_given_is_an_error_of_its_rule() ->
                         ["one", "two"], constants="engine")
     with pytest.raises(InferenceError, match=r"^inference failed in phase one: rule odd: ValueError: Circular reference detected$"):
         engine.run([{"kind": "thing", "id": "t1"}])
+
+
+def test_what_the_adapter_remembers_costs_hundreds_of_bytes_an_entry(kb: KnowledgeBase) -> None:
+    """The texts remembered per fact values are small: orjson's bytes keep the 4 KB buffer they were written in,
+    which made 6,600 remembered keys hold 26 MiB (measured with tracemalloc before the keys became text)."""
+    import random
+    import tracemalloc
+
+    from mlops_maturity.engine import inference, rules_engine
+
+    engine = inference.rule_engine(kb)
+
+    def entries() -> int:
+        return (sum(len(seen) for _, seen in engine._rests.values())
+                + sum(len(seen) for _, seen in engine._flag_memo.values()))
+
+    rng = random.Random(11)
+    cases = [{p: rng.choice(["FI", "LI", "PI", "NI", "NY", "NA", "NO"]) for p in kb.practices} for _ in range(15)]
+    before = entries()
+    tracemalloc.start()
+    try:
+        for statuses in cases:
+            engine.run(inference.build_facts(kb, statuses, {"team_size": 5}))
+        snapshot = tracemalloc.take_snapshot()
+    finally:
+        tracemalloc.stop()
+    added = entries() - before
+    here = snapshot.filter_traces([tracemalloc.Filter(True, rules_engine.__file__)])
+    size = sum(stat.size for stat in here.statistics("filename"))
+    assert added > 500
+    assert size / added < 1000, (size, added)
