@@ -687,6 +687,24 @@ class RuleEngine:
         # Per rule: the aliases the engine binds (its positive patterns), sorted: the order of the premises.
         self._firing = {r.name: (r, tuple(sorted(p.alias for p in r.patterns if not p.negated))) for r in rules}
         self._ruled_phases = {r.phase for r in rules}
+        self._prepared: dict[int, tuple[Fact, tuple[str, str | None, int]]] = {}
+        self._patterns: dict[str, list[Pattern]] = {}
+        for rule in self.rules:
+            for pattern in rule.patterns:
+                self._patterns.setdefault(pattern.kind, []).append(pattern)
+        if self.decides_constants:
+            self._init_flags()
+        else:
+            self._init_engine_tests()
+        self._session: _Session | None = None
+        definition = self._definition()
+        digest = hashlib.sha256(_sorted_text(definition)).hexdigest()[:16]
+        self.name = f"mm_{digest}"
+        self._register(definition)
+
+    def _init_engine_tests(self) -> None:
+        """What the engine-decided compilation (``constants="engine"``) needs: the fields rules read of each kind,
+        and the verdicts (:meth:`wanted`) by kind."""
         # The fields some rule reads from each kind in the engine: tested, or named by another pattern's join.
         # The engine is given only these (and ``kind``, ``id``); actions read the adapter's full copies.
         read: dict[str, set[str]] = {}
@@ -698,23 +716,12 @@ class RuleEngine:
                     if isinstance(t, Test) and t.ref is not None and t.ref[0] in kinds:
                         read.setdefault(kinds[t.ref[0]], {"kind", "id"}).add(t.ref[1])
         self._read = {kind: frozenset(fields) for kind, fields in read.items()}
-        self._prepared: dict[int, tuple[Fact, tuple[str, str | None, int]]] = {}
-        self._patterns: dict[str, list[Pattern]] = {}
-        for rule in self.rules:
-            for pattern in rule.patterns:
-                self._patterns.setdefault(pattern.kind, []).append(pattern)
         # Per kind: how to read the fields its patterns test with constants, and the verdicts seen so far.
         self._wanted: dict[str, tuple[Callable[[Fact], Any] | None, dict[Any, int]]] = {}
         for kind, patterns in self._patterns.items():
             tested = sorted({f for p in patterns for t in p.tests if not t.is_join for f in _fields(t)})
             self._wanted[kind] = (operator.itemgetter(*tested) if tested else None, {})
         self._keyed = {kind: _KeyedPatterns.of(patterns) for kind, patterns in self._patterns.items()}
-        self._init_flags()
-        self._session: _Session | None = None
-        definition = self._definition()
-        digest = hashlib.sha256(_sorted_text(definition)).hexdigest()[:16]
-        self.name = f"mm_{digest}"
-        self._register(definition)
 
     def _init_flags(self) -> None:
         """The flags (adapter-decided constant tests), in two levels: one per kind (``~KIND``), which a pattern
@@ -878,6 +885,8 @@ class RuleEngine:
         values of different types) the fact is asserted with the sink's mark, so that it is stored even if no
         pattern takes it.
         """
+        if self.decides_constants:
+            raise ValueError("wanted() decides for the engine-decided compilation (constants='engine'); see flags()")
         entry = self._wanted.get(item["kind"])
         if entry is None:
             return SKIP
